@@ -1,0 +1,32 @@
+"""cccsim — simulate a multichannel contact centre's access strategy before contracting it.
+
+Public API (DESIGN.md §3): ``load_scenario`` → ``run_replication`` / ``replicate`` → results with
+tidy DataFrames; ``theory`` has the exact Erlang B, C and A formulas.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from cccsim import theory
+from cccsim.errors import CccsimError, ExperimentError, ScenarioError
+from cccsim.experiment import replicate
+from cccsim.model import build_model
+from cccsim.results import ExperimentResult, ReplicationResult
+from cccsim.scenario import Scenario, load_scenario
+from cccsim.simulate import run_replication
+
+__all__ = [
+    "CccsimError",
+    "ExperimentError",
+    "ExperimentResult",
+    "ReplicationResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "build_model",
+    "load_scenario",
+    "replicate",
+    "run_replication",
+    "theory",
+]

@@ -1,0 +1,91 @@
+"""Agents on duty and available: per group, deques of available agents by load level.
+
+An agent serves up to ``max_concurrent`` slots; a voice or email contact takes all of them, a chat
+or messaging contact one. Available agents wait in ``levels[load]`` (oldest first, so level 0 gives
+the longest-idle agent in O(1)). Entries are ``(agent, token)``; an entry counts only while its
+token is the agent's current one, so moving an agent never searches a deque (lazy deletion).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+class AgentPool:
+    """State of every agent of every group, as flat lists indexed by agent id."""
+
+    def __init__(self, capacities: list[int]) -> None:
+        self.capacity = capacities  # slots per agent, per group
+        self.levels: list[list[deque[tuple[int, int]]]] = [
+            [deque() for _ in range(cap)] for cap in capacities
+        ]
+        self.group: list[int] = []
+        self.load: list[int] = []
+        self.token: list[int] = []  # -1: not available; else the token of its live entry
+        self.leaving: list[bool] = []
+        self.on_since: list[float] = []
+        self.roster: list[dict[int, None]] = [{} for _ in capacities]  # on duty, ordered
+        self.off_duty: list[list[int]] = [[] for _ in capacities]
+        self.sessions: list[tuple[int, int, float, float]] = []
+        self.next_token = 0
+
+    def log_on(self, g: int, now: float) -> int:
+        """Bring one more agent of group ``g`` on duty (reusing an off-duty id) and return it."""
+        if self.off_duty[g]:
+            a = self.off_duty[g].pop()
+        else:
+            a = len(self.group)
+            self.group.append(g)
+            self.load.append(0)
+            self.token.append(-1)
+            self.leaving.append(False)
+            self.on_since.append(now)
+        self.on_since[a] = now
+        self.leaving[a] = False
+        self.roster[g][a] = None
+        return a
+
+    def log_off(self, a: int, now: float) -> None:
+        """Take agent ``a`` off duty (it holds no contact) and record its session."""
+        g = self.group[a]
+        self.token[a] = -1
+        self.leaving[a] = False
+        del self.roster[g][a]
+        self.off_duty[g].append(a)
+        self.sessions.append((a, g, self.on_since[a], now))
+
+    def n_staying(self, g: int) -> int:
+        """Agents of ``g`` on duty and not leaving."""
+        leaving = self.leaving
+        return sum(1 for a in self.roster[g] if not leaving[a])
+
+    def release(self, g: int, count: int, now: float) -> list[int]:
+        """Send ``count`` agents of ``g`` off duty: idle ones at once, busy ones after their work.
+
+        Returns nothing to schedule; busy agents are only marked ``leaving`` (they take no new
+        work and log off when their last contact ends).
+        """
+        load, leaving = self.load, self.leaving
+        staying = sorted((a for a in self.roster[g] if not leaving[a]), key=lambda a: (load[a], a))
+        gone = []
+        for a in staying[:count]:
+            if load[a] == 0:
+                self.log_off(a, now)
+            else:
+                leaving[a] = True
+                self.token[a] = -1
+            gone.append(a)
+        return gone
+
+    def recall(self, g: int, count: int) -> list[int]:
+        """Cancel the departure of up to ``count`` leaving agents of ``g``; return them."""
+        back = [a for a in self.roster[g] if self.leaving[a]][:count]
+        for a in back:
+            self.leaving[a] = False
+        return back
+
+    def close(self, horizon: float) -> None:
+        """Record the sessions still open at the horizon."""
+        for g, roster in enumerate(self.roster):
+            for a in roster:
+                self.sessions.append((a, g, self.on_since[a], horizon))

@@ -1,0 +1,325 @@
+"""Load scenarios from YAML files or dicts; report every problem with file, line and field path.
+
+Overrides are dotted paths (``agent_groups.inhouse.staff``, ``targets[0].at_least``) applied to the
+raw data before validation, so an override is checked exactly like the file itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from cccsim.errors import Problem, ScenarioError
+from cccsim.scenario.schema import ConsistencyError, Scenario
+
+_MAX_FILE_BYTES = 5_000_000
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def load_scenario(
+    source: str | Path | Mapping[str, Any] | Scenario,
+    overrides: Mapping[str, Any] | None = None,
+) -> Scenario:
+    """Load and validate a scenario from a YAML file, a dict or a Scenario, applying overrides.
+
+    Raises:
+        ScenarioError: every problem at once, each with file, YAML line and dotted field path.
+    """
+    if isinstance(source, Scenario):
+        return apply_overrides(source, overrides or {})
+    if isinstance(source, Mapping):
+        data, lines, file, base = copy.deepcopy(dict(source)), {}, None, Path(".")
+    else:
+        file = str(source)
+        data, lines = _read_yaml(Path(source))
+        base = Path(source).parent
+    if overrides:
+        data = _with_overrides(data, overrides, file)
+    scenario = _validate(data, file=file, base_dir=base, lines=lines)
+    scenario._source = {"file": file, "base_dir": str(base)}
+    return scenario
+
+
+def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+    """A validated copy of ``scenario`` with dotted-path overrides applied."""
+    if not overrides:
+        return scenario
+    origin = scenario._source or {"file": None, "base_dir": "."}
+    data = scenario.model_dump(mode="python")
+    data = _with_overrides(data, overrides, origin["file"])
+    out = _validate(data, file=origin["file"], base_dir=Path(origin["base_dir"]), lines={})
+    out._source = origin
+    return out
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A short, stable hash of the validated scenario (provenance, caching, shard names)."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def scenario_file(scenario: Scenario) -> str | None:
+    """The file a scenario was loaded from, if any."""
+    return scenario._source["file"] if scenario._source else None
+
+
+# ----------------------------------------------------------------------------- YAML
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping key and sequence item."""
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > _MAX_FILE_BYTES:
+            raise ScenarioError(
+                [Problem("", f"file is {size:,} bytes; a scenario may be at most {_MAX_FILE_BYTES:,}")],
+                file,
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([Problem("", "file not found")], file) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem("", "is a directory, expected a YAML file")], file) from None
+    except OSError as exc:
+        raise ScenarioError([Problem("", f"cannot read file: {exc.strerror}")], file) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [Problem("", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")], file
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem("", f"invalid YAML: {problem}", line)], file) from None
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            [Problem("", f"expected a mapping of fields at the top, got {type(data).__name__}")],
+            file,
+        )
+    lines: dict[tuple[Any, ...], int] = {}
+    _collect_lines(node, (), lines)
+    return data, lines
+
+
+def _collect_lines(node: yaml.Node | None, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*path, key.value)
+            out[child] = key.start_mark.line + 1
+            _collect_lines(value, child, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            out[(*path, i)] = value.start_mark.line + 1
+            _collect_lines(value, (*path, i), out)
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+def _validate(
+    data: dict[str, Any], *, file: str | None, base_dir: Path, lines: dict[tuple[Any, ...], int]
+) -> Scenario:
+    try:
+        return Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, data, lines), file) from None
+
+
+def _problems(exc: ValidationError, data: Any, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors():
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, ConsistencyError):
+            for p in cause.problems:
+                out.append(Problem(p.path, p.message, _line_of_path(p.path, lines)))
+            continue
+        loc = _real_loc(err["loc"], data, err["type"])
+        path = _render(loc)
+        message = _message(err, loc)
+        out.append(Problem(path, message, _line(loc, lines)))
+    # the same message for several union members is noise: keep one per path and message
+    unique: dict[tuple[str, str], Problem] = {}
+    for p in out:
+        unique.setdefault((p.path, p.message), p)
+    return list(unique.values())
+
+
+def _real_loc(loc: tuple[Any, ...], data: Any, kind: str) -> tuple[Any, ...]:
+    """Drop pydantic's union-member names from ``loc`` by walking the raw data alongside it."""
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict):
+            if part in node:
+                out.append(part)
+                node = node[part]
+            elif last and kind in ("missing", "extra_forbidden"):
+                out.append(part)
+            elif isinstance(part, str) and (node.get("dist") == part or not last):
+                continue  # a tagged-union or union-member label, not a field
+            else:
+                out.append(part)
+        elif isinstance(node, list):
+            if isinstance(part, int) and 0 <= part < len(node):
+                out.append(part)
+                node = node[part]
+            elif isinstance(part, int):
+                out.append(part)
+        # scalars: remaining parts are union labels such as 'int' or 'list[int]'
+    return tuple(out)
+
+
+def _render(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def _message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}{_did_you_mean(str(loc[-1]))}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx") or {}
+        return f"unknown dist {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "a distribution needs 'dist' (exponential, lognormal, gamma, deterministic, uniform, empirical)"
+    message = str(err["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    value = err.get("input")
+    if kind.endswith("_type") or kind in ("greater_than", "greater_than_equal", "less_than_equal"):
+        if not isinstance(value, dict | list):
+            message += f" (got {value!r})"
+    return message
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [Scenario]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        model = stack.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        names.update(model.model_fields)
+        for field in model.model_fields.values():
+            stack.extend(_models_in(field.annotation))
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    meta = getattr(annotation, "__metadata__", None)
+    if meta is not None:
+        found.extend(_models_in(getattr(annotation, "__origin__", None)))
+    return found
+
+
+def _did_you_mean(word: str) -> str:
+    close = difflib.get_close_matches(word, sorted(_all_field_names()), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _line(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _line_of_path(path: str, lines: dict[tuple[Any, ...], int]) -> int | None:
+    return _line(_parse_path(path), lines)
+
+
+def _parse_path(path: str) -> tuple[Any, ...]:
+    parts: list[Any] = []
+    for chunk in path.split("."):
+        if not chunk:
+            continue
+        head = _INDEX.split(chunk)
+        if head[0]:
+            parts.append(int(head[0]) if head[0].isdigit() else head[0])
+        parts.extend(int(i) for i in head[1:] if i)
+    return tuple(parts)
+
+
+# ----------------------------------------------------------------------------- overrides
+
+
+def _with_overrides(data: dict[str, Any], overrides: Mapping[str, Any], file: str | None) -> dict[str, Any]:
+    data = copy.deepcopy(data)
+    problems: list[Problem] = []
+    for path, value in overrides.items():
+        parts = _parse_path(path)
+        if not parts:
+            problems.append(Problem(path, "an override needs a dotted field path"))
+            continue
+        node: Any = data
+        ok = True
+        for i, part in enumerate(parts[:-1]):
+            nxt = parts[i + 1]
+            if isinstance(node, dict):
+                if part not in node or node[part] is None:
+                    node[part] = [] if isinstance(nxt, int) else {}
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                problems.append(Problem(path, f"cannot follow {_render(parts[: i + 1])!r} in the scenario"))
+                ok = False
+                break
+        if not ok:
+            continue
+        last = parts[-1]
+        if isinstance(node, dict):
+            node[last] = copy.deepcopy(value)
+        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            node[last] = copy.deepcopy(value)
+        else:
+            problems.append(Problem(path, "no such list item or field to override"))
+    if problems:
+        raise ScenarioError(problems, file)
+    return data
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Parse a CLI ``path=value`` override; the value is read as YAML (``60``, ``[1, 2]``, ``30s``)."""
+    if "=" not in text:
+        raise ScenarioError([Problem(text, "an override is written path=value")])
+    path, _, raw = text.partition("=")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return path.strip(), value

@@ -1,0 +1,454 @@
+"""Pydantic models of a scenario file (frozen, ``extra="forbid"``, documented field by field).
+
+Each attribute docstring becomes the field's description in the JSON schema (`cccsim schema`).
+Durations are stored as float seconds; relative CSV files are read at validation time from the
+scenario's folder (passed as validation context ``{"base_dir": ...}``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from cccsim.errors import Problem
+from cccsim.units import DAY, parse_duration
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+"""Seconds; written as ``"30s"``, ``"5min"``, ``"8h"``, ``"2d"`` or a bare number of seconds."""
+
+Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", max_length=64)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Channel = Literal["voice", "chat", "messaging", "email"]
+CONCURRENT_CHANNELS = frozenset({"chat", "messaging"})
+
+
+class ConsistencyError(ValueError):
+    """Cross-field problems found after the fields themselves validated (all of them at once)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+def _read_csv_column(file: str, column: str | None, info: ValidationInfo) -> list[float]:
+    """Read one numeric CSV column (the first one when ``column`` is None) next to the scenario."""
+    base = Path((info.context or {}).get("base_dir", "."))
+    path = (base / file) if not Path(file).is_absolute() else Path(file)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise ValueError(f"CSV file {str(path)!r} not found") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"cannot read CSV file {str(path)!r}: {exc}") from None
+    if not rows:
+        raise ValueError(f"CSV file {str(path)!r} has a header but no rows")
+    name = column if column is not None else next(iter(rows[0]))
+    if name not in rows[0]:
+        raise ValueError(f"CSV file {str(path)!r} has no column {name!r} (has {list(rows[0])})")
+    values: list[float] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            values.append(parse_duration(row[name]))
+        except ValueError as exc:
+            raise ValueError(f"{path.name} line {number}, column {name!r}: {exc}") from None
+    return values
+
+
+# ----------------------------------------------------------------------------- distributions
+
+
+class Exponential(_Model):
+    """Exponential distribution (memoryless): the Erlang models' assumption."""
+
+    dist: Literal["exponential"]
+    mean: Annotated[Duration, Field(gt=0)]
+    """Mean, e.g. ``240s``."""
+
+
+class Lognormal(_Model):
+    """Lognormal distribution given by its mean and coefficient of variation (handle times)."""
+
+    dist: Literal["lognormal"]
+    mean: Annotated[Duration, Field(gt=0)]
+    """Mean, e.g. ``240s``."""
+    cv: Annotated[float, Field(gt=0, le=20)]
+    """Coefficient of variation (standard deviation ÷ mean)."""
+
+
+class Gamma(_Model):
+    """Gamma distribution given by its mean and coefficient of variation."""
+
+    dist: Literal["gamma"]
+    mean: Annotated[Duration, Field(gt=0)]
+    """Mean, e.g. ``10min``."""
+    cv: Annotated[float, Field(gt=0, le=20)]
+    """Coefficient of variation (standard deviation ÷ mean)."""
+
+
+class Deterministic(_Model):
+    """Always the same value (hand-worked cases, fixed wrap-up)."""
+
+    dist: Literal["deterministic"]
+    value: Duration
+    """The value, e.g. ``3min``."""
+
+
+class Uniform(_Model):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: Duration
+    """Smallest value."""
+    high: Duration
+    """Largest value (at least ``low``)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high:g}s) must be at least low ({self.low:g}s)")
+        return self
+
+
+class Empirical(_Model):
+    """Resampling of observed values (with replacement): inline ``values`` or a CSV ``file``."""
+
+    dist: Literal["empirical"]
+    values: list[Duration] | None = None
+    """Observed values (durations); filled from ``file`` when that is given."""
+    file: str | None = None
+    """CSV file (relative to the scenario file) holding the observations."""
+    column: str | None = None
+    """Column of ``file`` to use (default: the first column)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _load_file(cls, data: object, info: ValidationInfo) -> object:
+        if isinstance(data, dict) and data.get("file") is not None and data.get("values") is None:
+            return {**data, "values": _read_csv_column(str(data["file"]), data.get("column"), info)}
+        return data
+
+    @model_validator(mode="after")
+    def _has_values(self) -> Empirical:
+        if not self.values:
+            raise ValueError("give at least one observation in 'values' or a CSV 'file'")
+        return self
+
+
+Distribution = Annotated[
+    Exponential | Lognormal | Gamma | Deterministic | Uniform | Empirical,
+    Field(discriminator="dist"),
+]
+
+
+# ----------------------------------------------------------------------------- arrivals
+
+
+class ProfileFile(_Model):
+    """An intraday profile read from a CSV column: one share per interval of the day."""
+
+    file: str
+    """CSV file, relative to the scenario file."""
+    column: str | None = None
+    """Column holding the shares (default: the first column)."""
+
+
+class Arrivals(_Model):
+    """How many contacts arrive when: a Poisson process whose rate is piecewise constant.
+
+    Give exactly one of ``per_hour`` (constant), ``per_interval`` (expected contacts in each
+    interval of a day, repeated daily) or ``daily_volume`` with ``profile``.
+    """
+
+    per_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Constant arrival rate in contacts per hour."""
+    per_interval: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    """Expected contacts in each interval of one day (one value per interval), repeated daily."""
+    daily_volume: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Expected contacts per day, spread over the day by ``profile``."""
+    profile: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | ProfileFile | None = None
+    """Intraday shares per interval of the day (normalised to sum 1), inline or from a CSV file."""
+    weekday_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = (
+        None
+    )
+    """Multiplier of the volume per weekday (``mon: 1.25``); missing days count 1."""
+    overdispersion_cv: Annotated[float, Field(ge=0, le=5)] = 0.0
+    """CV of a gamma "busyness" factor drawn per day that multiplies the day's rates (0 = none)."""
+
+    @field_validator("profile", mode="after")
+    @classmethod
+    def _load_profile(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, ProfileFile):
+            shares = _read_csv_column(value.file, value.column, info)
+            if any(s < 0 for s in shares):
+                raise ValueError("profile shares cannot be negative")
+            return shares
+        return value
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Arrivals:
+        given = [
+            k for k in ("per_hour", "per_interval", "daily_volume") if getattr(self, k) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of per_hour, per_interval or daily_volume (+ profile)"
+                + (f"; got {', '.join(given)}" if given else "")
+            )
+        if self.daily_volume is not None and self.profile is None:
+            raise ValueError("daily_volume needs a profile (shares per interval of the day)")
+        if self.profile is not None and self.daily_volume is None:
+            raise ValueError("profile goes with daily_volume")
+        if isinstance(self.profile, list) and self.profile and sum(self.profile) <= 0:
+            raise ValueError("profile shares must not all be zero")
+        return self
+
+
+# ----------------------------------------------------------------------------- contact types
+
+
+class Access(_Model):
+    """The client's access strategy for one contact type (ISO 18295-2, 5.4)."""
+
+    queue_capacity: Annotated[int, Field(ge=0)] | None = None
+    """Most contacts of this type that may wait at once; 0 = blocked when no agent is free
+    (Erlang B); omitted = unlimited."""
+
+
+class ContactType(_Model):
+    """A kind of contact on one channel, with its arrivals, handle time and patience."""
+
+    channel: Channel
+    """``voice``, ``chat``, ``messaging`` (both served concurrently) or ``email`` (backlog)."""
+    arrivals: Arrivals
+    """When contacts arrive."""
+    handle_time: Distribution
+    """Time an agent spends on a contact (talk + hold + wrap-up)."""
+    patience: Distribution | None = None
+    """How long a contact waits before abandoning; omitted = infinite (never abandons)."""
+    service_level_threshold: Duration = 20.0
+    """Answered within this wait counts towards the service level (default ``20s``)."""
+    access: Access = Access()
+    """Access strategy: queue capacity (and more as features land)."""
+
+    @model_validator(mode="after")
+    def _email_never_abandons(self) -> ContactType:
+        if self.channel == "email" and self.patience is not None:
+            raise ValueError("email contacts do not abandon: remove 'patience'")
+        return self
+
+
+# ----------------------------------------------------------------------------- agents, routing
+
+
+class AgentGroup(_Model):
+    """Agents with the same skills and staffing."""
+
+    skills: Annotated[list[Name], Field(min_length=1)]
+    """Contact types served, in priority order (a freed agent takes the first that waits)."""
+    staff: Annotated[int, Field(ge=0, le=100_000)] | list[Annotated[int, Field(ge=0, le=100_000)]]
+    """Agents on duty: a constant, or one number per interval (of one day, repeated daily, or of
+    the whole horizon)."""
+    max_concurrent: Annotated[int, Field(ge=1, le=20)] = 1
+    """Chat/messaging contacts one agent serves at once (voice and email take the whole agent)."""
+
+    @field_validator("skills")
+    @classmethod
+    def _unique(cls, skills: list[str]) -> list[str]:
+        duplicates = sorted({s for s in skills if skills.count(s) > 1})
+        if duplicates:
+            raise ValueError(f"skills listed twice: {', '.join(duplicates)}")
+        return skills
+
+
+class RouteStep(_Model):
+    """One agent group in a contact type's routing list."""
+
+    group: Name
+    """The agent group."""
+    after: Duration = 0.0
+    """The group may take the contact only once it has waited this long (overflow delay)."""
+
+
+class Target(_Model):
+    """A promise to check: a KPI of a contact type with a bound."""
+
+    contact_type: Name
+    """Contact type the target applies to."""
+    kpi: Literal["service_level", "asa", "abandon_rate", "block_rate", "p_wait", "aht"]
+    """KPI as defined in docs/reference/results.md."""
+    at_least: float | None = None
+    """Lower bound (service level, …)."""
+    at_most: float | None = None
+    """Upper bound (ASA in seconds, abandon rate, …)."""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Target:
+        if (self.at_least is None) == (self.at_most is None):
+            raise ValueError("give exactly one of at_least or at_most")
+        bound = self.at_least if self.at_least is not None else self.at_most
+        assert bound is not None
+        if not math.isfinite(bound):
+            raise ValueError("the bound must be a finite number")
+        return self
+
+
+# ----------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Model):
+    """A contact-centre strategy to simulate: demand, agents, routing and targets."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """Human name shown in results and reports."""
+    description: str = ""
+    """What question the scenario answers."""
+    horizon: Annotated[Duration, Field(gt=0, le=3660 * DAY)]
+    """Simulated length; time 0 is day 1, 00:00."""
+    warmup: Duration = 0.0
+    """Initial time excluded from statistics (steady-state studies)."""
+    interval: Annotated[Duration, Field(ge=60)] = 1800.0
+    """Reporting and staffing interval; must divide a day (default ``30min``)."""
+    start_weekday: Weekday = "mon"
+    """Weekday of day 1 (for weekday factors)."""
+    contact_types: Annotated[dict[Name, ContactType], Field(min_length=1)]
+    """Contact types by name."""
+    agent_groups: Annotated[dict[Name, AgentGroup], Field(min_length=1)]
+    """Agent groups by name."""
+    routing: dict[Name, list[RouteStep]] = {}
+    """Per contact type, the groups in order of preference; default: every group with the skill."""
+    targets: list[Target] = []
+    """Targets to check."""
+    _source: dict[str, str | None] | None = PrivateAttr(default=None)
+
+    @property
+    def intervals_per_day(self) -> int:
+        """Number of reporting intervals in a day."""
+        return round(DAY / self.interval)
+
+    @property
+    def n_intervals(self) -> int:
+        """Number of reporting intervals in the horizon (the last may be partial)."""
+        return math.ceil(self.horizon / self.interval - 1e-9)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        problems = list(_consistency_problems(self))
+        if problems:
+            raise ConsistencyError(problems)
+        return self
+
+
+def _consistency_problems(sc: Scenario) -> list[Problem]:
+    """Cross-field rules: references exist, list lengths fit the interval, and so on."""
+    out: list[Problem] = []
+    if sc.warmup >= sc.horizon:
+        out.append(Problem("warmup", f"must be shorter than the horizon ({sc.horizon:g}s)"))
+    per_day = DAY / sc.interval
+    if abs(per_day - round(per_day)) > 1e-9:
+        out.append(Problem("interval", "must divide a day evenly (e.g. 15min, 30min, 1h)"))
+        return out
+    n_day, n_all = sc.intervals_per_day, sc.n_intervals
+    for name, ct in sc.contact_types.items():
+        arr = ct.arrivals
+        if arr.per_interval is not None and len(arr.per_interval) != n_day:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals.per_interval",
+                    f"expected {n_day} values (one per {sc.interval:g}s interval of a day), "
+                    f"got {len(arr.per_interval)}",
+                )
+            )
+        if isinstance(arr.profile, list) and len(arr.profile) != n_day:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals.profile",
+                    f"expected {n_day} shares (one per interval of a day), got {len(arr.profile)}",
+                )
+            )
+    served: set[str] = set()
+    for gname, group in sc.agent_groups.items():
+        if isinstance(group.staff, list) and len(group.staff) not in (n_day, n_all):
+            out.append(
+                Problem(
+                    f"agent_groups.{gname}.staff",
+                    f"expected one number per interval: {n_day} (a day, repeated) or {n_all} "
+                    f"(the horizon), got {len(group.staff)}",
+                )
+            )
+        for i, skill in enumerate(group.skills):
+            if skill not in sc.contact_types:
+                out.append(
+                    Problem(
+                        f"agent_groups.{gname}.skills[{i}]",
+                        f"unknown contact type {skill!r}{_hint(skill, sc.contact_types)}",
+                    )
+                )
+            served.add(skill)
+    for tname, steps in sc.routing.items():
+        if tname not in sc.contact_types:
+            out.append(
+                Problem(
+                    f"routing.{tname}",
+                    f"unknown contact type {tname!r}{_hint(tname, sc.contact_types)}",
+                )
+            )
+            continue
+        if not steps:
+            out.append(Problem(f"routing.{tname}", "needs at least one agent group"))
+        seen: set[str] = set()
+        for i, step in enumerate(steps):
+            path = f"routing.{tname}[{i}].group"
+            group = sc.agent_groups.get(step.group)
+            if group is None:
+                out.append(
+                    Problem(path, f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}")
+                )
+            elif tname not in group.skills:
+                out.append(Problem(path, f"agent group {step.group!r} lacks the skill {tname!r}"))
+            if step.group in seen:
+                out.append(Problem(path, f"agent group {step.group!r} listed twice"))
+            seen.add(step.group)
+    for tname in sc.contact_types:
+        if tname not in served:
+            out.append(
+                Problem(f"contact_types.{tname}", "no agent group has this contact type as a skill")
+            )
+    for i, target in enumerate(sc.targets):
+        if target.contact_type not in sc.contact_types:
+            out.append(
+                Problem(
+                    f"targets[{i}].contact_type",
+                    f"unknown contact type {target.contact_type!r}"
+                    f"{_hint(target.contact_type, sc.contact_types)}",
+                )
+            )
+    return out
+
+
+def _hint(word: str, choices: object) -> str:
+    import difflib
+
+    names = list(choices)  # type: ignore[call-overload]
+    close = difflib.get_close_matches(word, names, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (known: {', '.join(names)})" if names else ""

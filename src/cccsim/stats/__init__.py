@@ -1,0 +1,1 @@
+"""Statistics: records → tidy KPI frames; across replications → confidence intervals."""

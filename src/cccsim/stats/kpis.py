@@ -1,0 +1,216 @@
+"""KPIs of one replication, as tidy DataFrames (columns documented in docs/reference/results.md).
+
+Definitions (DESIGN.md §5): offered = arrivals in the measurement window [warmup, horizon);
+service_level = answered within the threshold ÷ (offered − blocked); asa = mean wait of answered;
+p_wait = share of (offered − blocked) that waited more than zero; abandon_rate = abandoned ÷
+(offered − blocked); block_rate = blocked ÷ offered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cccsim.levels import integrate_spans
+from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, OUTCOMES, Records
+
+KPI_COLUMNS: tuple[str, ...] = (
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "open",
+    "service_level",
+    "asa",
+    "p_wait",
+    "abandon_rate",
+    "block_rate",
+    "aht",
+    "mean_wait",
+    "mean_queue",
+)
+"""Per-contact-type KPI columns of ``summary`` and ``intervals`` (after the key columns)."""
+
+
+def wait_times(rec: Records) -> np.ndarray:
+    """Wait of each contact: until answered, abandoned or (still open) the horizon; 0 if blocked."""
+    wait = np.where(rec.outcome == ANSWERED, rec.answered_at - rec.arrived_at, 0.0)
+    wait = np.where(rec.outcome == ABANDONED, rec.ended_at - rec.arrived_at, wait)
+    return np.where(rec.outcome == OPEN, rec.model.horizon - rec.arrived_at, wait)
+
+
+def contacts_frame(rec: Records) -> pd.DataFrame:
+    """One row per contact that arrived within the horizon (warm-up included, flagged)."""
+    m = rec.model
+    type_names = [t.name for t in m.types]
+    group_names = [g.name for g in m.groups]
+    served = rec.outcome == ANSWERED
+    return pd.DataFrame(
+        {
+            "contact_id": np.arange(rec.n_contacts),
+            "contact_type": pd.Categorical.from_codes(rec.contact_type, categories=type_names),
+            "channel": pd.Categorical(np.array([t.channel for t in m.types])[rec.contact_type]),
+            "arrived_at": rec.arrived_at,
+            "answered_at": rec.answered_at,
+            "ended_at": rec.ended_at,
+            "wait_time": wait_times(rec),
+            "handle_time": np.where(served, rec.handle_time, np.nan),
+            "outcome": pd.Categorical.from_codes(rec.outcome, categories=list(OUTCOMES)),
+            "agent_group": pd.Categorical.from_codes(rec.group, categories=group_names),
+            "agent": rec.agent,
+            "interval": (rec.arrived_at // m.interval).astype(np.int32),
+            "measured": rec.arrived_at >= m.warmup,
+        }
+    )
+
+
+def _kpis(outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray, threshold: float) -> dict[str, float]:
+    offered = outcome.size
+    answered = outcome == ANSWERED
+    n_answered = int(answered.sum())
+    n_abandoned = int((outcome == ABANDONED).sum())
+    n_blocked = int((outcome == BLOCKED).sum())
+    n_open = int((outcome == OPEN).sum())
+    reached = offered - n_blocked
+    within = int((answered & (wait <= threshold)).sum())
+    waited = int(((outcome != BLOCKED) & (wait > 0)).sum())
+
+    def ratio(a: float, b: float) -> float:
+        return a / b if b > 0 else np.nan
+
+    return {
+        "offered": offered,
+        "answered": n_answered,
+        "abandoned": n_abandoned,
+        "blocked": n_blocked,
+        "open": n_open,
+        "service_level": ratio(within, reached),
+        "asa": float(wait[answered].mean()) if n_answered else np.nan,
+        "p_wait": ratio(waited, reached),
+        "abandon_rate": ratio(n_abandoned, reached),
+        "block_rate": ratio(n_blocked, offered),
+        "aht": float(handle[answered].mean()) if n_answered else np.nan,
+        "mean_wait": float(wait[outcome != BLOCKED].mean()) if reached else np.nan,
+    }
+
+
+def _queue_areas(rec: Records, wait: np.ndarray, edges: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """∫ contacts waiting dt over each interval, for the contacts in ``mask``."""
+    start = rec.arrived_at[mask]
+    end = start + wait[mask]
+    return integrate_spans(start, end, edges)
+
+
+def summary_frame(rec: Records) -> pd.DataFrame:
+    """One row per contact type over the measurement window."""
+    m = rec.model
+    wait = wait_times(rec)
+    measured = rec.arrived_at >= m.warmup
+    window = np.array([m.warmup, m.horizon])
+    rows = []
+    for t in m.types:
+        sel = measured & (rec.contact_type == t.index)
+        row = {"contact_type": t.name, "channel": t.channel}
+        row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
+        of_type = rec.contact_type == t.index
+        row["mean_queue"] = float(_queue_areas(rec, wait, window, of_type)[0] / (m.horizon - m.warmup))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["contact_type", "channel", *KPI_COLUMNS])
+
+
+def intervals_frame(rec: Records) -> pd.DataFrame:
+    """One row per contact type × reporting interval (contacts counted in their arrival interval)."""
+    m = rec.model
+    wait = wait_times(rec)
+    interval = (rec.arrived_at // m.interval).astype(np.int64)
+    edges = np.minimum(np.arange(m.n_intervals + 1) * m.interval, m.horizon)
+    rows = []
+    for t in m.types:
+        of_type = rec.contact_type == t.index
+        order = np.flatnonzero(of_type)
+        bounds = np.searchsorted(interval[order], np.arange(m.n_intervals + 1))
+        areas = _queue_areas(rec, wait, edges, of_type)
+        for k in range(m.n_intervals):
+            sel = order[bounds[k] : bounds[k + 1]]
+            row = {
+                "contact_type": t.name,
+                "channel": t.channel,
+                "interval": k,
+                "interval_start": float(edges[k]),
+            }
+            row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
+            row["mean_queue"] = float(areas[k] / (edges[k + 1] - edges[k]))
+            rows.append(row)
+    frame = pd.DataFrame(
+        rows, columns=["contact_type", "channel", "interval", "interval_start", *KPI_COLUMNS]
+    )
+    frame["measured"] = frame["interval_start"] >= m.warmup
+    return frame
+
+
+def _group_areas(rec: Records, edges: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    m = rec.model
+    weight = rec.busy_weight()
+    served = rec.group >= 0
+    staffed, busy = [], []
+    for g in m.groups:
+        s = rec.session_group == g.index
+        staffed.append(integrate_spans(rec.session_start[s], rec.session_end[s], edges))
+        b = served & (rec.group == g.index)
+        end = np.minimum(rec.ended_at[b], m.horizon)
+        busy.append(integrate_spans(rec.answered_at[b], end, edges, weight[b]))
+    return staffed, busy
+
+
+def groups_frame(rec: Records) -> pd.DataFrame:
+    """One row per agent group over the measurement window."""
+    m = rec.model
+    staffed, busy = _group_areas(rec, np.array([m.warmup, m.horizon]))
+    measured = rec.arrived_at >= m.warmup
+    answered = (rec.outcome == ANSWERED) & measured
+    total = max(int(answered.sum()), 1)
+    rows = []
+    for g in m.groups:
+        n = int((answered & (rec.group == g.index)).sum())
+        st, bt = float(staffed[g.index][0]), float(busy[g.index][0])
+        rows.append(
+            {
+                "agent_group": g.name,
+                "staffed_time": st,
+                "busy_time": bt,
+                "occupancy": bt / st if st > 0 else np.nan,
+                "mean_agents": st / (m.horizon - m.warmup),
+                "answered": n,
+                "answered_share": n / total,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def group_intervals_frame(rec: Records) -> pd.DataFrame:
+    """One row per agent group × reporting interval."""
+    m = rec.model
+    edges = np.minimum(np.arange(m.n_intervals + 1) * m.interval, m.horizon)
+    staffed, busy = _group_areas(rec, edges)
+    length = np.diff(edges)
+    frames = []
+    for g in m.groups:
+        st, bt = staffed[g.index], busy[g.index]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            occ = np.where(st > 0, bt / st, np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "agent_group": g.name,
+                    "interval": np.arange(m.n_intervals),
+                    "interval_start": edges[:-1],
+                    "staffed_time": st,
+                    "busy_time": bt,
+                    "occupancy": occ,
+                    "mean_agents": st / length,
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out["measured"] = out["interval_start"] >= m.warmup
+    return out

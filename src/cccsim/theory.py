@@ -111,7 +111,7 @@ def erlang_a_metrics(
     log_norm = logsumexp(np.concatenate((log_below, log_queue)))
     pi_below = np.exp(log_below - log_norm)
     pi_wait = np.concatenate(([pi_below[-1]], np.exp(log_queue - log_norm)))  # j ahead = 0, 1, …
-    p_wait = float(pi_wait.sum())
+    p_wait = min(float(pi_wait.sum()), 1.0)
     j = np.arange(pi_wait.size)
     mean_queue = float((j * pi_wait).sum())
     p_abandon = theta * mean_queue / lam
@@ -129,13 +129,13 @@ def erlang_a_metrics(
         agents=n,
         offered_load=load,
         p_wait=p_wait,
-        service_level=float(1 - p_wait + within),
+        service_level=float(min(max(1 - p_wait + within, 0.0), 1.0)),
         asa=asa,
         mean_wait=mean_queue / lam,
         p_abandon=p_abandon,
         p_block=0.0,
         occupancy=load * p_answered / n,
-        virtual_service_level=float(1 - p_wait + virtual_within),
+        virtual_service_level=float(min(max(1 - p_wait + virtual_within, 0.0), 1.0)),
         virtual_wait=virtual_wait,
     )
 
@@ -157,7 +157,9 @@ def _queue_log_terms(lam: float, service: float, theta: float, log_pi_n: float) 
             break
         _check(start < 50_000_000, "Erlang A tail does not converge")
     out = np.concatenate(terms)
-    return out[out > peak - 60]
+    # cut only the negligible tail: positions j must stay aligned with their index
+    keep = np.flatnonzero(out > peak - 60)
+    return out[: keep[-1] + 1] if keep.size else out[:0]
 
 
 def _absorbed_by(weights: np.ndarray, advance: np.ndarray, own: float, horizon: float) -> float:

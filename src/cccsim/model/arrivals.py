@@ -24,6 +24,7 @@ class ArrivalPlan:
     interval: float
     horizon: float
     overdispersion_cv: float
+    trace: np.ndarray | None = None  # replayed instants: drawn as they are
 
     @property
     def total(self) -> float:
@@ -32,6 +33,8 @@ class ArrivalPlan:
 
     def draw(self, rng: np.random.Generator) -> np.ndarray:
         """Sorted arrival instants (seconds) of one replication."""
+        if self.trace is not None:
+            return self.trace[self.trace < self.horizon].copy()
         expected = self.expected
         n = len(expected)
         if self.overdispersion_cv > 0:
@@ -54,6 +57,10 @@ def plan_arrivals(
     """Expected arrivals per interval of the horizon from the scenario's arrival spec."""
     per_day = round(DAY / interval)
     n = int(np.ceil(horizon / interval - 1e-9))
+    if spec.trace is not None:
+        trace = np.asarray(spec.trace, dtype=float)
+        counts = np.bincount((trace[trace < horizon] // interval).astype(int), minlength=n)[:n]
+        return ArrivalPlan(counts.astype(float), interval, horizon, 0.0, trace)
     index = np.arange(n)
     slot = index % per_day
     if spec.per_hour is not None:

@@ -175,7 +175,8 @@ class Arrivals(_Model):
     """How many contacts arrive when: a Poisson process whose rate is piecewise constant.
 
     Give exactly one of ``per_hour`` (constant), ``per_interval`` (expected contacts in each
-    interval of a day, repeated daily) or ``daily_volume`` with ``profile``.
+    interval of a day, repeated daily), ``daily_volume`` with ``profile``, or ``trace`` (replay
+    of recorded arrival instants).
     """
 
     per_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
@@ -186,6 +187,8 @@ class Arrivals(_Model):
     """Expected contacts per day, spread over the day by ``profile``."""
     profile: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | ProfileFile | None = None
     """Intraday shares per interval of the day (normalised to sum 1), inline or from a CSV file."""
+    trace: list[Duration] | ProfileFile | None = None
+    """Replay: the exact arrival instants (from time 0), inline or a CSV column; no randomness."""
     weekday_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = (
         None
     )
@@ -203,16 +206,29 @@ class Arrivals(_Model):
             return shares
         return value
 
+    @field_validator("trace", mode="after")
+    @classmethod
+    def _load_trace(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, ProfileFile):
+            value = _read_csv_column(value.file, value.column, info)
+        if isinstance(value, list) and any(b < a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("trace instants must be in ascending order")
+        return value
+
     @model_validator(mode="after")
     def _one_rate(self) -> Arrivals:
         given = [
-            k for k in ("per_hour", "per_interval", "daily_volume") if getattr(self, k) is not None
+            k
+            for k in ("per_hour", "per_interval", "daily_volume", "trace")
+            if getattr(self, k) is not None
         ]
         if len(given) != 1:
             raise ValueError(
-                "give exactly one of per_hour, per_interval or daily_volume (+ profile)"
+                "give exactly one of per_hour, per_interval, daily_volume (+ profile) or trace"
                 + (f"; got {', '.join(given)}" if given else "")
             )
+        if self.trace is not None and (self.weekday_factors or self.overdispersion_cv):
+            raise ValueError("a trace is replayed as it is: no weekday_factors or overdispersion")
         if self.daily_volume is not None and self.profile is None:
             raise ValueError("daily_volume needs a profile (shares per interval of the day)")
         if self.profile is not None and self.daily_volume is None:

@@ -1,0 +1,5 @@
+"""``python -m cccsim`` = the ``cccsim`` command."""
+
+from cccsim.cli import main
+
+main()

@@ -1,0 +1,241 @@
+"""The ``cccsim`` command: composes the public API; formats errors instead of tracebacks.
+
+Exit codes: 0 success, 2 bad input (scenario, option or override), 1 internal error, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from cccsim import __version__
+from cccsim.errors import CccsimError, Problem, ScenarioError
+from cccsim.scenario.load import load_scenario, parse_override
+from cccsim.scenario.schema import Scenario
+from cccsim.units import parse_duration
+
+app = typer.Typer(
+    name="cccsim",
+    help="Simulate a multichannel contact centre's access and contact strategy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+_state: dict[str, bool] = {"debug": False}
+T = TypeVar("T")
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run ``action``; bad input → one message and exit 2; anything else → exit 1 (no traceback)."""
+    try:
+        return action()
+    except ScenarioError as exc:
+        err.print(f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except CccsimError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        else:
+            err.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug "
+                "for the traceback and please report it)",
+                highlight=False,
+            )
+        raise typer.Exit(1) from None
+
+
+def _load(path: Path, sets: list[str] | None) -> Scenario:
+    overrides = dict(parse_override(s) for s in sets or [])
+    return load_scenario(path, overrides=overrides)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+    if version:
+        out.print(f"cccsim {__version__}")
+        raise typer.Exit(0)
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="Override a field: path=value (e.g. agent_groups.inhouse.staff=60)."),
+]
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    seed: Annotated[int, typer.Option(help="Seed of the experiment.")] = 1,
+    replications: Annotated[int, typer.Option("--replications", "-r", min=1, help="Independent replications.")] = 1,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Write the result frames to this folder.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output format: parquet or csv.")] = "parquet",
+    sets: SetOption = None,
+    backend: Annotated[str, typer.Option(help="auto, serial or processes.")] = "auto",
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")] = 0.95,
+) -> None:
+    """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
+    from cccsim.experiment.replicate import replicate
+    from cccsim.results import write_frames
+    from cccsim.simulate import run_replication
+    from cccsim.tables import ci_table, groups_table, summary_table, targets_table
+
+    if fmt not in ("parquet", "csv"):
+        _guard(lambda: _bad("--format", "expected parquet or csv"))
+
+    def go() -> None:
+        sc = _load(scenario, sets)
+        if replications == 1:
+            result = run_replication(sc, seed)
+            out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
+            out.print(groups_table(result.groups))
+            if len(result.targets):
+                out.print(targets_table(result.targets))
+            frames = result.frames()
+            provenance: dict[str, Any] = result.provenance
+        else:
+            exp = replicate(sc, replications, seed, backend=backend, workers=workers, confidence=confidence)
+            out.print(ci_table(exp.summary, f"{sc.name} — {replications} replications, seed {seed}", confidence))
+            groups = exp.group_summary.pivot_table(index="agent_group", columns="kpi", values="mean", sort=False)
+            out.print(groups_table(groups.reset_index()))
+            if len(exp.target_summary):
+                out.print(targets_table(exp.target_summary))
+            frames = exp.frames()
+            provenance = exp.provenance
+        if out_dir is not None:
+            paths = write_frames(frames, out_dir, fmt)
+            (out_dir / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
+            out.print(f"wrote {len(paths)} frames to {out_dir}/")
+
+    _guard(go)
+
+
+def _bad(option: str, message: str) -> None:
+    raise ScenarioError([Problem(option, message)])
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    sets: SetOption = None,
+) -> None:
+    """Check a scenario file and summarise it, without simulating."""
+    from cccsim.model import build_model
+
+    def go() -> None:
+        sc = _load(scenario, sets)
+        model = build_model(sc)
+        days = sc.horizon / 86400
+        out.print(f"[green]valid[/]: {sc.name} — {days:g} days, {len(sc.contact_types)} contact types, "
+                  f"{len(sc.agent_groups)} agent groups, {len(sc.targets)} targets")
+        for t in model.types:
+            out.print(f"  {t.name} ({t.channel}): {t.arrivals.total:,.0f} expected contacts, "
+                      f"mean handle {t.handle.mean:.0f}s")
+
+    _guard(go)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON schema of scenario files (for editor completion and validation)."""
+    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n")
+
+
+@app.command()
+def erlang(
+    per_hour: Annotated[float, typer.Option(help="Arrivals per hour.")],
+    aht: Annotated[str, typer.Option(help="Mean handle time, e.g. 3min.")],
+    agents: Annotated[str, typer.Option(help="Agents: a number or a range like 10-20.")] = "",
+    patience: Annotated[str | None, typer.Option(help="Mean patience (Erlang A); omitted = Erlang C.")] = None,
+    threshold: Annotated[str, typer.Option(help="Service-level threshold.")] = "20s",
+    target: Annotated[float | None, typer.Option(help="Also report the fewest agents meeting this service level.")] = None,
+    blocking: Annotated[bool, typer.Option("--blocking", help="No queue: Erlang B.")] = False,
+) -> None:
+    """Exact Erlang B, C or A numbers for a quick check of a staffing level."""
+    from rich.table import Table
+
+    from cccsim import theory
+    from cccsim.tables import fmt
+
+    def go() -> None:
+        lam = per_hour / 3600
+        try:
+            handle = parse_duration(aht)
+            wait = parse_duration(threshold)
+            mean_patience = parse_duration(patience) if patience else math.inf
+        except ValueError as exc:
+            raise ScenarioError([Problem("--aht/--patience/--threshold", str(exc))]) from None
+        if handle <= 0:
+            raise ScenarioError([Problem("--aht", "must be positive")])
+        load = lam * handle
+        lo, hi = _agent_range(agents, load)
+        model = "Erlang B" if blocking else ("Erlang A" if math.isfinite(mean_patience) else "Erlang C")
+        table = Table(title=f"{model}: {per_hour:g}/h, AHT {aht}, load {load:.2f} Erlangs")
+        cols = ["agents", "service_level", "asa", "p_wait", "abandon_rate", "block_rate", "occupancy"]
+        for c in cols:
+            table.add_column(c.replace("_", " "), justify="right")
+        for n in range(lo, hi + 1):
+            if blocking:
+                m = theory.erlang_b_metrics(lam, handle, n)
+            else:
+                m = theory.erlang_a_metrics(lam, handle, mean_patience, n, wait)
+            values = {"service_level": m.service_level, "asa": m.asa, "p_wait": m.p_wait,
+                      "abandon_rate": m.p_abandon, "block_rate": m.p_block, "occupancy": m.occupancy}
+            table.add_row(str(n), *(fmt(c, values[c]) for c in cols[1:]))
+        out.print(table)
+        if target is not None and not blocking:
+            if not 0 < target < 1:
+                raise ScenarioError([Problem("--target", "expected a share between 0 and 1, e.g. 0.8")])
+            n = theory.agents_for_service_level(lam, handle, wait, target, mean_patience)
+            out.print(f"fewest agents for service level ≥ {target:.0%} within {threshold}: {n}")
+
+    _guard(go)
+
+
+def _agent_range(text: str, load: float) -> tuple[int, int]:
+    if not text:
+        base = max(1, math.ceil(load))
+        return base, base + 6
+    try:
+        if "-" in text:
+            a, b = (int(x) for x in text.split("-", 1))
+        else:
+            a = b = int(text)
+    except ValueError:
+        raise ScenarioError([Problem("--agents", f"expected a number or a range like 10-20, got {text!r}")]) from None
+    if a < 1 or b < a or b - a > 500:
+        raise ScenarioError([Problem("--agents", "expected 1 ≤ first ≤ last, at most 500 rows")])
+    return a, b
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,102 @@
+"""Plain-text KPI tables for the terminal (rich), built from the tidy result frames."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from rich.table import Table
+
+from cccsim.units import format_duration
+
+_PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy"}
+_SECONDS = {"asa", "aht", "mean_wait"}
+SHOWN = ["offered", "answered", "abandoned", "blocked", "service_level", "asa", "abandon_rate", "aht"]
+_TITLES = {
+    "offered": "offered",
+    "answered": "answered",
+    "abandoned": "abandoned",
+    "blocked": "blocked",
+    "service_level": "service level",
+    "asa": "ASA",
+    "abandon_rate": "abandon rate",
+    "aht": "AHT",
+    "occupancy": "occupancy",
+}
+
+
+_COUNTS = {"offered", "answered", "abandoned", "blocked", "open"}
+
+
+def fmt(kpi: str, value: float) -> str:
+    """One KPI value for humans: percentages, durations or counts."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kpi in _PERCENT:
+        return f"{100 * value:.1f}%"
+    if kpi in _SECONDS:
+        return format_duration(value)
+    if kpi in _COUNTS:
+        return f"{value:,.0f}"
+    return f"{value:,.3g}"
+
+
+def summary_table(summary: pd.DataFrame, title: str) -> Table:
+    """KPIs (rows) per contact type (columns) of one replication."""
+    table = Table(title=title)
+    table.add_column("KPI")
+    for _, row in summary.iterrows():
+        table.add_column(f"{row.contact_type}\n({row.channel})", justify="right")
+    for kpi in SHOWN:
+        table.add_row(_TITLES[kpi], *(fmt(kpi, v) for v in summary[kpi]))
+    return table
+
+
+def ci_table(summary: pd.DataFrame, title: str, confidence: float) -> Table:
+    """KPI means with confidence intervals (rows) per contact type (columns)."""
+    table = Table(title=f"{title}\nmean [{confidence:.0%} confidence interval]")
+    table.add_column("KPI")
+    parts = list(summary.groupby(["contact_type", "channel"], sort=False, observed=True))
+    for (ctype, channel), _ in parts:
+        table.add_column(f"{ctype}\n({channel})", justify="right")
+    for kpi in SHOWN:
+        cells = []
+        for _, part in parts:
+            row = part.set_index("kpi").loc[kpi]
+            cell = fmt(kpi, row["mean"])
+            if not math.isnan(row["ci_low"]) and kpi not in _COUNTS:
+                cell += f" [{fmt(kpi, row['ci_low'])}, {fmt(kpi, row['ci_high'])}]"
+            cells.append(cell)
+        table.add_row(_TITLES[kpi], *cells)
+    return table
+
+
+def groups_table(groups: pd.DataFrame) -> Table:
+    """Staffing and occupancy per agent group."""
+    table = Table(title="Agent groups")
+    for name in ("agent group", "mean agents", "occupancy", "share answered"):
+        table.add_column(name, justify="right" if name != "agent group" else "left")
+    for _, row in groups.iterrows():
+        table.add_row(
+            str(row.agent_group),
+            f"{row.mean_agents:.1f}",
+            fmt("occupancy", row.occupancy),
+            fmt("occupancy", row.answered_share),
+        )
+    return table
+
+
+def targets_table(targets: pd.DataFrame) -> Table:
+    """Targets with attained value and verdict."""
+    table = Table(title="Targets")
+    for name in ("target", "attained", "verdict", "P(met)"):
+        table.add_column(name, justify="left" if name == "target" else "right")
+    style = {"met": "green", "missed": "red", "at risk": "yellow"}
+    for _, row in targets.iterrows():
+        verdict = row.get("verdict", "met" if row["met"] else "missed")
+        attained = fmt(row["kpi"], row["attained"])
+        if "ci_low" in row and not math.isnan(row["ci_low"]):
+            attained += f" [{fmt(row['kpi'], row['ci_low'])}, {fmt(row['kpi'], row['ci_high'])}]"
+        prob = f"{row['probability_met']:.0%}" if "probability_met" in row else "–"
+        table.add_row(str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob)
+    return table

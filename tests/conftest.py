@@ -1,0 +1,51 @@
+"""Shared helpers: small scenario dicts for hand-worked cases."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def voice(
+    trace: list[float] | None = None,
+    handle: float = 100.0,
+    patience: float | None = None,
+    channel: str = "voice",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A contact type with replayed arrivals and deterministic handle time (and patience)."""
+    spec: dict[str, Any] = {
+        "channel": channel,
+        "arrivals": {"trace": trace or []},
+        "handle_time": {"dist": "deterministic", "value": handle},
+    }
+    if patience is not None:
+        spec["patience"] = {"dist": "deterministic", "value": patience}
+    spec.update(extra)
+    return spec
+
+
+def scenario(
+    types: dict[str, Any], groups: dict[str, Any], horizon: float = 1000.0, **extra: Any
+) -> dict[str, Any]:
+    """A scenario dict with a 60 s interval (so per-interval staff lists are short)."""
+    data: dict[str, Any] = {
+        "name": "hand-worked",
+        "horizon": horizon,
+        "interval": 60,
+        "contact_types": copy.deepcopy(types),
+        "agent_groups": copy.deepcopy(groups),
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def retail_bank_path() -> Path:
+    return ROOT / "scenarios" / "retail_bank.yaml"

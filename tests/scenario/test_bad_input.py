@@ -1,0 +1,191 @@
+"""Every schema rule: bad input → exit code 2, one message naming the file and field path."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import cccsim
+from cccsim.cli import app
+from tests.conftest import ROOT
+
+BASE = yaml.safe_load((ROOT / "scenarios" / "retail_bank.yaml").read_text())
+runner = CliRunner()
+
+
+def mutate(path: str, value: Any) -> dict[str, Any]:
+    """A copy of the retail bank with ``path`` (dots, [i]) set to ``value`` (DELETE removes it)."""
+    data = copy.deepcopy(BASE)
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    node: Any = data
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = int(parts[-1]) if isinstance(node, list) else parts[-1]
+    if value is DELETE:
+        del node[last]
+    else:
+        node[last] = value
+    return data
+
+
+DELETE = object()
+
+CASES = [
+    # (field to change, new value, expected path in the message, expected words)
+    ("horizon", DELETE, "horizon", "required"),
+    ("horizon", "-5h", "horizon", "negative"),
+    ("horizon", "5 fortnights", "horizon", "unknown time unit"),
+    ("horizon", 0, "horizon", "greater than 0"),
+    ("warmup", "6d", "warmup", "shorter than the horizon"),
+    ("interval", "7min", "interval", "divide a day"),
+    ("interval", "10s", "interval", "greater than or equal"),
+    ("start_weekday", "monday", "start_weekday", "mon"),
+    ("name", "", "name", "at least 1"),
+    ("stafff", 3, "stafff", "unknown field"),
+    ("contact_types", {}, "contact_types", "at least 1"),
+    ("contact_types.voice.channel", "fax", "contact_types.voice.channel", "voice"),
+    ("contact_types.voice.arrivals", {}, "contact_types.voice.arrivals", "exactly one"),
+    ("contact_types.voice.arrivals.per_hour", 10, "contact_types.voice.arrivals", "exactly one"),
+    ("contact_types.voice.arrivals.daily_volume", -1, "contact_types.voice.arrivals.daily_volume", "greater than or equal"),
+    ("contact_types.voice.arrivals.daily_volume", "lots", "contact_types.voice.arrivals.daily_volume", "number"),
+    ("contact_types.voice.arrivals.profile", [1, 2, 3], "contact_types.voice.arrivals.profile", "expected 48 shares"),
+    ("contact_types.voice.arrivals.profile", [0] * 48, "contact_types.voice.arrivals", "all be zero"),
+    ("contact_types.voice.arrivals.profile", {"file": "missing.csv"}, "contact_types.voice.arrivals.profile", "not found"),
+    ("contact_types.voice.arrivals.profile", {"file": "data/retail_bank_profile.csv", "column": "fax"}, "contact_types.voice.arrivals.profile", "no column"),
+    ("contact_types.voice.arrivals.weekday_factors", {"funday": 2}, "contact_types.voice.arrivals.weekday_factors.funday", "'mon'"),
+    ("contact_types.voice.arrivals.overdispersion_cv", -0.1, "contact_types.voice.arrivals.overdispersion_cv", "greater than or equal"),
+    ("contact_types.voice.handle_time", {"dist": "weibull", "mean": 3}, "contact_types.voice.handle_time", "unknown dist"),
+    ("contact_types.voice.handle_time", {"mean": 3}, "contact_types.voice.handle_time", "needs 'dist'"),
+    ("contact_types.voice.handle_time.mean", 0, "contact_types.voice.handle_time.mean", "greater than 0"),
+    ("contact_types.voice.handle_time.cv", DELETE, "contact_types.voice.handle_time.cv", "required"),
+    ("contact_types.voice.handle_time", {"dist": "uniform", "low": 10, "high": 5}, "contact_types.voice.handle_time", "at least low"),
+    ("contact_types.voice.handle_time", {"dist": "empirical"}, "contact_types.voice.handle_time", "at least one"),
+    ("contact_types.voice.handle_time", {"dist": "deterministic", "value": "soon"}, "contact_types.voice.handle_time.value", "duration"),
+    ("contact_types.voice.service_level_threshold", "twenty", "contact_types.voice.service_level_threshold", "duration"),
+    ("contact_types.voice.access.queue_capacity", -1, "contact_types.voice.access.queue_capacity", "greater than or equal"),
+    ("contact_types.email.patience", {"dist": "exponential", "mean": 60}, "contact_types.email", "do not abandon"),
+    ("contact_types.voice.arrivals", {"trace": [5, 1]}, "contact_types.voice.arrivals.trace", "ascending"),
+    ("agent_groups", {}, "agent_groups", "at least 1"),
+    ("agent_groups.inhouse.skills", [], "agent_groups.inhouse.skills", "at least 1"),
+    ("agent_groups.inhouse.skills", ["voice", "voice"], "agent_groups.inhouse.skills", "listed twice"),
+    ("agent_groups.inhouse.skills", ["voice", "emial"], "agent_groups.inhouse.skills[1]", "did you mean 'email'"),
+    ("agent_groups.inhouse.staff", [1, 2], "agent_groups.inhouse.staff", "expected one number per interval"),
+    ("agent_groups.inhouse.staff[3]", -2, "agent_groups.inhouse.staff[3]", "greater than or equal"),
+    ("agent_groups.inhouse.staff[3]", "many", "agent_groups.inhouse.staff[3]", "integer"),
+    ("agent_groups.inhouse.staff", 2.5, "agent_groups.inhouse.staff", "integer"),
+    ("agent_groups.chat_team.max_concurrent", 0, "agent_groups.chat_team.max_concurrent", "greater than or equal"),
+    ("agent_groups.chat_team.skills", ["email"], "contact_types.chat", "no agent group"),
+    ("routing.voice", [], "routing.voice", "at least one"),
+    ("routing.voice[1].group", "outsorcer", "routing.voice[1].group", "did you mean 'outsourcer'"),
+    ("routing.voice[1].group", "chat_team", "routing.voice[1].group", "lacks the skill"),
+    ("routing.voice[1]", {"group": "inhouse"}, "routing.voice[1].group", "listed twice"),
+    ("routing.voice[1].after", "-20s", "routing.voice[1].after", "negative"),
+    ("routing.fax", [{"group": "inhouse"}], "routing.fax", "unknown contact type"),
+    ("targets[0].contact_type", "vioce", "targets[0].contact_type", "did you mean 'voice'"),
+    ("targets[0].kpi", "happiness", "targets[0].kpi", "service_level"),
+    ("targets[0].at_most", 0.5, "targets[0]", "exactly one of at_least or at_most"),
+    ("targets[0].at_least", DELETE, "targets[0]", "exactly one of at_least or at_most"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "where", "words"), CASES, ids=[f"{c[0]}={c[1]!r}"[:60] for c in CASES])
+def test_bad_field_exits_2_naming_the_field(tmp_path: Path, path: str, value: Any, where: str, words: str) -> None:
+    file = tmp_path / "scenario.yaml"
+    # keep the profile CSV reachable from the temporary folder
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "retail_bank_profile.csv").write_text(
+        (ROOT / "scenarios" / "data" / "retail_bank_profile.csv").read_text()
+    )
+    file.write_text(yaml.safe_dump(mutate(path, value), sort_keys=False))
+    result = runner.invoke(app, ["validate", str(file)])
+    assert result.exit_code == 2, result.output
+    message = result.stderr
+    assert "Traceback" not in message
+    assert str(file) in message
+    assert f": {where}:" in message, message
+    assert words.lower() in message.lower(), message
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    data = mutate("horizon", "-1h")
+    data["contact_types"]["voice"]["handle_time"]["cv"] = -3
+    data["agent_groups"]["inhouse"]["max_concurrent"] = 0
+    with pytest.raises(cccsim.ScenarioError) as caught:
+        cccsim.load_scenario(data)
+    assert set(caught.value.paths) >= {
+        "horizon",
+        "contact_types.voice.handle_time.cv",
+        "agent_groups.inhouse.max_concurrent",
+    }
+
+
+def test_yaml_line_numbers_are_given(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "erlang_check.yaml").read_text().replace("staff: 14", "staff: fourteen")
+    file = tmp_path / "s.yaml"
+    file.write_text(text)
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "fourteen" in row)
+    with pytest.raises(cccsim.ScenarioError) as caught:
+        cccsim.load_scenario(file)
+    assert caught.value.problems[0].line == line
+    assert f"s.yaml:{line}: agent_groups.team.staff" in str(caught.value)
+
+
+def test_unquoted_time_of_day_is_explained() -> None:
+    from cccsim.units import parse_time_of_day
+
+    # PyYAML reads an unquoted 12:30 as the sexagesimal integer 750
+    assert yaml.safe_load("t: 12:30")["t"] == 750
+    with pytest.raises(ValueError, match="quote"):
+        parse_time_of_day(750)
+    assert parse_time_of_day("12:30") == 12.5 * 3600
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("name: [unclosed", "invalid YAML"),
+        ("- just\n- a list\n", "expected a mapping"),
+        ("", "expected a mapping"),
+    ],
+)
+def test_broken_files(tmp_path: Path, text: str, words: str) -> None:
+    file = tmp_path / "broken.yaml"
+    file.write_text(text)
+    result = runner.invoke(app, ["run", str(file)])
+    assert result.exit_code == 2
+    assert words in result.stderr
+
+
+def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
+    file = tmp_path / "latin1.yaml"
+    file.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    result = runner.invoke(app, ["validate", str(file)])
+    assert result.exit_code == 2 and "UTF-8" in result.stderr
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2 and "file not found" in result.stderr
+
+
+def test_bad_override_names_the_path() -> None:
+    result = runner.invoke(
+        app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml"), "--set", "agent_groups.inhouse.staff=-4"]
+    )
+    assert result.exit_code == 2
+    assert "agent_groups.inhouse.staff" in result.stderr
+    result = runner.invoke(app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml"), "--set", "novalue"])
+    assert result.exit_code == 2 and "path=value" in result.stderr
+
+
+def test_overrides_return_validated_copies() -> None:
+    base = cccsim.load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
+    more = cccsim.load_scenario(base, overrides={"agent_groups.outsourcer.staff": 12, "targets[0].at_least": 0.7})
+    assert more.agent_groups["outsourcer"].staff == 12
+    assert more.targets[0].at_least == 0.7
+    assert base.agent_groups["outsourcer"].staff != 12  # the original is untouched (frozen)
+    with pytest.raises(cccsim.ScenarioError) as caught:
+        cccsim.load_scenario(base, overrides={"horizon": "soon"})
+    assert caught.value.paths == ["horizon"]

@@ -67,15 +67,21 @@ def _load(path: Path, sets: list[str] | None) -> Scenario:
     return load_scenario(path, overrides=overrides)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"cccsim {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
-    if version:
-        out.print(f"cccsim {__version__}")
-        raise typer.Exit(0)
 
 
 SetOption = Annotated[

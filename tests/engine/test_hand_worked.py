@@ -41,6 +41,23 @@ def test_overflow_group_never_takes_contact_before_its_delay() -> None:
     assert contacts(data).answered_at.tolist() == [60]
 
 
+def test_freed_overflow_agent_waits_for_the_delay() -> None:
+    """In-house and outsourcer (after 20 s) have one agent each; handle 100 s.
+
+    c0 at 0 → in-house (0–100). c1 at 1 overflows at 21 → outsourcer (21–121). c2 at 110 → the
+    idle in-house agent (110–210). c3 at 115 waits; the outsourcer frees at 121, but c3 has
+    waited only 6 s, so it stays queued until its delay passes at 135 → outsourcer at 135.
+    """
+    data = scenario(
+        {"voice": voice([0, 1, 110, 115])},
+        {"inhouse": {"skills": ["voice"], "staff": 1}, "outsourcer": {"skills": ["voice"], "staff": 1}},
+        routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
+    )
+    c = contacts(data)
+    assert c.answered_at.tolist() == [0, 21, 110, 135]
+    assert c.agent_group.tolist() == ["inhouse", "outsourcer", "inhouse", "outsourcer"]
+
+
 def test_skill_priority_beats_age() -> None:
     """One agent with skills [a, b], handle 10 s. a0 at 0 (0–10); b0 at 1 and a1 at 2 wait.
 

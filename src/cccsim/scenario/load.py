@@ -247,7 +247,10 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _did_you_mean(word: str) -> str:
-    close = difflib.get_close_matches(word, sorted(_all_field_names()), n=1, cutoff=0.7)
+    names = _all_field_names()
+    if word in names:
+        return " (that field belongs elsewhere, or to another 'dist'; see `cccsim schema`)"
+    close = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.7)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -1,0 +1,88 @@
+"""The command line: every example scenario runs; outputs are written; exit codes are right."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from cccsim.cli import app
+from tests.conftest import ROOT, SCENARIOS
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_example_scenario_runs(path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(path), "--set", "horizon=1d", "--set", "warmup=0s", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "service level" in result.output
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert len(summary) >= 1 and (summary.offered > 0).all()
+    contacts = pd.read_parquet(out / "contacts.parquet")
+    assert len(contacts) == summary.offered.sum()
+    provenance = json.loads((out / "provenance.json").read_text())
+    assert provenance["seed"] == 1 and len(provenance["scenario_hash"]) == 16
+
+
+def test_retail_bank_full_week_prints_kpis_per_type() -> None:
+    result = runner.invoke(app, ["run", str(ROOT / "scenarios" / "retail_bank.yaml")])
+    assert result.exit_code == 0, result.output
+    for word in ("voice", "chat", "email", "inhouse", "outsourcer", "Targets"):
+        assert word in result.output
+
+
+def test_replications_print_confidence_intervals_and_csv(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["run", str(ROOT / "scenarios" / "erlang_check.yaml"), "-r", "3", "--backend", "serial",
+         "--set", "horizon=2d", "--out", str(tmp_path), "--format", "csv"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "confidence interval" in result.output
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert set(summary.kpi) >= {"service_level", "asa", "abandon_rate"}
+    assert (summary.n == 3).all()
+
+
+def test_validate_and_schema(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml")])
+    assert result.exit_code == 0 and "valid" in result.output
+    result = runner.invoke(app, ["schema", "--out", str(tmp_path / "schema.json")])
+    assert result.exit_code == 0
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    assert "contact_types" in schema["properties"]
+    # field docstrings become descriptions
+    assert "priority order" in json.dumps(schema)
+
+
+def test_erlang_command_matches_theory() -> None:
+    result = runner.invoke(app, ["erlang", "--per-hour", "240", "--aht", "3min", "--agents", "14",
+                                 "--patience", "1min", "--target", "0.8"])
+    assert result.exit_code == 0, result.output
+    assert "86.2%" in result.output and "7.4%" in result.output
+    assert "fewest agents" in result.output and ": 13" in result.output
+    bad = runner.invoke(app, ["erlang", "--per-hour", "240", "--aht", "soon"])
+    assert bad.exit_code == 2
+
+
+def test_bad_format_exits_2() -> None:
+    result = runner.invoke(app, ["run", str(ROOT / "scenarios" / "erlang_check.yaml"), "--format", "xlsx"])
+    assert result.exit_code == 2
+
+
+def test_real_process_no_traceback_and_exit_codes(tmp_path: Path) -> None:
+    """The installed entry point (python -m cccsim) in a real process: exit 2, one message."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nhorizon: 1d\ncontact_types: {}\nagent_groups: {}\n")
+    proc = subprocess.run([sys.executable, "-m", "cccsim", "validate", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "contact_types" in proc.stderr
+    ok = subprocess.run([sys.executable, "-m", "cccsim", "--version"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "cccsim" in ok.stdout

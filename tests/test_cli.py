@@ -20,7 +20,9 @@ runner = CliRunner()
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_every_example_scenario_runs(path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(path), "--set", "horizon=1d", "--set", "warmup=0s", "--out", str(out)])
+    result = runner.invoke(
+        app, ["run", str(path), "--set", "horizon=1d", "--set", "warmup=0s", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "service level" in result.output
     summary = pd.read_parquet(out / "summary.parquet")
@@ -41,8 +43,20 @@ def test_retail_bank_full_week_prints_kpis_per_type() -> None:
 def test_replications_print_confidence_intervals_and_csv(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["run", str(ROOT / "scenarios" / "erlang_check.yaml"), "-r", "3", "--backend", "serial",
-         "--set", "horizon=2d", "--out", str(tmp_path), "--format", "csv"],
+        [
+            "run",
+            str(ROOT / "scenarios" / "erlang_check.yaml"),
+            "-r",
+            "3",
+            "--backend",
+            "serial",
+            "--set",
+            "horizon=2d",
+            "--out",
+            str(tmp_path),
+            "--format",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "confidence interval" in result.output
@@ -63,8 +77,22 @@ def test_validate_and_schema(tmp_path: Path) -> None:
 
 
 def test_erlang_command_matches_theory() -> None:
-    result = runner.invoke(app, ["erlang", "--per-hour", "240", "--aht", "3min", "--agents", "14",
-                                 "--patience", "1min", "--target", "0.8"])
+    result = runner.invoke(
+        app,
+        [
+            "erlang",
+            "--per-hour",
+            "240",
+            "--aht",
+            "3min",
+            "--agents",
+            "14",
+            "--patience",
+            "1min",
+            "--target",
+            "0.8",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "86.2%" in result.output and "7.4%" in result.output
     assert "fewest agents" in result.output and ": 13" in result.output
@@ -73,7 +101,9 @@ def test_erlang_command_matches_theory() -> None:
 
 
 def test_bad_format_exits_2() -> None:
-    result = runner.invoke(app, ["run", str(ROOT / "scenarios" / "erlang_check.yaml"), "--format", "xlsx"])
+    result = runner.invoke(
+        app, ["run", str(ROOT / "scenarios" / "erlang_check.yaml"), "--format", "xlsx"]
+    )
     assert result.exit_code == 2
 
 
@@ -81,8 +111,12 @@ def test_real_process_no_traceback_and_exit_codes(tmp_path: Path) -> None:
     """The installed entry point (python -m cccsim) in a real process: exit 2, one message."""
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nhorizon: 1d\ncontact_types: {}\nagent_groups: {}\n")
-    proc = subprocess.run([sys.executable, "-m", "cccsim", "validate", str(bad)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cccsim", "validate", str(bad)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "contact_types" in proc.stderr
-    ok = subprocess.run([sys.executable, "-m", "cccsim", "--version"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "cccsim", "--version"], capture_output=True, text=True
+    )
     assert ok.returncode == 0 and "cccsim" in ok.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,8 +14,12 @@ from cccsim.levels import integrate_spans
 def test_hand_worked() -> None:
     """Spans [0, 10) weight 1 and [5, 25) weight 0.5 over edges 0, 10, 20, 30:
     interval 0: 10 + 2.5 = 12.5; interval 1: 5; interval 2: 2.5."""
-    got = integrate_spans(np.array([0.0, 5.0]), np.array([10.0, 25.0]), np.array([0, 10, 20, 30.0]),
-                          np.array([1.0, 0.5]))
+    got = integrate_spans(
+        np.array([0.0, 5.0]),
+        np.array([10.0, 25.0]),
+        np.array([0, 10, 20, 30.0]),
+        np.array([1.0, 0.5]),
+    )
     np.testing.assert_allclose(got, [12.5, 5.0, 2.5])
 
 
@@ -27,6 +33,6 @@ def test_matches_brute_force(spans: list[tuple[float, float, float]]) -> None:
     got = integrate_spans(start, end, edges, weight)
     want = [
         sum(w * max(0.0, min(e, b) - max(s, a)) for s, e, w in zip(start, end, weight, strict=True))
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        for a, b in itertools.pairwise(edges)
     ]
     np.testing.assert_allclose(got, want, atol=1e-7)

@@ -49,8 +49,16 @@ def test_replications_are_independent_and_reproducible() -> None:
 
 def test_ci_half_width_shrinks_like_one_over_root_r() -> None:
     sc = short()
-    few = cccsim.replicate(sc, 5, seed=1, backend="serial").summary.set_index("kpi").loc["service_level"]
-    many = cccsim.replicate(sc, 20, seed=1, backend="serial").summary.set_index("kpi").loc["service_level"]
+    few = (
+        cccsim.replicate(sc, 5, seed=1, backend="serial")
+        .summary.set_index("kpi")
+        .loc["service_level"]
+    )
+    many = (
+        cccsim.replicate(sc, 20, seed=1, backend="serial")
+        .summary.set_index("kpi")
+        .loc["service_level"]
+    )
     ratio = (few.ci_high - few.ci_low) / (many.ci_high - many.ci_low)
     # expected ≈ √(20/5)·t(0.975,4)/t(0.975,19) ≈ 2 × 1.33 = 2.66; allow sampling noise of the std
     assert 1.5 < ratio < 4.5
@@ -60,7 +68,9 @@ def test_common_random_numbers_across_staffing() -> None:
     """Scenarios differing only in staff see the very same contacts (arrivals, handle times)."""
     sc = short()
     a = cccsim.run_replication(sc, seed=2)
-    b = cccsim.run_replication(cccsim.load_scenario(sc, overrides={"agent_groups.team.staff": 16}), seed=2)
+    b = cccsim.run_replication(
+        cccsim.load_scenario(sc, overrides={"agent_groups.team.staff": 16}), seed=2
+    )
     np.testing.assert_array_equal(a.contacts.arrived_at, b.contacts.arrived_at)
     assert a.summary.asa.iloc[0] > b.summary.asa.iloc[0]
 

@@ -19,8 +19,16 @@ from cccsim import theory
 CONFIDENCE = 0.999
 
 
-def mmn(agents: int, load: float, handle: float, patience: float | None, *, days: float,
-        capacity: int | None = None, threshold: float = 20.0) -> dict[str, Any]:
+def mmn(
+    agents: int,
+    load: float,
+    handle: float,
+    patience: float | None,
+    *,
+    days: float,
+    capacity: int | None = None,
+    threshold: float = 20.0,
+) -> dict[str, Any]:
     """An M/M/n(+M) scenario with ``load`` Erlangs offered."""
     voice: dict[str, Any] = {
         "channel": "voice",

@@ -92,7 +92,9 @@ def test_v5b_erlang_a_pyworkforce_13_agents() -> None:
     assert m.mean_wait / 60 == pytest.approx(0.125, abs=5e-4)
 
 
-@pytest.mark.parametrize(("patience", "agents", "rate"), [(60, 14, 4 / 60), (300, 100, 0.6), (600, 1000, 5.0)])
+@pytest.mark.parametrize(
+    ("patience", "agents", "rate"), [(60, 14, 4 / 60), (300, 100, 0.6), (600, 1000, 5.0)]
+)
 def test_abandonment_identity(patience: float, agents: int, rate: float) -> None:
     """Mandelbaum & Zeltyn: P(abandon) = θ · E[wait over all arrivals] — also overloaded."""
     m = theory.erlang_a_metrics(rate, 180, patience, agents, 20)

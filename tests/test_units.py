@@ -11,14 +11,27 @@ from cccsim.units import format_clock, format_duration, parse_duration, parse_ti
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("30s", 30), ("5min", 300), ("8h", 28800), ("2d", 172800), ("1.5h", 5400), (90, 90),
-     (2.5, 2.5), ("45", 45), ("1w", 604800), (" 10 min ", 600), ("250ms", 0.25)],
+    [
+        ("30s", 30),
+        ("5min", 300),
+        ("8h", 28800),
+        ("2d", 172800),
+        ("1.5h", 5400),
+        (90, 90),
+        (2.5, 2.5),
+        ("45", 45),
+        ("1w", 604800),
+        (" 10 min ", 600),
+        ("250ms", 0.25),
+    ],
 )
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("bad", ["-5s", "5 parsecs", "", "abc", None, True, [1], float("nan"), math.inf])
+@pytest.mark.parametrize(
+    "bad", ["-5s", "5 parsecs", "", "abc", None, True, [1], float("nan"), math.inf]
+)
 def test_bad_durations(bad: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(bad)

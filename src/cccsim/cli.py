@@ -40,7 +40,9 @@ def _guard(action: Callable[[], T]) -> T:
     try:
         return action()
     except ScenarioError as exc:
-        err.print(f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True)
+        err.print(
+            f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(2) from None
     except CccsimError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
@@ -75,10 +77,14 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     _state["debug"] = debug
@@ -86,7 +92,9 @@ def _root(
 
 SetOption = Annotated[
     list[str] | None,
-    typer.Option("--set", "-s", help="Override a field: path=value (e.g. agent_groups.inhouse.staff=60)."),
+    typer.Option(
+        "--set", "-s", help="Override a field: path=value (e.g. agent_groups.inhouse.staff=60)."
+    ),
 ]
 
 
@@ -94,12 +102,20 @@ SetOption = Annotated[
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     seed: Annotated[int, typer.Option(help="Seed of the experiment.")] = 1,
-    replications: Annotated[int, typer.Option("--replications", "-r", min=1, help="Independent replications.")] = 1,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Write the result frames to this folder.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Output format: parquet or csv.")] = "parquet",
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=1, help="Independent replications.")
+    ] = 1,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write the result frames to this folder.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="Output format: parquet or csv.")
+    ] = "parquet",
     sets: SetOption = None,
     backend: Annotated[str, typer.Option(help="auto, serial or processes.")] = "auto",
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all cores).")
+    ] = None,
     confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")] = 0.95,
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
@@ -122,9 +138,17 @@ def run(
             frames = result.frames()
             provenance: dict[str, Any] = result.provenance
         else:
-            exp = replicate(sc, replications, seed, backend=backend, workers=workers, confidence=confidence)
-            out.print(ci_table(exp.summary, f"{sc.name} — {replications} replications, seed {seed}", confidence))
-            groups = exp.group_summary.pivot_table(index="agent_group", columns="kpi", values="mean", sort=False)
+            exp = replicate(
+                sc, replications, seed, backend=backend, workers=workers, confidence=confidence
+            )
+            out.print(
+                ci_table(
+                    exp.summary, f"{sc.name} — {replications} replications, seed {seed}", confidence
+                )
+            )
+            groups = exp.group_summary.pivot_table(
+                index="agent_group", columns="kpi", values="mean", sort=False
+            )
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):
                 out.print(targets_table(exp.target_summary))
@@ -154,21 +178,32 @@ def validate(
         sc = _load(scenario, sets)
         model = build_model(sc)
         days = sc.horizon / 86400
-        out.print(f"[green]valid[/]: {sc.name} — {days:g} days, {len(sc.contact_types)} contact types, "
-                  f"{len(sc.agent_groups)} agent groups, {len(sc.targets)} targets")
+        out.print(
+            f"[green]valid[/]: {sc.name} — {days:g} days, {len(sc.contact_types)} contact types, "
+            f"{len(sc.agent_groups)} agent groups, {len(sc.targets)} targets"
+        )
         for t in model.types:
-            out.print(f"  {t.name} ({t.channel}): {t.arrivals.total:,.0f} expected contacts, "
-                      f"mean handle {t.handle.mean:.0f}s")
+            out.print(
+                f"  {t.name} ({t.channel}): {t.arrivals.total:,.0f} expected contacts, "
+                f"mean handle {t.handle.mean:.0f}s"
+            )
 
     _guard(go)
 
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the Markdown field reference instead.")
+    ] = False,
 ) -> None:
     """Print the JSON schema of scenario files (for editor completion and validation)."""
-    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    from cccsim.scenario.reference import render_reference
+
+    text = render_reference() if markdown else json.dumps(Scenario.model_json_schema(), indent=2)
     if output is None:
         sys.stdout.write(text + "\n")
     else:
@@ -180,9 +215,13 @@ def erlang(
     per_hour: Annotated[float, typer.Option(help="Arrivals per hour.")],
     aht: Annotated[str, typer.Option(help="Mean handle time, e.g. 3min.")],
     agents: Annotated[str, typer.Option(help="Agents: a number or a range like 10-20.")] = "",
-    patience: Annotated[str | None, typer.Option(help="Mean patience (Erlang A); omitted = Erlang C.")] = None,
+    patience: Annotated[
+        str | None, typer.Option(help="Mean patience (Erlang A); omitted = Erlang C.")
+    ] = None,
     threshold: Annotated[str, typer.Option(help="Service-level threshold.")] = "20s",
-    target: Annotated[float | None, typer.Option(help="Also report the fewest agents meeting this service level.")] = None,
+    target: Annotated[
+        float | None, typer.Option(help="Also report the fewest agents meeting this service level.")
+    ] = None,
     blocking: Annotated[bool, typer.Option("--blocking", help="No queue: Erlang B.")] = False,
 ) -> None:
     """Exact Erlang B, C or A numbers for a quick check of a staffing level."""
@@ -203,9 +242,19 @@ def erlang(
             raise ScenarioError([Problem("--aht", "must be positive")])
         load = lam * handle
         lo, hi = _agent_range(agents, load)
-        model = "Erlang B" if blocking else ("Erlang A" if math.isfinite(mean_patience) else "Erlang C")
+        model = (
+            "Erlang B" if blocking else ("Erlang A" if math.isfinite(mean_patience) else "Erlang C")
+        )
         table = Table(title=f"{model}: {per_hour:g}/h, AHT {aht}, load {load:.2f} Erlangs")
-        cols = ["agents", "service_level", "asa", "p_wait", "abandon_rate", "block_rate", "occupancy"]
+        cols = [
+            "agents",
+            "service_level",
+            "asa",
+            "p_wait",
+            "abandon_rate",
+            "block_rate",
+            "occupancy",
+        ]
         for c in cols:
             table.add_column(c.replace("_", " "), justify="right")
         for n in range(lo, hi + 1):
@@ -213,13 +262,21 @@ def erlang(
                 m = theory.erlang_b_metrics(lam, handle, n)
             else:
                 m = theory.erlang_a_metrics(lam, handle, mean_patience, n, wait)
-            values = {"service_level": m.service_level, "asa": m.asa, "p_wait": m.p_wait,
-                      "abandon_rate": m.p_abandon, "block_rate": m.p_block, "occupancy": m.occupancy}
+            values = {
+                "service_level": m.service_level,
+                "asa": m.asa,
+                "p_wait": m.p_wait,
+                "abandon_rate": m.p_abandon,
+                "block_rate": m.p_block,
+                "occupancy": m.occupancy,
+            }
             table.add_row(str(n), *(fmt(c, values[c]) for c in cols[1:]))
         out.print(table)
         if target is not None and not blocking:
             if not 0 < target < 1:
-                raise ScenarioError([Problem("--target", "expected a share between 0 and 1, e.g. 0.8")])
+                raise ScenarioError(
+                    [Problem("--target", "expected a share between 0 and 1, e.g. 0.8")]
+                )
             n = theory.agents_for_service_level(lam, handle, wait, target, mean_patience)
             out.print(f"fewest agents for service level ≥ {target:.0%} within {threshold}: {n}")
 
@@ -236,7 +293,9 @@ def _agent_range(text: str, load: float) -> tuple[int, int]:
         else:
             a = b = int(text)
     except ValueError:
-        raise ScenarioError([Problem("--agents", f"expected a number or a range like 10-20, got {text!r}")]) from None
+        raise ScenarioError(
+            [Problem("--agents", f"expected a number or a range like 10-20, got {text!r}")]
+        ) from None
     if a < 1 or b < a or b - a > 500:
         raise ScenarioError([Problem("--agents", "expected 1 ≤ first ≤ last, at most 500 rows")])
     return a, b

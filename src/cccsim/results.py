@@ -8,7 +8,14 @@ from typing import Any
 
 import pandas as pd
 
-FRAMES: tuple[str, ...] = ("contacts", "intervals", "groups", "group_intervals", "summary", "targets")
+FRAMES: tuple[str, ...] = (
+    "contacts",
+    "intervals",
+    "groups",
+    "group_intervals",
+    "summary",
+    "targets",
+)
 
 
 @dataclass
@@ -49,12 +56,23 @@ class ExperimentResult:
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
-        names = ("replications", "intervals", "groups", "group_intervals", "targets", "summary",
-                 "target_summary", "group_summary", "contacts")
+        names = (
+            "replications",
+            "intervals",
+            "groups",
+            "group_intervals",
+            "targets",
+            "summary",
+            "target_summary",
+            "group_summary",
+            "contacts",
+        )
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
 
 
-def write_frames(frames: dict[str, pd.DataFrame], out: str | Path, fmt: str = "parquet") -> list[Path]:
+def write_frames(
+    frames: dict[str, pd.DataFrame], out: str | Path, fmt: str = "parquet"
+) -> list[Path]:
     """Write frames to ``out/<name>.<fmt>`` atomically (temp file + rename); return the paths."""
     directory = Path(out)
     directory.mkdir(parents=True, exist_ok=True)

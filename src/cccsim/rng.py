@@ -26,7 +26,9 @@ class Streams:
     """Named random streams of one replication."""
 
     def __init__(self, seed: int | np.random.SeedSequence) -> None:
-        self.root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        self.root = (
+            seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+        )
 
     def stream(self, name: str) -> np.random.Generator:
         """A fresh Generator for ``name``; the same name always gives the same numbers."""

@@ -27,9 +27,11 @@ from cccsim.stats.targets import target_rows
 
 def target_specs(scenario: Scenario) -> list[tuple[str, str, str, float]]:
     """The scenario's targets as ``(contact_type, kpi, sense, bound)`` tuples."""
-    out = []
+    out: list[tuple[str, str, str, float]] = []
     for t in scenario.targets:
-        sense, bound = ("at_least", t.at_least) if t.at_least is not None else ("at_most", t.at_most)
+        sense, bound = (
+            ("at_least", t.at_least) if t.at_least is not None else ("at_most", t.at_most)
+        )
         assert bound is not None
         out.append((t.contact_type, t.kpi, sense, float(bound)))
     return out

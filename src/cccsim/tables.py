@@ -11,7 +11,16 @@ from cccsim.units import format_duration
 
 _PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy"}
 _SECONDS = {"asa", "aht", "mean_wait"}
-SHOWN = ["offered", "answered", "abandoned", "blocked", "service_level", "asa", "abandon_rate", "aht"]
+SHOWN = [
+    "offered",
+    "answered",
+    "abandoned",
+    "blocked",
+    "service_level",
+    "asa",
+    "abandon_rate",
+    "aht",
+]
 _TITLES = {
     "offered": "offered",
     "answered": "answered",
@@ -62,10 +71,11 @@ def ci_table(summary: pd.DataFrame, title: str, confidence: float) -> Table:
     for kpi in SHOWN:
         cells = []
         for _, part in parts:
-            row = part.set_index("kpi").loc[kpi]
-            cell = fmt(kpi, row["mean"])
-            if not math.isnan(row["ci_low"]) and kpi not in _COUNTS:
-                cell += f" [{fmt(kpi, row['ci_low'])}, {fmt(kpi, row['ci_high'])}]"
+            values = part.set_index("kpi").loc[kpi, ["mean", "ci_low", "ci_high"]]
+            mean, low, high = (float(v) for v in values.to_numpy(dtype=float))
+            cell = fmt(kpi, mean)
+            if not math.isnan(low) and kpi not in _COUNTS:
+                cell += f" [{fmt(kpi, low)}, {fmt(kpi, high)}]"
             cells.append(cell)
         table.add_row(_TITLES[kpi], *cells)
     return table

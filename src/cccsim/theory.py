@@ -76,7 +76,9 @@ def erlang_c_metrics(
     _check(arrival_rate >= 0 and handle_time > 0, "need arrival_rate ≥ 0 and handle_time > 0")
     load = arrival_rate * handle_time
     if load >= agents:
-        return QueueMetrics(agents, load, 1.0, 0.0, math.inf, math.inf, 0.0, 0.0, 1.0, 0.0, math.inf)
+        return QueueMetrics(
+            agents, load, 1.0, 0.0, math.inf, math.inf, 0.0, 0.0, 1.0, 0.0, math.inf
+        )
     c = erlang_c(agents, load)
     sl = 1 - c * math.exp(-(agents - load) * threshold / handle_time)
     asa = c * handle_time / (agents - load)
@@ -192,7 +194,10 @@ def agents_for_service_level(
     """Fewest agents whose Erlang C (or Erlang A, with finite patience) service level ≥ ``target``."""
     _check(0 < target < 1, "target must be between 0 and 1")
     load = arrival_rate * handle_time
-    n = max(1, math.floor(load - 3 * math.sqrt(load)) if math.isfinite(patience) else math.floor(load) + 1)
+    n = max(
+        1,
+        math.floor(load - 3 * math.sqrt(load)) if math.isfinite(patience) else math.floor(load) + 1,
+    )
     while True:
         m = erlang_a_metrics(arrival_rate, handle_time, patience, n, threshold)
         if m.service_level >= target:

@@ -84,7 +84,7 @@ def parse_time_of_day(value: object) -> float:
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError(
-            f"times of day must be quoted strings like \"08:30\"; got the number {value!r} "
+            f'times of day must be quoted strings like "08:30"; got the number {value!r} '
             "(YAML reads an unquoted 12:30 as 750 — put the time in quotes)"
         )
     if not isinstance(value, str):
@@ -113,6 +113,6 @@ def format_duration(seconds: float) -> str:
 
 def format_clock(seconds: float) -> str:
     """Render an instant (seconds since day 1, 00:00) as ``"d2 08:30"``."""
-    day, rest = divmod(int(round(seconds)), int(DAY))
+    day, rest = divmod(round(seconds), int(DAY))
     hours, rest = divmod(rest, int(HOUR))
     return f"d{day + 1} {hours:02d}:{rest // 60:02d}"

@@ -22,7 +22,10 @@ def test_overflow_delay() -> None:
     """
     data = scenario(
         {"voice": voice([0, 5, 10])},
-        {"inhouse": {"skills": ["voice"], "staff": 1}, "outsourcer": {"skills": ["voice"], "staff": 1}},
+        {
+            "inhouse": {"skills": ["voice"], "staff": 1},
+            "outsourcer": {"skills": ["voice"], "staff": 1},
+        },
         routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": "20s"}]},
     )
     c = contacts(data)
@@ -35,7 +38,10 @@ def test_overflow_group_never_takes_contact_before_its_delay() -> None:
     """Only the outsourcer (after 60 s) is staffed: a call at 0 is answered at exactly 60."""
     data = scenario(
         {"voice": voice([0])},
-        {"inhouse": {"skills": ["voice"], "staff": 0}, "outsourcer": {"skills": ["voice"], "staff": 1}},
+        {
+            "inhouse": {"skills": ["voice"], "staff": 0},
+            "outsourcer": {"skills": ["voice"], "staff": 1},
+        },
         routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 60}]},
     )
     assert contacts(data).answered_at.tolist() == [60]
@@ -50,7 +56,10 @@ def test_freed_overflow_agent_waits_for_the_delay() -> None:
     """
     data = scenario(
         {"voice": voice([0, 1, 110, 115])},
-        {"inhouse": {"skills": ["voice"], "staff": 1}, "outsourcer": {"skills": ["voice"], "staff": 1}},
+        {
+            "inhouse": {"skills": ["voice"], "staff": 1},
+            "outsourcer": {"skills": ["voice"], "staff": 1},
+        },
         routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
     )
     c = contacts(data)
@@ -147,7 +156,11 @@ def test_email_backlog_waits_overnight() -> None:
     staff = [0] * 24
     staff[8] = staff[9] = 1
     data = scenario(
-        {"email": voice([20 * hour, 21 * hour], handle=600, channel="email", service_level_threshold="24h")},
+        {
+            "email": voice(
+                [20 * hour, 21 * hour], handle=600, channel="email", service_level_threshold="24h"
+            )
+        },
         {"backoffice": {"skills": ["email"], "staff": staff}},
         horizon=2 * 86400,
         interval="1h",
@@ -167,7 +180,9 @@ def test_queue_capacity_blocks() -> None:
     zero = contacts(scenario({"voice": voice([0, 1, 2], access={"queue_capacity": 0})}, groups))
     assert zero.outcome.tolist() == ["answered", "blocked", "blocked"]
     rep = cccsim.run_replication(
-        cccsim.load_scenario(scenario({"voice": voice([0, 1, 2], access={"queue_capacity": 0})}, groups))
+        cccsim.load_scenario(
+            scenario({"voice": voice([0, 1, 2], access={"queue_capacity": 0})}, groups)
+        )
     )
     assert rep.summary.block_rate.iloc[0] == 2 / 3
 
@@ -192,14 +207,18 @@ def test_abandonment_at_patience() -> None:
 def test_longest_idle_agent_is_chosen() -> None:
     """Two agents idle from 0; handle 10. c0 at 0 → agent 0 (0–10). c1 at 20: agent 1 has been
     idle since 0, agent 0 only since 10 → agent 1 answers."""
-    data = scenario({"voice": voice([0, 20], handle=10)}, {"team": {"skills": ["voice"], "staff": 2}})
+    data = scenario(
+        {"voice": voice([0, 20], handle=10)}, {"team": {"skills": ["voice"], "staff": 2}}
+    )
     assert contacts(data).agent.tolist() == [0, 1]
 
 
 def test_open_contacts_at_horizon() -> None:
     """No agent: a contact at 100 with horizon 300 is still waiting → outcome open, wait 200,
     counted in offered, not in answered or abandoned."""
-    data = scenario({"voice": voice([100])}, {"team": {"skills": ["voice"], "staff": 0}}, horizon=300)
+    data = scenario(
+        {"voice": voice([100])}, {"team": {"skills": ["voice"], "staff": 0}}, horizon=300
+    )
     rep = cccsim.run_replication(cccsim.load_scenario(data))
     assert rep.contacts.outcome.tolist() == ["open"]
     assert rep.contacts.wait_time.tolist() == [200]
@@ -210,7 +229,9 @@ def test_open_contacts_at_horizon() -> None:
 def test_service_level_threshold_is_inclusive_and_per_type() -> None:
     """Threshold 20 s; one agent, handle 20: c0 at 0 (wait 0), c1 at 0 (wait 20, counts),
     c2 at 0 (wait 40, does not) → service level 2/3."""
-    data = scenario({"voice": voice([0, 0, 0], handle=20)}, {"team": {"skills": ["voice"], "staff": 1}})
+    data = scenario(
+        {"voice": voice([0, 0, 0], handle=20)}, {"team": {"skills": ["voice"], "staff": 1}}
+    )
     rep = cccsim.run_replication(cccsim.load_scenario(data))
     assert rep.contacts.wait_time.tolist() == [0, 20, 40]
     assert rep.summary.service_level.iloc[0] == 2 / 3

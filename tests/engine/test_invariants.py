@@ -61,13 +61,19 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         staff: Any = draw(st.integers(0, 5))
         if draw(st.booleans()):
             staff = draw(st.lists(st.integers(0, 5), min_size=hours, max_size=hours))
-        groups[f"g{g}"] = {"skills": skills, "staff": staff, "max_concurrent": draw(st.integers(1, 3))}
+        groups[f"g{g}"] = {
+            "skills": skills,
+            "staff": staff,
+            "max_concurrent": draw(st.integers(1, 3)),
+        }
     routing: dict[str, Any] = {}
     for name in names:
         able = [g for g, spec in groups.items() if name in spec["skills"]]
         if len(able) > 1 and draw(st.booleans()):
             order = draw(st.permutations(able))
-            routing[name] = [{"group": g, "after": draw(st.sampled_from([0, 0, 5, 30, 120]))} for g in order]
+            routing[name] = [
+                {"group": g, "after": draw(st.sampled_from([0, 0, 5, 30, 120]))} for g in order
+            ]
     return {
         "name": "generated",
         "horizon": f"{hours}h",
@@ -86,7 +92,9 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
     out = rec.outcome
     # every contact ends exactly once, in one of the outcomes, and the counts add up
     assert np.isin(out, [OPEN, ANSWERED, ABANDONED, BLOCKED]).all()
-    assert sum(int((out == k).sum()) for k in (OPEN, ANSWERED, ABANDONED, BLOCKED)) == rec.n_contacts
+    assert (
+        sum(int((out == k).sum()) for k in (OPEN, ANSWERED, ABANDONED, BLOCKED)) == rec.n_contacts
+    )
     ans = out == ANSWERED
     assert (rec.arrived_at >= 0).all() and (rec.arrived_at < h).all()
     assert (rec.answered_at[ans] >= rec.arrived_at[ans]).all()
@@ -117,7 +125,10 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
         slots = np.where([model.types[int(t)].exclusive for t in rec.contact_type[mine]], cap, 1)
         events = sorted(
             [(float(rec.answered_at[c]), 1, int(s)) for c, s in zip(mine, slots, strict=True)]
-            + [(min(float(rec.ended_at[c]), h), 0, -int(s)) for c, s in zip(mine, slots, strict=True)]
+            + [
+                (min(float(rec.ended_at[c]), h), 0, -int(s))
+                for c, s in zip(mine, slots, strict=True)
+            ]
         )
         level = 0
         for _, _, delta in events:

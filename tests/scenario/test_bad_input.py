@@ -51,34 +51,149 @@ CASES = [
     ("contact_types.voice.channel", "fax", "contact_types.voice.channel", "voice"),
     ("contact_types.voice.arrivals", {}, "contact_types.voice.arrivals", "exactly one"),
     ("contact_types.voice.arrivals.per_hour", 10, "contact_types.voice.arrivals", "exactly one"),
-    ("contact_types.voice.arrivals.daily_volume", -1, "contact_types.voice.arrivals.daily_volume", "greater than or equal"),
-    ("contact_types.voice.arrivals.daily_volume", "lots", "contact_types.voice.arrivals.daily_volume", "number"),
-    ("contact_types.voice.arrivals.profile", [1, 2, 3], "contact_types.voice.arrivals.profile", "expected 48 shares"),
-    ("contact_types.voice.arrivals.profile", [0] * 48, "contact_types.voice.arrivals", "all be zero"),
-    ("contact_types.voice.arrivals.profile", {"file": "missing.csv"}, "contact_types.voice.arrivals.profile", "not found"),
-    ("contact_types.voice.arrivals.profile", {"file": "data/retail_bank_profile.csv", "column": "fax"}, "contact_types.voice.arrivals.profile", "no column"),
-    ("contact_types.voice.arrivals.weekday_factors", {"funday": 2}, "contact_types.voice.arrivals.weekday_factors.funday", "'mon'"),
-    ("contact_types.voice.arrivals.overdispersion_cv", -0.1, "contact_types.voice.arrivals.overdispersion_cv", "greater than or equal"),
-    ("contact_types.voice.handle_time", {"dist": "weibull", "mean": 3}, "contact_types.voice.handle_time", "unknown dist"),
-    ("contact_types.voice.handle_time", {"mean": 3}, "contact_types.voice.handle_time", "needs 'dist'"),
-    ("contact_types.voice.handle_time.mean", 0, "contact_types.voice.handle_time.mean", "greater than 0"),
-    ("contact_types.voice.handle_time.cv", DELETE, "contact_types.voice.handle_time.cv", "required"),
-    ("contact_types.voice.handle_time", {"dist": "uniform", "low": 10, "high": 5}, "contact_types.voice.handle_time", "at least low"),
-    ("contact_types.voice.handle_time", {"dist": "empirical"}, "contact_types.voice.handle_time", "at least one"),
-    ("contact_types.voice.handle_time", {"dist": "deterministic", "value": "soon"}, "contact_types.voice.handle_time.value", "duration"),
-    ("contact_types.voice.service_level_threshold", "twenty", "contact_types.voice.service_level_threshold", "duration"),
-    ("contact_types.voice.access.queue_capacity", -1, "contact_types.voice.access.queue_capacity", "greater than or equal"),
-    ("contact_types.email.patience", {"dist": "exponential", "mean": 60}, "contact_types.email", "do not abandon"),
-    ("contact_types.voice.arrivals", {"trace": [5, 1]}, "contact_types.voice.arrivals.trace", "ascending"),
+    (
+        "contact_types.voice.arrivals.daily_volume",
+        -1,
+        "contact_types.voice.arrivals.daily_volume",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.arrivals.daily_volume",
+        "lots",
+        "contact_types.voice.arrivals.daily_volume",
+        "number",
+    ),
+    (
+        "contact_types.voice.arrivals.profile",
+        [1, 2, 3],
+        "contact_types.voice.arrivals.profile",
+        "expected 48 shares",
+    ),
+    (
+        "contact_types.voice.arrivals.profile",
+        [0] * 48,
+        "contact_types.voice.arrivals",
+        "all be zero",
+    ),
+    (
+        "contact_types.voice.arrivals.profile",
+        {"file": "missing.csv"},
+        "contact_types.voice.arrivals.profile",
+        "not found",
+    ),
+    (
+        "contact_types.voice.arrivals.profile",
+        {"file": "data/retail_bank_profile.csv", "column": "fax"},
+        "contact_types.voice.arrivals.profile",
+        "no column",
+    ),
+    (
+        "contact_types.voice.arrivals.weekday_factors",
+        {"funday": 2},
+        "contact_types.voice.arrivals.weekday_factors.funday",
+        "'mon'",
+    ),
+    (
+        "contact_types.voice.arrivals.overdispersion_cv",
+        -0.1,
+        "contact_types.voice.arrivals.overdispersion_cv",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.handle_time",
+        {"dist": "weibull", "mean": 3},
+        "contact_types.voice.handle_time",
+        "unknown dist",
+    ),
+    (
+        "contact_types.voice.handle_time",
+        {"mean": 3},
+        "contact_types.voice.handle_time",
+        "needs 'dist'",
+    ),
+    (
+        "contact_types.voice.handle_time.mean",
+        0,
+        "contact_types.voice.handle_time.mean",
+        "greater than 0",
+    ),
+    (
+        "contact_types.voice.handle_time.cv",
+        DELETE,
+        "contact_types.voice.handle_time.cv",
+        "required",
+    ),
+    (
+        "contact_types.voice.handle_time",
+        {"dist": "uniform", "low": 10, "high": 5},
+        "contact_types.voice.handle_time",
+        "at least low",
+    ),
+    (
+        "contact_types.voice.handle_time",
+        {"dist": "empirical"},
+        "contact_types.voice.handle_time",
+        "at least one",
+    ),
+    (
+        "contact_types.voice.handle_time",
+        {"dist": "deterministic", "value": "soon"},
+        "contact_types.voice.handle_time.value",
+        "duration",
+    ),
+    (
+        "contact_types.voice.service_level_threshold",
+        "twenty",
+        "contact_types.voice.service_level_threshold",
+        "duration",
+    ),
+    (
+        "contact_types.voice.access.queue_capacity",
+        -1,
+        "contact_types.voice.access.queue_capacity",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.email.patience",
+        {"dist": "exponential", "mean": 60},
+        "contact_types.email",
+        "do not abandon",
+    ),
+    (
+        "contact_types.voice.arrivals",
+        {"trace": [5, 1]},
+        "contact_types.voice.arrivals.trace",
+        "ascending",
+    ),
     ("agent_groups", {}, "agent_groups", "at least 1"),
     ("agent_groups.inhouse.skills", [], "agent_groups.inhouse.skills", "at least 1"),
-    ("agent_groups.inhouse.skills", ["voice", "voice"], "agent_groups.inhouse.skills", "listed twice"),
-    ("agent_groups.inhouse.skills", ["voice", "emial"], "agent_groups.inhouse.skills[1]", "did you mean 'email'"),
-    ("agent_groups.inhouse.staff", [1, 2], "agent_groups.inhouse.staff", "expected one number per interval"),
+    (
+        "agent_groups.inhouse.skills",
+        ["voice", "voice"],
+        "agent_groups.inhouse.skills",
+        "listed twice",
+    ),
+    (
+        "agent_groups.inhouse.skills",
+        ["voice", "emial"],
+        "agent_groups.inhouse.skills[1]",
+        "did you mean 'email'",
+    ),
+    (
+        "agent_groups.inhouse.staff",
+        [1, 2],
+        "agent_groups.inhouse.staff",
+        "expected one number per interval",
+    ),
     ("agent_groups.inhouse.staff[3]", -2, "agent_groups.inhouse.staff[3]", "greater than or equal"),
     ("agent_groups.inhouse.staff[3]", "many", "agent_groups.inhouse.staff[3]", "integer"),
     ("agent_groups.inhouse.staff", 2.5, "agent_groups.inhouse.staff", "integer"),
-    ("agent_groups.chat_team.max_concurrent", 0, "agent_groups.chat_team.max_concurrent", "greater than or equal"),
+    (
+        "agent_groups.chat_team.max_concurrent",
+        0,
+        "agent_groups.chat_team.max_concurrent",
+        "greater than or equal",
+    ),
     ("agent_groups.chat_team.skills", ["email"], "contact_types.chat", "no agent group"),
     ("routing.voice", [], "routing.voice", "at least one"),
     ("routing.voice[1].group", "outsorcer", "routing.voice[1].group", "did you mean 'outsourcer'"),
@@ -93,8 +208,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "where", "words"), CASES, ids=[f"{c[0]}={c[1]!r}"[:60] for c in CASES])
-def test_bad_field_exits_2_naming_the_field(tmp_path: Path, path: str, value: Any, where: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "value", "where", "words"), CASES, ids=[f"{c[0]}={c[1]!r}"[:60] for c in CASES]
+)
+def test_bad_field_exits_2_naming_the_field(
+    tmp_path: Path, path: str, value: Any, where: str, words: str
+) -> None:
     file = tmp_path / "scenario.yaml"
     # keep the profile CSV reachable from the temporary folder
     (tmp_path / "data").mkdir()
@@ -125,7 +244,11 @@ def test_all_problems_are_reported_at_once() -> None:
 
 
 def test_yaml_line_numbers_are_given(tmp_path: Path) -> None:
-    text = (ROOT / "scenarios" / "erlang_check.yaml").read_text().replace("staff: 14", "staff: fourteen")
+    text = (
+        (ROOT / "scenarios" / "erlang_check.yaml")
+        .read_text()
+        .replace("staff: 14", "staff: fourteen")
+    )
     file = tmp_path / "s.yaml"
     file.write_text(text)
     line = next(i for i, row in enumerate(text.splitlines(), start=1) if "fourteen" in row)
@@ -172,17 +295,27 @@ def test_not_utf8_and_missing_file(tmp_path: Path) -> None:
 
 def test_bad_override_names_the_path() -> None:
     result = runner.invoke(
-        app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml"), "--set", "agent_groups.inhouse.staff=-4"]
+        app,
+        [
+            "validate",
+            str(ROOT / "scenarios" / "retail_bank.yaml"),
+            "--set",
+            "agent_groups.inhouse.staff=-4",
+        ],
     )
     assert result.exit_code == 2
     assert "agent_groups.inhouse.staff" in result.stderr
-    result = runner.invoke(app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml"), "--set", "novalue"])
+    result = runner.invoke(
+        app, ["validate", str(ROOT / "scenarios" / "retail_bank.yaml"), "--set", "novalue"]
+    )
     assert result.exit_code == 2 and "path=value" in result.stderr
 
 
 def test_overrides_return_validated_copies() -> None:
     base = cccsim.load_scenario(ROOT / "scenarios" / "retail_bank.yaml")
-    more = cccsim.load_scenario(base, overrides={"agent_groups.outsourcer.staff": 12, "targets[0].at_least": 0.7})
+    more = cccsim.load_scenario(
+        base, overrides={"agent_groups.outsourcer.staff": 12, "targets[0].at_least": 0.7}
+    )
     assert more.agent_groups["outsourcer"].staff == 12
     assert more.targets[0].at_least == 0.7
     assert base.agent_groups["outsourcer"].staff != 12  # the original is untouched (frozen)

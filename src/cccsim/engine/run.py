@@ -26,7 +26,9 @@ from cccsim.rng import Streams
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
 
 
-def draw_contacts(model: Model, streams: Streams) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def draw_contacts(
+    model: Model, streams: Streams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """All contacts of a replication, ordered by arrival: (type, arrival, handle time, patience)."""
     kinds, times, handles, patiences = [], [], [], []
     for t in model.types:

@@ -30,7 +30,9 @@ BACKENDS = ("auto", "serial", "processes")
 Progress = Callable[[int, int], None]
 
 
-def run_task(scenario: Scenario, seed: int, replication: int, keep_contacts: bool) -> ReplicationResult:
+def run_task(
+    scenario: Scenario, seed: int, replication: int, keep_contacts: bool
+) -> ReplicationResult:
     """One replication as a picklable task (the unit every backend runs)."""
     result = run_replication(scenario, replication_seed(seed, replication))
     result.provenance["replication"] = replication
@@ -46,7 +48,7 @@ class _SerialExecutor(Executor):
         future: Future[Any] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+        except BaseException as exc:
             future.set_exception(exc)
         return future
 
@@ -138,11 +140,16 @@ def combine(
         groups=groups,
         group_intervals=_stack(results, "group_intervals"),
         targets=targets,
-        summary=summarise(per_rep, ["scenario", "contact_type", "channel"], list(KPI_COLUMNS), confidence),
+        summary=summarise(
+            per_rep, ["scenario", "contact_type", "channel"], list(KPI_COLUMNS), confidence
+        ),
         target_summary=target_summary(targets, confidence) if len(targets) else pd.DataFrame(),
-        group_summary=summarise(groups, ["scenario", "agent_group"],
-                                ["staffed_time", "busy_time", "occupancy", "mean_agents", "answered_share"],
-                                confidence),
+        group_summary=summarise(
+            groups,
+            ["scenario", "agent_group"],
+            ["staffed_time", "busy_time", "occupancy", "mean_agents", "answered_share"],
+            confidence,
+        ),
         provenance={
             "scenarios": hashes,
             "seed": seed,

@@ -45,7 +45,9 @@ class ArrivalPlan:
             expected = expected * busyness[day_of]
         counts = rng.poisson(expected)
         starts = np.repeat(np.arange(n) * self.interval, counts)
-        lengths = np.repeat(np.minimum(self.interval, self.horizon - np.arange(n) * self.interval), counts)
+        lengths = np.repeat(
+            np.minimum(self.interval, self.horizon - np.arange(n) * self.interval), counts
+        )
         times = starts + rng.random(starts.size) * lengths
         times.sort()
         return times

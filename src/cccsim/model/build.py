@@ -78,7 +78,9 @@ def build_model(scenario: Scenario) -> Model:
             handle=make_sampler(ct.handle_time),
             patience=make_sampler(ct.patience) if ct.patience is not None else None,
             threshold=ct.service_level_threshold,
-            queue_capacity=UNLIMITED if ct.access.queue_capacity is None else ct.access.queue_capacity,
+            queue_capacity=UNLIMITED
+            if ct.access.queue_capacity is None
+            else ct.access.queue_capacity,
             arrivals=plan_arrivals(
                 ct.arrivals,
                 interval=scenario.interval,

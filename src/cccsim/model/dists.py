@@ -25,7 +25,8 @@ from cccsim.scenario.schema import (
 class Sampler(Protocol):
     """Draws ``n`` non-negative variates (seconds) from ``rng``."""
 
-    mean: float
+    @property
+    def mean(self) -> float: ...
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray: ...
 

@@ -36,8 +36,10 @@ def load_scenario(
     """
     if isinstance(source, Scenario):
         return apply_overrides(source, overrides or {})
+    lines: dict[tuple[Any, ...], int] = {}
+    file: str | None = None
     if isinstance(source, Mapping):
-        data, lines, file, base = copy.deepcopy(dict(source)), {}, None, Path(".")
+        data, base = copy.deepcopy(dict(source)), Path(".")
     else:
         file = str(source)
         data, lines = _read_yaml(Path(source))
@@ -56,7 +58,7 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenari
     origin = scenario._source or {"file": None, "base_dir": "."}
     data = scenario.model_dump(mode="python")
     data = _with_overrides(data, overrides, origin["file"])
-    out = _validate(data, file=origin["file"], base_dir=Path(origin["base_dir"]), lines={})
+    out = _validate(data, file=origin["file"], base_dir=Path(origin["base_dir"] or "."), lines={})
     out._source = origin
     return out
 
@@ -85,7 +87,11 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
         size = path.stat().st_size
         if size > _MAX_FILE_BYTES:
             raise ScenarioError(
-                [Problem("", f"file is {size:,} bytes; a scenario may be at most {_MAX_FILE_BYTES:,}")],
+                [
+                    Problem(
+                        "", f"file is {size:,} bytes; a scenario may be at most {_MAX_FILE_BYTES:,}"
+                    )
+                ],
                 file,
             )
         raw = path.read_bytes()
@@ -103,7 +109,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
         ) from None
     try:
         node = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -119,7 +125,9 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     return data, lines
 
 
-def _collect_lines(node: yaml.Node | None, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+def _collect_lines(
+    node: yaml.Node | None, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]
+) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, key.value)
@@ -213,9 +221,9 @@ def _message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str:
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     value = err.get("input")
-    if kind.endswith("_type") or kind in ("greater_than", "greater_than_equal", "less_than_equal"):
-        if not isinstance(value, dict | list):
-            message += f" (got {value!r})"
+    bounded = kind in ("greater_than", "greater_than_equal", "less_than_equal")
+    if (kind.endswith("_type") or bounded) and not isinstance(value, dict | list):
+        message += f" (got {value!r})"
     return message
 
 
@@ -280,7 +288,9 @@ def _parse_path(path: str) -> tuple[Any, ...]:
 # ----------------------------------------------------------------------------- overrides
 
 
-def _with_overrides(data: dict[str, Any], overrides: Mapping[str, Any], file: str | None) -> dict[str, Any]:
+def _with_overrides(
+    data: dict[str, Any], overrides: Mapping[str, Any], file: str | None
+) -> dict[str, Any]:
     data = copy.deepcopy(data)
     problems: list[Problem] = []
     for path, value in overrides.items():
@@ -299,15 +309,17 @@ def _with_overrides(data: dict[str, Any], overrides: Mapping[str, Any], file: st
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
                 node = node[part]
             else:
-                problems.append(Problem(path, f"cannot follow {_render(parts[: i + 1])!r} in the scenario"))
+                problems.append(
+                    Problem(path, f"cannot follow {_render(parts[: i + 1])!r} in the scenario")
+                )
                 ok = False
                 break
         if not ok:
             continue
         last = parts[-1]
-        if isinstance(node, dict):
-            node[last] = copy.deepcopy(value)
-        elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        if isinstance(node, dict) or (
+            isinstance(node, list) and isinstance(last, int) and last < len(node)
+        ):
             node[last] = copy.deepcopy(value)
         else:
             problems.append(Problem(path, "no such list item or field to override"))

@@ -8,6 +8,7 @@ scenario's folder (passed as validation context ``{"base_dir": ...}``).
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from pathlib import Path
 from typing import Annotated, Literal
@@ -189,9 +190,7 @@ class Arrivals(_Model):
     """Intraday shares per interval of the day (normalised to sum 1), inline or from a CSV file."""
     trace: list[Duration] | ProfileFile | None = None
     """Replay: the exact arrival instants (from time 0), inline or a CSV column; no randomness."""
-    weekday_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = (
-        None
-    )
+    weekday_factors: dict[Weekday, Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
     """Multiplier of the volume per weekday (``mon: 1.25``); missing days count 1."""
     overdispersion_cv: Annotated[float, Field(ge=0, le=5)] = 0.0
     """CV of a gamma "busyness" factor drawn per day that multiplies the day's rates (0 = none)."""
@@ -211,7 +210,7 @@ class Arrivals(_Model):
     def _load_trace(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, ProfileFile):
             value = _read_csv_column(value.file, value.column, info)
-        if isinstance(value, list) and any(b < a for a, b in zip(value, value[1:], strict=False)):
+        if isinstance(value, list) and any(b < a for a, b in itertools.pairwise(value)):
             raise ValueError("trace instants must be in ascending order")
         return value
 
@@ -433,12 +432,15 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
         seen: set[str] = set()
         for i, step in enumerate(steps):
             path = f"routing.{tname}[{i}].group"
-            group = sc.agent_groups.get(step.group)
-            if group is None:
+            routed = sc.agent_groups.get(step.group)
+            if routed is None:
                 out.append(
-                    Problem(path, f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}")
+                    Problem(
+                        path,
+                        f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                    )
                 )
-            elif tname not in group.skills:
+            elif tname not in routed.skills:
                 out.append(Problem(path, f"agent group {step.group!r} lacks the skill {tname!r}"))
             if step.group in seen:
                 out.append(Problem(path, f"agent group {step.group!r} listed twice"))

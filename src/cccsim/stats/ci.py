@@ -35,6 +35,15 @@ def summarise(
         for kpi in kpis:
             mean, std, low, high = t_interval(part[kpi].to_numpy(dtype=float), confidence)
             n = int(np.isfinite(part[kpi].to_numpy(dtype=float)).sum())
-            rows.append({**dict(zip(keys, key, strict=True)), "kpi": kpi, "n": n, "mean": mean,
-                         "std": std, "ci_low": low, "ci_high": high})
+            rows.append(
+                {
+                    **dict(zip(keys, key, strict=True)),
+                    "kpi": kpi,
+                    "n": n,
+                    "mean": mean,
+                    "std": std,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
     return pd.DataFrame(rows, columns=[*keys, "kpi", "n", "mean", "std", "ci_low", "ci_high"])

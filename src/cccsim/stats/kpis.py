@@ -8,6 +8,8 @@ p_wait = share of (offered − blocked) that waited more than zero; abandon_rate
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -48,15 +50,17 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "contact_id": np.arange(rec.n_contacts),
-            "contact_type": pd.Categorical.from_codes(rec.contact_type, categories=type_names),
+            "contact_type": pd.Categorical.from_codes(
+                rec.contact_type, categories=pd.Index(type_names)
+            ),
             "channel": pd.Categorical(np.array([t.channel for t in m.types])[rec.contact_type]),
             "arrived_at": rec.arrived_at,
             "answered_at": rec.answered_at,
             "ended_at": rec.ended_at,
             "wait_time": wait_times(rec),
             "handle_time": np.where(served, rec.handle_time, np.nan),
-            "outcome": pd.Categorical.from_codes(rec.outcome, categories=list(OUTCOMES)),
-            "agent_group": pd.Categorical.from_codes(rec.group, categories=group_names),
+            "outcome": pd.Categorical.from_codes(rec.outcome, categories=pd.Index(list(OUTCOMES))),
+            "agent_group": pd.Categorical.from_codes(rec.group, categories=pd.Index(group_names)),
             "agent": rec.agent,
             "interval": (rec.arrived_at // m.interval).astype(np.int32),
             "measured": rec.arrived_at >= m.warmup,
@@ -64,7 +68,9 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     )
 
 
-def _kpis(outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray, threshold: float) -> dict[str, float]:
+def _kpis(
+    outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray, threshold: float
+) -> dict[str, float]:
     offered = outcome.size
     answered = outcome == ANSWERED
     n_answered = int(answered.sum())
@@ -110,10 +116,12 @@ def summary_frame(rec: Records) -> pd.DataFrame:
     rows = []
     for t in m.types:
         sel = measured & (rec.contact_type == t.index)
-        row = {"contact_type": t.name, "channel": t.channel}
+        row: dict[str, Any] = {"contact_type": t.name, "channel": t.channel}
         row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
         of_type = rec.contact_type == t.index
-        row["mean_queue"] = float(_queue_areas(rec, wait, window, of_type)[0] / (m.horizon - m.warmup))
+        row["mean_queue"] = float(
+            _queue_areas(rec, wait, window, of_type)[0] / (m.horizon - m.warmup)
+        )
         rows.append(row)
     return pd.DataFrame(rows, columns=["contact_type", "channel", *KPI_COLUMNS])
 
@@ -132,7 +140,7 @@ def intervals_frame(rec: Records) -> pd.DataFrame:
         areas = _queue_areas(rec, wait, edges, of_type)
         for k in range(m.n_intervals):
             sel = order[bounds[k] : bounds[k + 1]]
-            row = {
+            row: dict[str, Any] = {
                 "contact_type": t.name,
                 "channel": t.channel,
                 "interval": k,

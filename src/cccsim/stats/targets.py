@@ -22,7 +22,7 @@ def target_rows(targets: list[tuple[str, str, str, float]], summary: pd.DataFram
     rows = []
     by_type = summary.set_index("contact_type")
     for contact_type, kpi, sense, bound in targets:
-        attained = float(by_type.at[contact_type, kpi])
+        attained = float(by_type.loc[contact_type, kpi])  # type: ignore[arg-type]
         met = bool(attained >= bound) if sense == "at_least" else bool(attained <= bound)
         if not np.isfinite(attained):
             met = False
@@ -52,7 +52,12 @@ def target_summary(per_replication: pd.DataFrame, confidence: float = 0.95) -> p
     for key, part in per_replication.groupby(keys, sort=False):
         info = dict(zip(keys, key, strict=True))
         mean, _, low, high = t_interval(part["attained"].to_numpy(dtype=float), confidence)
-        good = (lambda v: v >= info["bound"]) if info["sense"] == "at_least" else (lambda v: v <= info["bound"])
+        bound = float(part["bound"].iloc[0])
+        at_least = info["sense"] == "at_least"
+
+        def good(v: float, bound: float = bound, at_least: bool = at_least) -> bool:
+            return v >= bound if at_least else v <= bound
+
         if np.isnan(low):
             verdict = "met" if np.isfinite(mean) and good(mean) else "missed"
         elif good(low) and good(high):

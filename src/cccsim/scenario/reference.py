@@ -1,0 +1,93 @@
+"""Markdown reference of the scenario schema, generated from the pydantic models' docstrings.
+
+``docs/reference/scenario.md`` is this function's output; a test keeps the two identical.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel, BeforeValidator
+from pydantic.fields import FieldInfo
+
+from cccsim.scenario import schema
+from cccsim.units import parse_duration
+
+
+def _is_duration(metadata: Any) -> bool:
+    return any(isinstance(m, BeforeValidator) and m.func is parse_duration for m in metadata)
+
+
+def _type_name(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return "duration" if _is_duration(annotation.__metadata__) else _type_name(args[0])
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return " or ".join(_type_name(a) for a in args if a is not type(None))
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return f"map {_type_name(args[0])} → {_type_name(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
+    if annotation is float:
+        return "number"
+    if annotation is int:
+        return "integer"
+    if annotation is str:
+        return "text"
+    return str(annotation)
+
+
+def _default(field: FieldInfo) -> str:
+    if field.is_required():
+        return "required"
+    value = field.get_default(call_default_factory=True)
+    if isinstance(value, BaseModel):
+        return "defaults"
+    return f"`{value!r}`" if value not in ({}, []) else "empty"
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    schema.Scenario,
+    schema.ContactType,
+    schema.Arrivals,
+    schema.ProfileFile,
+    schema.Access,
+    schema.AgentGroup,
+    schema.RouteStep,
+    schema.Target,
+    schema.Exponential,
+    schema.Lognormal,
+    schema.Gamma,
+    schema.Deterministic,
+    schema.Uniform,
+    schema.Empirical,
+)
+
+
+def render_reference() -> str:
+    """The scenario reference as Markdown, one table per model."""
+    lines = [
+        "# Scenario file reference",
+        "",
+        "Generated from the pydantic models by `cccsim schema --markdown`; do not edit by hand.",
+        "Durations are written `30s`, `5min`, `8h`, `2d` or as a number of seconds. Unknown fields",
+        "are errors. Distributions are chosen with `dist:` (exponential, lognormal, gamma,",
+        "deterministic, uniform, empirical).",
+        "",
+    ]
+    for model in MODELS:
+        doc = (model.__doc__ or "").strip().splitlines()
+        lines += [f"## {model.__name__}", "", " ".join(d.strip() for d in doc), ""]
+        lines += ["| field | type | default | meaning |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            text = " ".join((field.description or "").split()).replace("|", "\\|")
+            kind = "duration" if _is_duration(field.metadata) else _type_name(field.annotation)
+            lines.append(f"| `{name}` | {kind} | {_default(field)} | {text} |")
+        lines.append("")
+    return "\n".join(lines)

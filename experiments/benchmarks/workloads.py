@@ -1,0 +1,252 @@
+"""Benchmark workloads: cccsim and its peers on the same queueing models.
+
+Each function simulates one workload and returns a dict of measurements; ``run.py`` calls them
+in separate child processes so that peak memory is measured cleanly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+import cccsim
+from cccsim.engine import run
+from cccsim.model import build_model
+from cccsim.records import ABANDONED, ANSWERED
+
+# M/M/50+M: ρ = 0.95, mean handle 300 s, mean patience 600 s
+AGENTS, RHO, HANDLE, PATIENCE = 50, 0.95, 300.0, 600.0
+RATE = RHO * AGENTS / HANDLE
+
+
+def mm50m_scenario(contacts: int) -> cccsim.Scenario:
+    """The M/M/50+M workload as a cccsim scenario whose horizon holds ``contacts`` arrivals."""
+    return cccsim.load_scenario(
+        {
+            "name": "M/M/50+M",
+            "horizon": contacts / RATE,
+            "interval": "1h",
+            "contact_types": {
+                "voice": {
+                    "channel": "voice",
+                    "arrivals": {"per_hour": RATE * 3600},
+                    "handle_time": {"dist": "exponential", "mean": HANDLE},
+                    "patience": {"dist": "exponential", "mean": PATIENCE},
+                }
+            },
+            "agent_groups": {"team": {"skills": ["voice"], "staff": AGENTS}},
+        }
+    )
+
+
+def cccsim_mm50m(contacts: int, seed: int) -> dict[str, Any]:
+    """cccsim's engine with its full columnar contact records."""
+    model = build_model(mm50m_scenario(contacts))
+    start = time.perf_counter()
+    rec = run(model, seed)
+    seconds = time.perf_counter() - start
+    answered = rec.outcome == ANSWERED
+    return {
+        "seconds": seconds,
+        "contacts": rec.n_contacts,
+        "abandon_rate": float((rec.outcome == ABANDONED).mean()),
+        "asa": float((rec.answered_at[answered] - rec.arrived_at[answered]).mean()),
+        "record_bytes": rec.nbytes(),
+    }
+
+
+def cccsim_mm50m_kpis(contacts: int, seed: int) -> dict[str, Any]:
+    """cccsim end to end: engine, records and every KPI frame (contacts, intervals, summary)."""
+    sc = mm50m_scenario(contacts)
+    start = time.perf_counter()
+    result = cccsim.run_replication(sc, seed)
+    seconds = time.perf_counter() - start
+    s = result.summary.iloc[0]
+    return {
+        "seconds": seconds,
+        "contacts": int(s.offered),
+        "abandon_rate": float(s.abandon_rate),
+        "asa": float(s.asa),
+    }
+
+
+def textbook_mm50m(contacts: int, seed: int) -> dict[str, Any]:
+    """The textbook simpy model: one process per contact, ``Resource``, ``req | timeout``."""
+    import simpy
+
+    rng = np.random.default_rng(seed)
+    gaps = rng.exponential(1 / RATE, contacts)
+    handles = rng.exponential(HANDLE, contacts)
+    patiences = rng.exponential(PATIENCE, contacts)
+    env = simpy.Environment()
+    agents = simpy.Resource(env, capacity=AGENTS)
+    records: list[tuple[float, float, bool]] = []
+
+    def contact(i: int):  # type: ignore[no-untyped-def]
+        arrived = env.now
+        with agents.request() as request:
+            result = yield request | env.timeout(patiences[i])
+            if request in result:
+                records.append((arrived, env.now - arrived, True))
+                yield env.timeout(handles[i])
+            else:
+                records.append((arrived, env.now - arrived, False))
+
+    def source():  # type: ignore[no-untyped-def]
+        for i in range(contacts):
+            yield env.timeout(gaps[i])
+            env.process(contact(i))
+
+    env.process(source())
+    start = time.perf_counter()
+    env.run()
+    seconds = time.perf_counter() - start
+    waits = np.array([w for _, w, ok in records if ok])
+    return {
+        "seconds": seconds,
+        "contacts": len(records),
+        "abandon_rate": 1 - waits.size / len(records),
+        "asa": float(waits.mean()),
+    }
+
+
+def ciw_mm50m(contacts: int, seed: int) -> dict[str, Any]:
+    """Ciw with ``reneging_time_distributions`` (its own records kept)."""
+    import ciw
+
+    network = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(rate=RATE)],
+        service_distributions=[ciw.dists.Exponential(rate=1 / HANDLE)],
+        number_of_servers=[AGENTS],
+        reneging_time_distributions=[ciw.dists.Exponential(rate=1 / PATIENCE)],
+    )
+    ciw.seed(seed)
+    sim = ciw.Simulation(network)
+    start = time.perf_counter()
+    sim.simulate_until_max_customers(contacts, method="Arrive")
+    records = sim.get_all_records()
+    seconds = time.perf_counter() - start
+    served = [r.waiting_time for r in records if r.record_type == "service"]
+    reneged = sum(1 for r in records if r.record_type == "renege")
+    return {
+        "seconds": seconds,
+        "contacts": len(served) + reneged,
+        "abandon_rate": reneged / (len(served) + reneged),
+        "asa": float(np.mean(served)),
+    }
+
+
+def _erlang_staff(per_interval: np.ndarray, handle: float, slots: int = 1) -> list[int]:
+    """Agents per 30-minute interval for 80 % in 20 s (Erlang C), as a planner would staff."""
+    from cccsim.theory import agents_for_service_level
+
+    out = []
+    for n in per_interval:
+        rate = n / 1800
+        out.append(agents_for_service_level(rate, handle / slots, 20, 0.8) if rate > 0 else 0)
+    return out
+
+
+def multichannel_scenario(scale: float = 1.0) -> cccsim.Scenario:
+    """A large multichannel day: ~1,000 agents in four groups, ~150,000 contacts a day.
+
+    Voice (lognormal handle, patience, outsourcer overflow after 30 s), VIP voice, chat with
+    concurrency 3 and a back-office overflow, email worked from a backlog, time-varying arrivals,
+    and staffing per interval from Erlang C. ``scale`` multiplies the number of days.
+    """
+    hours = np.arange(48) / 2
+    shape = np.exp(-0.5 * ((hours - 11) / 3.0) ** 2) + 0.7 * np.exp(
+        -0.5 * ((hours - 16) / 2.5) ** 2
+    )
+    shape = np.where((hours >= 7) & (hours < 22), shape, 0.02)
+    profile = shape / shape.sum()
+    per_day = 150_000
+    voice = _erlang_staff(0.6 * per_day * profile, 240)
+    vip = _erlang_staff(0.05 * per_day * profile, 300)
+    chat = _erlang_staff(0.25 * per_day * profile, 600, slots=3)
+    email_work = 0.10 * per_day * 360 / 86400 / 0.9  # agents to keep up at 90 % occupancy
+    days = max(1, round(scale))
+    return cccsim.load_scenario(
+        {
+            "name": "large multichannel day",
+            "horizon": f"{days}d",
+            "interval": "30min",
+            "contact_types": {
+                "voice": {
+                    "channel": "voice",
+                    "arrivals": {
+                        "daily_volume": 0.6 * per_day,
+                        "profile": profile.round(8).tolist(),
+                    },
+                    "handle_time": {"dist": "lognormal", "mean": 240, "cv": 0.9},
+                    "patience": {"dist": "exponential", "mean": 300},
+                },
+                "vip": {
+                    "channel": "voice",
+                    "arrivals": {
+                        "daily_volume": 0.05 * per_day,
+                        "profile": profile.round(8).tolist(),
+                    },
+                    "handle_time": {"dist": "lognormal", "mean": 300, "cv": 0.8},
+                    "patience": {"dist": "exponential", "mean": 600},
+                },
+                "chat": {
+                    "channel": "chat",
+                    "arrivals": {
+                        "daily_volume": 0.25 * per_day,
+                        "profile": profile.round(8).tolist(),
+                    },
+                    "handle_time": {"dist": "gamma", "mean": 600, "cv": 0.7},
+                    "patience": {"dist": "exponential", "mean": 240},
+                },
+                "email": {
+                    "channel": "email",
+                    "arrivals": {"per_hour": 0.10 * per_day / 24},
+                    "handle_time": {"dist": "gamma", "mean": 360, "cv": 0.6},
+                    "service_level_threshold": "4h",
+                },
+            },
+            "agent_groups": {
+                "inhouse": {
+                    "skills": ["vip", "voice"],
+                    "staff": [
+                        v + p for v, p in zip(vip, [round(0.8 * x) for x in voice], strict=True)
+                    ],
+                },
+                "outsourcer": {"skills": ["voice"], "staff": [x - round(0.8 * x) for x in voice]},
+                "chat_team": {"skills": ["chat"], "staff": chat, "max_concurrent": 3},
+                "backoffice": {"skills": ["email", "chat"], "staff": math.ceil(email_work)},
+            },
+            "routing": {
+                "voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": "30s"}],
+                "chat": [{"group": "chat_team"}, {"group": "backoffice", "after": "60s"}],
+            },
+        }
+    )
+
+
+def cccsim_multichannel(scale: float, seed: int) -> dict[str, Any]:
+    """cccsim's engine on the large multichannel day (× scale)."""
+    model = build_model(multichannel_scenario(scale))
+    start = time.perf_counter()
+    rec = run(model, seed)
+    seconds = time.perf_counter() - start
+    return {
+        "seconds": seconds,
+        "contacts": rec.n_contacts,
+        "abandon_rate": float((rec.outcome == ABANDONED).mean()),
+        "record_bytes": rec.nbytes(),
+        "agents": int(np.unique(rec.session_agent).size),
+    }
+
+
+WORKLOADS = {
+    "cccsim": cccsim_mm50m,
+    "cccsim+kpis": cccsim_mm50m_kpis,
+    "simpy-textbook": textbook_mm50m,
+    "ciw": ciw_mm50m,
+    "multichannel": cccsim_multichannel,
+}

@@ -120,3 +120,86 @@ def test_real_process_no_traceback_and_exit_codes(tmp_path: Path) -> None:
         [sys.executable, "-m", "cccsim", "--version"], capture_output=True, text=True
     )
     assert ok.returncode == 0 and "cccsim" in ok.stdout
+
+
+def test_compare_command_prints_paired_differences(tmp_path: Path) -> None:
+    base = ROOT / "scenarios" / "erlang_check.yaml"
+    more = tmp_path / "more_staff.yaml"
+    more.write_text(base.read_text().replace("staff: 14", "staff: 18"))
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            str(base),
+            str(more),
+            "-r",
+            "4",
+            "--backend",
+            "serial",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Differences against the baseline" in result.output and "better" in result.output
+    differences = pd.read_parquet(tmp_path / "o" / "differences.parquet")
+    assert set(differences.scenario) == {"more_staff"} and set(differences.baseline) == {
+        "erlang_check"
+    }
+    bad = runner.invoke(app, ["compare", str(base)])
+    assert bad.exit_code == 2
+
+
+def test_sweep_command(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(ROOT / "scenarios" / "erlang_check.yaml"),
+            "--factor",
+            "agent_groups.team.staff=13,15",
+            "-r",
+            "2",
+            "--backend",
+            "serial",
+            "--set",
+            "horizon=1d",
+            "--set",
+            "warmup=0s",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Sweep" in result.output
+    summary = pd.read_parquet(tmp_path / "summary.parquet")
+    assert sorted(summary["agent_groups.team.staff"].unique()) == [13, 15]
+    bad = runner.invoke(
+        app, ["sweep", str(ROOT / "scenarios" / "erlang_check.yaml"), "--factor", "nonsense"]
+    )
+    assert bad.exit_code == 2
+
+
+def test_run_with_out_resumes_from_shards(tmp_path: Path) -> None:
+    args = [
+        "run",
+        str(ROOT / "scenarios" / "erlang_check.yaml"),
+        "-r",
+        "3",
+        "--backend",
+        "serial",
+        "--set",
+        "horizon=1d",
+        "--set",
+        "warmup=0s",
+        "--out",
+        str(tmp_path),
+    ]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    shards = sorted(tmp_path.glob("shards/point=*/replication=*"))
+    assert len(shards) == 3
+    stamps = [s.stat().st_mtime_ns for s in shards]
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0
+    assert [s.stat().st_mtime_ns for s in shards] == stamps  # read back, not rewritten

@@ -7,14 +7,15 @@ import pandas as pd
 import pytest
 
 import cccsim
-from cccsim.experiment.replicate import make_executor
+from cccsim.experiment.executors import resolve_backend
+from cccsim.rng import replication_seed
 from tests.conftest import ROOT
 
 ERLANG = ROOT / "scenarios" / "erlang_check.yaml"
 
 
-def short() -> cccsim.Scenario:
-    return cccsim.load_scenario(ERLANG, overrides={"horizon": "12h", "warmup": "1h"})
+def short(hours: int = 12) -> cccsim.Scenario:
+    return cccsim.load_scenario(ERLANG, overrides={"horizon": f"{hours}h", "warmup": "1h"})
 
 
 def test_serial_and_process_pool_give_identical_results() -> None:
@@ -40,10 +41,7 @@ def test_replications_are_independent_and_reproducible() -> None:
     exp = cccsim.replicate(sc, 3, seed=5, backend="serial")
     offered = exp.replications.offered.tolist()
     assert len(set(offered)) == 3  # different streams per replication
-    # replication r of seed s is reproducible on its own
-    from cccsim.rng import replication_seed
-
-    alone = cccsim.run_replication(sc, replication_seed(5, 2))
+    alone = cccsim.run_replication(sc, replication_seed(5, 2))  # replication r of seed s, alone
     assert alone.summary.offered.iloc[0] == offered[2]
 
 
@@ -77,9 +75,10 @@ def test_common_random_numbers_across_staffing() -> None:
 
 def test_unknown_backend_is_a_clear_error() -> None:
     with pytest.raises(cccsim.ExperimentError, match="unknown backend"):
-        make_executor("gpu", None)
+        resolve_backend("gpu", None, None)
     with pytest.raises(cccsim.ExperimentError):
         cccsim.replicate(short(), 0)
+    assert resolve_backend("auto", None, "tcp://somewhere:8786") == "dask"
 
 
 def test_target_summary_probability_and_verdict() -> None:
@@ -87,6 +86,18 @@ def test_target_summary_probability_and_verdict() -> None:
     ts = exp.target_summary.iloc[0]
     assert ts.target == "voice service_level ≥ 0.8"
     assert 0 <= ts.probability_met <= 1
-    per_rep = exp.targets
-    assert ts.probability_met == per_rep.met.mean()
+    assert ts.probability_met == exp.targets.met.mean()
     assert ts.verdict in ("met", "at risk", "missed")
+
+
+def test_sequential_stopping_reaches_the_precision() -> None:
+    sc = short(6)
+    exp = cccsim.replicate(sc, 3, seed=1, backend="serial", precision=0.01, max_replications=60)
+    row = exp.summary.set_index("kpi").loc["service_level"]
+    assert exp.provenance["precision_met"]
+    assert (row.ci_high - row.ci_low) / 2 <= 0.01 * row["mean"]
+    assert row.n > 3  # it had to add replications
+    capped = cccsim.replicate(sc, 3, seed=1, backend="serial", precision=1e-6, max_replications=5)
+    assert (
+        capped.provenance["replications"][sc.name] == 5 and not capped.provenance["precision_met"]
+    )

@@ -10,7 +10,7 @@ __version__ = "0.1.0"
 
 from cccsim import theory
 from cccsim.errors import CccsimError, ExperimentError, ScenarioError
-from cccsim.experiment import replicate
+from cccsim.experiment import ExperimentInterrupted, compare, replicate, sweep
 from cccsim.model import build_model
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
@@ -19,14 +19,17 @@ from cccsim.simulate import run_replication
 __all__ = [
     "CccsimError",
     "ExperimentError",
+    "ExperimentInterrupted",
     "ExperimentResult",
     "ReplicationResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "build_model",
+    "compare",
     "load_scenario",
     "replicate",
     "run_replication",
+    "sweep",
     "theory",
 ]

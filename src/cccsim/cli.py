@@ -9,7 +9,8 @@ import json
 import math
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -18,6 +19,7 @@ from rich.console import Console
 
 from cccsim import __version__
 from cccsim.errors import CccsimError, Problem, ScenarioError
+from cccsim.experiment.runner import ExperimentInterrupted
 from cccsim.scenario.load import load_scenario, parse_override
 from cccsim.scenario.schema import Scenario
 from cccsim.units import parse_duration
@@ -98,25 +100,81 @@ SetOption = Annotated[
 ]
 
 
+BackendOption = Annotated[str, typer.Option(help="auto, serial, processes or dask.")]
+WorkersOption = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+ClusterOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (implies dask).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Write results (and resumable shards) to this folder.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed of the experiment.")]
+RepsOption = Annotated[
+    int, typer.Option("--replications", "-r", min=1, help="Replications per scenario.")
+]
+ConfidenceOption = Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")]
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with ETA on stderr for experiments (quiet for single replications)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("replications", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _shards(out_dir: Path | None) -> Path | None:
+    return out_dir / "shards" if out_dir is not None else None
+
+
+def _interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
+    err.print(
+        f"[yellow]interrupted[/]: {stop.done} of {stop.total} replications finished", soft_wrap=True
+    )
+    if out_dir is not None:
+        err.print(
+            f"finished replications are kept in {out_dir}/shards; rerun the same command to resume"
+        )
+    raise typer.Exit(130)
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    seed: Annotated[int, typer.Option(help="Seed of the experiment.")] = 1,
-    replications: Annotated[
-        int, typer.Option("--replications", "-r", min=1, help="Independent replications.")
-    ] = 1,
-    out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Write the result frames to this folder.")
-    ] = None,
+    seed: SeedOption = 1,
+    replications: RepsOption = 1,
+    out_dir: OutOption = None,
     fmt: Annotated[
         str, typer.Option("--format", help="Output format: parquet or csv.")
     ] = "parquet",
     sets: SetOption = None,
-    backend: Annotated[str, typer.Option(help="auto, serial or processes.")] = "auto",
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: all cores).")
+    backend: BackendOption = "auto",
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
+    confidence: ConfidenceOption = 0.95,
+    precision: Annotated[
+        float | None,
+        typer.Option(
+            help="Add replications until each target KPI's CI half-width ≤ this share of its mean."
+        ),
     ] = None,
-    confidence: Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")] = 0.95,
+    max_replications: Annotated[int, typer.Option(min=2, help="Cap for --precision.")] = 500,
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
@@ -129,7 +187,7 @@ def run(
 
     def go() -> None:
         sc = _load(scenario, sets)
-        if replications == 1:
+        if replications == 1 and precision is None:
             result = run_replication(sc, seed)
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
             out.print(groups_table(result.groups))
@@ -138,13 +196,26 @@ def run(
             frames = result.frames()
             provenance: dict[str, Any] = result.provenance
         else:
-            exp = replicate(
-                sc, replications, seed, backend=backend, workers=workers, confidence=confidence
-            )
+            with _progress(True) as progress:
+                try:
+                    exp = replicate(
+                        sc,
+                        replications,
+                        seed,
+                        backend=backend,
+                        workers=workers,
+                        cluster=cluster,
+                        out=_shards(out_dir),
+                        confidence=confidence,
+                        precision=precision,
+                        max_replications=max_replications,
+                        progress=progress,
+                    )
+                except ExperimentInterrupted as stop:
+                    _interrupted(stop, out_dir)
+            n = exp.provenance["replications"][sc.name]
             out.print(
-                ci_table(
-                    exp.summary, f"{sc.name} — {replications} replications, seed {seed}", confidence
-                )
+                ci_table(exp.summary, f"{sc.name} — {n} replications, seed {seed}", confidence)
             )
             groups = exp.group_summary.pivot_table(
                 index="agent_group", columns="kpi", values="mean", sort=False
@@ -158,6 +229,113 @@ def run(
             paths = write_frames(frames, out_dir, fmt)
             (out_dir / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
             out.print(f"wrote {len(paths)} frames to {out_dir}/")
+
+    _guard(go)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
+    ],
+    seed: SeedOption = 1,
+    replications: RepsOption = 10,
+    out_dir: OutOption = None,
+    backend: BackendOption = "auto",
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
+    confidence: ConfidenceOption = 0.95,
+) -> None:
+    """Compare strategies with common random numbers: paired differences against the first."""
+    from cccsim.experiment.compare import compare as run_compare
+    from cccsim.results import write_frames
+    from cccsim.tables import ci_table, differences_table
+
+    def go() -> None:
+        if len(scenarios) < 2:
+            raise ScenarioError(
+                [Problem("SCENARIOS", "give at least two scenario files to compare")]
+            )
+        stems = [p.stem for p in scenarios]
+        keys = stems if len(set(stems)) == len(stems) else [str(p) for p in scenarios]
+        named = {key: load_scenario(p) for key, p in zip(keys, scenarios, strict=True)}
+        with _progress(True) as progress:
+            try:
+                exp = run_compare(
+                    named,
+                    replications,
+                    seed,
+                    backend=backend,
+                    workers=workers,
+                    cluster=cluster,
+                    out=_shards(out_dir),
+                    confidence=confidence,
+                    progress=progress,
+                )
+            except ExperimentInterrupted as stop:
+                _interrupted(stop, out_dir)
+        for name in named:
+            out.print(ci_table(exp.summary[exp.summary.scenario == name], name, confidence))
+        assert exp.differences is not None
+        out.print(differences_table(exp.differences, confidence))
+        if out_dir is not None:
+            write_frames(exp.frames(), out_dir)
+            out.print(f"wrote results to {out_dir}/")
+
+    _guard(go)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    factor: Annotated[
+        list[str],
+        typer.Option("--factor", "-f", help="A factor: path=v1,v2,... (repeat for a grid)."),
+    ],
+    seed: SeedOption = 1,
+    replications: RepsOption = 10,
+    out_dir: OutOption = None,
+    sets: SetOption = None,
+    backend: BackendOption = "auto",
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
+    confidence: ConfidenceOption = 0.95,
+) -> None:
+    """Replicate a scenario at every point of a factor grid (same seeds at every point)."""
+    import yaml
+
+    from cccsim.experiment.sweep import sweep as run_sweep
+    from cccsim.results import write_frames
+    from cccsim.tables import sweep_table
+
+    def go() -> None:
+        sc = _load(scenario, sets)
+        factors: dict[str, list[Any]] = {}
+        for text in factor:
+            path, _, values = text.partition("=")
+            if not path or not values:
+                raise ScenarioError([Problem(text, "a factor is written path=v1,v2,...")])
+            factors[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
+        with _progress(True) as progress:
+            try:
+                exp = run_sweep(
+                    sc,
+                    factors,
+                    replications,
+                    seed,
+                    backend=backend,
+                    workers=workers,
+                    cluster=cluster,
+                    out=_shards(out_dir),
+                    confidence=confidence,
+                    progress=progress,
+                )
+            except ExperimentInterrupted as stop:
+                _interrupted(stop, out_dir)
+        out.print(sweep_table(exp.summary, exp.factors, confidence))
+        if out_dir is not None:
+            write_frames(exp.frames(), out_dir)
+            out.print(f"wrote results to {out_dir}/")
 
     _guard(go)
 

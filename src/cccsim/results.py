@@ -39,8 +39,10 @@ class ReplicationResult:
 class ExperimentResult:
     """Replications of one or more scenarios: per-replication frames plus CI summaries.
 
-    Per-replication frames carry ``scenario`` and ``replication`` columns; ``summary`` has one row
-    per scenario × contact type × KPI with mean, std, ci_low and ci_high (Student t).
+    Per-replication frames carry ``scenario`` (and one column per sweep factor) and
+    ``replication`` columns; ``summary`` has one row per scenario × contact type × KPI with mean,
+    std, ci_low and ci_high (Student t). ``differences`` (comparisons only) holds paired
+    differences against the baseline.
     """
 
     replications: pd.DataFrame  # per-replication summary rows
@@ -53,6 +55,9 @@ class ExperimentResult:
     group_summary: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
     contacts: pd.DataFrame | None = None
+    factors: list[str] = field(default_factory=list)
+    scenarios: dict[str, Any] = field(default_factory=dict)  # name → Scenario
+    differences: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
@@ -65,6 +70,7 @@ class ExperimentResult:
             "summary",
             "target_summary",
             "group_summary",
+            "differences",
             "contacts",
         )
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}

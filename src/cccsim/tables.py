@@ -110,3 +110,54 @@ def targets_table(targets: pd.DataFrame) -> Table:
         prob = f"{row['probability_met']:.0%}" if "probability_met" in row else "–"
         table.add_row(str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob)
     return table
+
+
+def differences_table(differences: pd.DataFrame, confidence: float) -> Table:
+    """Paired differences (option − baseline) of the key KPIs, with a verdict."""
+    table = Table(title=f"Differences against the baseline (paired, {confidence:.0%} CI)")
+    for name in ("option", "contact type", "KPI", "difference [CI]", "P(better)", "verdict"):
+        table.add_column(
+            name,
+            justify="left" if name in ("option", "contact type", "KPI", "verdict") else "right",
+        )
+    style = {"better": "green", "worse": "red", "no clear difference": "yellow", "": ""}
+    shown = differences[
+        differences.kpi.isin(["service_level", "asa", "abandon_rate", "block_rate"])
+    ]
+    for _, row in shown.iterrows():
+        kpi = str(row.kpi)
+        sign = "+" if row.mean_difference > 0 else ""
+        diff = f"{sign}{fmt(kpi, row.mean_difference)} [{fmt(kpi, row.ci_low)}, {fmt(kpi, row.ci_high)}]"
+        better = "–" if math.isnan(row.confidence_better) else f"{row.confidence_better:.0%}"
+        verdict = str(row.verdict)
+        colour = style.get(verdict, "")
+        table.add_row(
+            str(row.scenario),
+            str(row.contact_type),
+            _TITLES.get(kpi, kpi),
+            diff,
+            better,
+            f"[{colour}]{verdict}[/]" if colour else verdict,
+        )
+    return table
+
+
+def sweep_table(summary: pd.DataFrame, factors: list[str], confidence: float) -> Table:
+    """Key KPIs (mean [CI]) at each factor point and contact type."""
+    kpis = ["service_level", "asa", "abandon_rate"]
+    table = Table(title=f"Sweep — mean [{confidence:.0%} CI]")
+    for name in (*factors, "contact type", *(_TITLES[k] for k in kpis)):
+        table.add_column(name, justify="right")
+    keys = [*factors, "contact_type"]
+    for key, part in summary.groupby(keys, sort=False, observed=True):
+        by_kpi = part.set_index("kpi")
+        cells = []
+        for kpi in kpis:
+            values = by_kpi.loc[kpi, ["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
+            mean, low, high = (float(v) for v in values)
+            cells.append(
+                fmt(kpi, mean)
+                + ("" if math.isnan(low) else f" [{fmt(kpi, low)}, {fmt(kpi, high)}]")
+            )
+        table.add_row(*(str(k) for k in key), *cells)
+    return table

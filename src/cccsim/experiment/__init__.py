@@ -1,5 +1,8 @@
-"""Experiments over replications: replicate (serial or process pool)."""
+"""Experiments over replications: replicate, compare, sweep — on serial, process or Dask backends."""
 
+from cccsim.experiment.compare import compare
 from cccsim.experiment.replicate import replicate
+from cccsim.experiment.runner import ExperimentInterrupted, ReplicationFailed
+from cccsim.experiment.sweep import sweep
 
-__all__ = ["replicate"]
+__all__ = ["ExperimentInterrupted", "ReplicationFailed", "compare", "replicate", "sweep"]

@@ -1,89 +1,25 @@
-"""Replications of a scenario on an executor: serial or a process pool, identical numbers.
-
-Replication ``r`` of an experiment seeded ``s`` always uses ``SeedSequence(s, spawn_key=(r,))``,
-so results do not depend on the backend, the number of workers or the completion order.
-"""
+"""Replications of one scenario with confidence intervals, optionally until a precision is met."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import math
 import time
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cccsim import __version__
 from cccsim.errors import ExperimentError
+from cccsim.experiment.combine import combine
+from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, execute
 from cccsim.results import ExperimentResult, ReplicationResult
-from cccsim.rng import replication_seed
-from cccsim.scenario import Scenario, load_scenario, scenario_hash
-from cccsim.simulate import run_replication
-from cccsim.stats.ci import summarise
-from cccsim.stats.kpis import KPI_COLUMNS
-from cccsim.stats.targets import target_summary
-
-BACKENDS = ("auto", "serial", "processes")
-Progress = Callable[[int, int], None]
+from cccsim.scenario import Scenario, load_scenario
 
 
-def run_task(
-    scenario: Scenario, seed: int, replication: int, keep_contacts: bool
-) -> ReplicationResult:
-    """One replication as a picklable task (the unit every backend runs)."""
-    result = run_replication(scenario, replication_seed(seed, replication))
-    result.provenance["replication"] = replication
-    if not keep_contacts:
-        result.contacts = result.contacts.iloc[0:0]
-    return result
-
-
-class _SerialExecutor(Executor):
-    """Runs each task at once in this process (debugging, tests, single cores)."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
-        return future
-
-
-def make_executor(backend: str, workers: int | None) -> Executor:
-    """The executor for ``backend`` (``auto`` = a process pool when more than one core)."""
-    if backend not in BACKENDS:
-        raise ExperimentError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    cores = os.cpu_count() or 1
-    if backend == "auto":
-        backend = "processes" if cores > 1 and (workers is None or workers > 1) else "serial"
-    if backend == "serial":
-        return _SerialExecutor()
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(
-        max_workers=workers or cores, mp_context=multiprocessing.get_context(method)
-    )
-
-
-def run_replications(
-    scenario: Scenario,
-    replications: int,
-    seed: int,
-    executor: Executor,
-    keep_contacts: bool = False,
-    progress: Progress | None = None,
-) -> Iterator[ReplicationResult]:
-    """Yield the replications' results in replication order as they complete."""
-    futures = [
-        executor.submit(run_task, scenario, seed, r, keep_contacts) for r in range(replications)
-    ]
-    for done, future in enumerate(futures, start=1):
-        yield future.result()
-        if progress is not None:
-            progress(done, replications)
+def as_scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
+    """A validated scenario from a Scenario, a YAML path or a dict."""
+    return source if isinstance(source, Scenario) else load_scenario(source)
 
 
 def replicate(
@@ -93,70 +29,86 @@ def replicate(
     *,
     backend: str = "auto",
     workers: int | None = None,
+    cluster: str | None = None,
+    out: str | Path | None = None,
     keep_contacts: bool = False,
     confidence: float = 0.95,
+    precision: float | None = None,
+    relative: bool = True,
+    max_replications: int = 1000,
     progress: Progress | None = None,
 ) -> ExperimentResult:
-    """Run ``replications`` independent replications and summarise them with confidence intervals."""
+    """Run independent replications of ``scenario`` and summarise them with confidence intervals.
+
+    With ``precision``, start with ``replications`` and add more until the confidence interval
+    of every target KPI (or every contact type's service level if there are no targets) has a
+    half-width of at most ``precision`` × |mean| (``relative``) or ``precision`` (absolute),
+    up to ``max_replications``. With ``out``, each replication is written as a Parquet shard and a
+    rerun with the same ``out`` resumes.
+    """
     if replications < 1:
         raise ExperimentError("replications must be at least 1")
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if precision is not None and precision <= 0:
+        raise ExperimentError("precision must be positive")
+    sc = as_scenario(scenario)
     started = time.perf_counter()
-    executor = make_executor(backend, workers)
-    with executor:
-        results = list(run_replications(sc, replications, seed, executor, keep_contacts, progress))
-    return combine({sc.name: results}, seed, confidence, started, {sc.name: scenario_hash(sc)})
+    points = [Point(sc.name, sc)]
+    results: dict[str, dict[int, ReplicationResult]] = {sc.name: {}}
+    target_n = replications
+    while True:
+        have = len(results[sc.name])
+        try:
+            new = execute(
+                points,
+                range(have, target_n),
+                seed,
+                backend=backend,
+                workers=workers,
+                cluster=cluster,
+                out=out,
+                keep_contacts=keep_contacts,
+                progress=progress,
+            )
+        except ExperimentInterrupted as stop:
+            for name, reps in stop.partial.items():
+                results[name].update(reps)
+            partial = combine(points, results, seed, confidence, started)
+            raise ExperimentInterrupted(partial, stop.done, stop.total) from None
+        results[sc.name].update(new[sc.name])
+        exp = combine(points, results, seed, confidence, started, {"precision": precision})
+        if precision is None:
+            return exp
+        needed = replications_needed(exp.summary, _precision_kpis(sc), precision, relative)
+        if needed <= target_n or target_n >= max_replications:
+            exp.provenance["precision_met"] = needed <= target_n
+            return exp
+        target_n = min(max(needed, target_n + 1), max_replications)
 
 
-def _stack(results: dict[str, list[ReplicationResult]], frame: str) -> pd.DataFrame:
-    parts = []
-    for name, reps in results.items():
-        for r, result in enumerate(reps):
-            part = getattr(result, frame)
-            parts.append(part.assign(scenario=name, replication=r))
-    if not parts:
-        return pd.DataFrame()
-    out = pd.concat(parts, ignore_index=True)
-    front = ["scenario", "replication"]
-    return out[front + [c for c in out.columns if c not in front]]
+def _precision_kpis(sc: Scenario) -> list[tuple[str, str]]:
+    if sc.targets:
+        return [(t.contact_type, t.kpi) for t in sc.targets]
+    return [(name, "service_level") for name in sc.contact_types]
 
 
-def combine(
-    results: dict[str, list[ReplicationResult]],
-    seed: int,
-    confidence: float,
-    started: float,
-    hashes: dict[str, str],
-) -> ExperimentResult:
-    """Stack replications of one or more scenarios and compute the CI summaries."""
-    per_rep = _stack(results, "summary")
-    groups = _stack(results, "groups")
-    targets = _stack(results, "targets")
-    contacts = _stack(results, "contacts")
-    n_reps = {name: len(reps) for name, reps in results.items()}
-    return ExperimentResult(
-        replications=per_rep,
-        intervals=_stack(results, "intervals"),
-        groups=groups,
-        group_intervals=_stack(results, "group_intervals"),
-        targets=targets,
-        summary=summarise(
-            per_rep, ["scenario", "contact_type", "channel"], list(KPI_COLUMNS), confidence
-        ),
-        target_summary=target_summary(targets, confidence) if len(targets) else pd.DataFrame(),
-        group_summary=summarise(
-            groups,
-            ["scenario", "agent_group"],
-            ["staffed_time", "busy_time", "occupancy", "mean_agents", "answered_share"],
-            confidence,
-        ),
-        provenance={
-            "scenarios": hashes,
-            "seed": seed,
-            "replications": n_reps,
-            "confidence": confidence,
-            "cccsim_version": __version__,
-            "wall_time": time.perf_counter() - started,
-        },
-        contacts=contacts if len(contacts) else None,
-    )
+def replications_needed(
+    summary: pd.DataFrame, kpis: list[tuple[str, str]], precision: float, relative: bool
+) -> int:
+    """Replications for every KPI's CI half-width to reach the precision (n·(h/target)² rule)."""
+    need = 0
+    for ctype, kpi in kpis:
+        row = summary[(summary.contact_type == ctype) & (summary.kpi == kpi)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        n, half = int(r["n"]), (r["ci_high"] - r["ci_low"]) / 2
+        goal = precision * abs(r["mean"]) if relative else precision
+        if n < 2 or not math.isfinite(half):
+            need = max(need, n + 2)
+        elif goal <= 0:
+            need = max(need, n if half == 0 else n * 4)
+        elif half > goal:
+            need = max(need, math.ceil(n * (half / goal) ** 2))
+        else:
+            need = max(need, n)
+    return need

@@ -40,7 +40,9 @@ def target_rows(targets: list[tuple[str, str, str, float]], summary: pd.DataFram
     return pd.DataFrame(rows, columns=[*TARGET_COLUMNS, "attained", "met"])
 
 
-def target_summary(per_replication: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+def target_summary(
+    per_replication: pd.DataFrame, confidence: float = 0.95, keys: list[str] | None = None
+) -> pd.DataFrame:
     """Across replications: attained mean with CI, probability of meeting, and a verdict.
 
     Verdict: ``met`` when the whole confidence interval is on the right side of the bound,
@@ -48,7 +50,8 @@ def target_summary(per_replication: pd.DataFrame, confidence: float = 0.95) -> p
     gives ``met`` or ``missed`` from its value).
     """
     rows = []
-    keys = ["scenario", *TARGET_COLUMNS] if "scenario" in per_replication else TARGET_COLUMNS
+    front = keys if keys is not None else (["scenario"] if "scenario" in per_replication else [])
+    keys = [*front, *TARGET_COLUMNS]
     for key, part in per_replication.groupby(keys, sort=False):
         info = dict(zip(keys, key, strict=True))
         mean, _, low, high = t_interval(part["attained"].to_numpy(dtype=float), confidence)

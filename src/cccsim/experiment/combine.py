@@ -1,0 +1,85 @@
+"""Stack replications of one or more points into an ExperimentResult with CI summaries."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+
+from cccsim import __version__
+from cccsim.experiment.runner import Point
+from cccsim.results import ExperimentResult, ReplicationResult
+from cccsim.scenario import scenario_hash
+from cccsim.stats.ci import summarise
+from cccsim.stats.kpis import KPI_COLUMNS
+from cccsim.stats.targets import target_summary
+
+GROUP_KPIS = ["staffed_time", "busy_time", "occupancy", "mean_agents", "answered_share"]
+
+
+def _stack(
+    points: list[Point], results: dict[str, dict[int, ReplicationResult]], frame: str
+) -> pd.DataFrame:
+    factor_names = list(dict.fromkeys(k for p in points for k in p.factors))
+    parts = []
+    for p in points:
+        for r in sorted(results.get(p.name, {})):
+            part = getattr(results[p.name][r], frame)
+            if part is None or part.empty:
+                continue
+            extra: dict[str, Any] = {"scenario": p.name, "replication": r}
+            extra.update({k: p.factors.get(k) for k in factor_names})
+            parts.append(part.assign(**{k: [v] * len(part) for k, v in extra.items()}))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    front = ["scenario", *factor_names, "replication"]
+    return out[front + [c for c in out.columns if c not in front]]
+
+
+def combine(
+    points: list[Point],
+    results: dict[str, dict[int, ReplicationResult]],
+    seed: int,
+    confidence: float,
+    started: float,
+    extra_provenance: dict[str, Any] | None = None,
+) -> ExperimentResult:
+    """Per-replication frames (scenario, factor and replication columns) plus CI summaries."""
+    factors = list(dict.fromkeys(k for p in points for k in p.factors))
+    keys = ["scenario", *factors]
+    per_rep = _stack(points, results, "summary")
+    groups = _stack(points, results, "groups")
+    targets = _stack(points, results, "targets")
+    contacts = _stack(points, results, "contacts")
+    return ExperimentResult(
+        replications=per_rep,
+        intervals=_stack(points, results, "intervals"),
+        groups=groups,
+        group_intervals=_stack(points, results, "group_intervals"),
+        targets=targets,
+        summary=summarise(
+            per_rep, [*keys, "contact_type", "channel"], list(KPI_COLUMNS), confidence
+        )
+        if len(per_rep)
+        else pd.DataFrame(),
+        target_summary=target_summary(targets, confidence, keys)
+        if len(targets)
+        else pd.DataFrame(),
+        group_summary=summarise(groups, [*keys, "agent_group"], GROUP_KPIS, confidence)
+        if len(groups)
+        else pd.DataFrame(),
+        provenance={
+            "scenarios": {p.name: scenario_hash(p.scenario) for p in points},
+            "seed": seed,
+            "replications": {p.name: len(results.get(p.name, {})) for p in points},
+            "confidence": confidence,
+            "cccsim_version": __version__,
+            "wall_time": time.perf_counter() - started,
+            **(extra_provenance or {}),
+        },
+        contacts=contacts if len(contacts) else None,
+        factors=factors,
+        scenarios={p.name: p.scenario for p in points},
+    )

@@ -1,0 +1,65 @@
+"""Compare strategies under common random numbers: paired differences against a baseline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cccsim.errors import ExperimentError
+from cccsim.experiment.combine import combine
+from cccsim.experiment.replicate import as_scenario
+from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, execute
+from cccsim.results import ExperimentResult
+from cccsim.scenario import Scenario
+from cccsim.stats.kpis import KPI_COLUMNS
+from cccsim.stats.paired import paired_differences
+
+COMPARED_KPIS = [k for k in KPI_COLUMNS if k not in ("offered",)]
+
+
+def compare(
+    scenarios: Mapping[str, Scenario | str | Path | Mapping[str, Any]],
+    replications: int = 10,
+    seed: int = 0,
+    *,
+    baseline: str | None = None,
+    backend: str = "auto",
+    workers: int | None = None,
+    cluster: str | None = None,
+    out: str | Path | None = None,
+    confidence: float = 0.95,
+    progress: Progress | None = None,
+) -> ExperimentResult:
+    """Replicate each named scenario with the same seeds and difference it against ``baseline``.
+
+    ``baseline`` defaults to the first scenario. The result's ``differences`` frame has, per
+    option, contact type and KPI, the mean paired difference with its confidence interval, the
+    confidence that the option is better, and a verdict.
+    """
+    if len(scenarios) < 2:
+        raise ExperimentError("compare needs at least two scenarios")
+    points = [Point(name, as_scenario(sc)) for name, sc in scenarios.items()]
+    base = baseline or points[0].name
+    if base not in scenarios:
+        raise ExperimentError(f"baseline {base!r} is not one of {list(scenarios)}")
+    started = time.perf_counter()
+    try:
+        results = execute(
+            points,
+            range(replications),
+            seed,
+            backend=backend,
+            workers=workers,
+            cluster=cluster,
+            out=out,
+            progress=progress,
+        )
+    except ExperimentInterrupted as stop:
+        raise ExperimentInterrupted(
+            combine(points, stop.partial, seed, confidence, started), stop.done, stop.total
+        ) from None
+    exp = combine(points, results, seed, confidence, started, {"baseline": base})
+    exp.differences = paired_differences(exp.replications, base, COMPARED_KPIS, confidence)
+    return exp

@@ -1,0 +1,177 @@
+"""Run replications of one or more scenario points on an executor, with shards and resume.
+
+Replication ``r`` always uses ``SeedSequence(seed, spawn_key=(r,))`` at every point (common
+random numbers), whatever the backend, worker count or completion order. Replications are
+batched into tasks of about a second, so scheduler overhead stays small on any backend.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cccsim.errors import ExperimentError
+from cccsim.experiment.executors import open_executor, resolve_backend, worker_count
+from cccsim.experiment.store import claim_point, read_shard, write_shard
+from cccsim.model import build_model
+from cccsim.results import ReplicationResult
+from cccsim.rng import replication_seed
+from cccsim.scenario import Scenario, scenario_hash
+from cccsim.simulate import run_replication
+
+Progress = Callable[[int, int], None]
+TASK_SECONDS = 1.0
+CONTACTS_PER_SECOND = 250_000  # a conservative engine+KPI rate, for batching only
+
+
+@dataclass(frozen=True)
+class Point:
+    """One scenario to replicate: a named option of a comparison or a point of a sweep."""
+
+    name: str
+    scenario: Scenario
+    factors: dict[str, Any] = field(default_factory=dict)
+
+
+class ExperimentInterrupted(ExperimentError):
+    """Ctrl-C during an experiment; ``partial`` holds what finished (shards stay on disk)."""
+
+    def __init__(self, partial: Any, done: int, total: int) -> None:
+        self.partial = partial
+        self.done, self.total = done, total
+        super().__init__(f"interrupted after {done} of {total} replications")
+
+
+class ReplicationFailed(ExperimentError):
+    """A replication raised; names the point and seed so that it can be rerun alone."""
+
+
+def run_batch(
+    point: str,
+    scenario: Scenario,
+    seed: int,
+    replications: list[int],
+    out: str | None,
+    keep_contacts: bool,
+) -> list[tuple[int, ReplicationResult]]:
+    """One task: several replications of one point (picklable, runs on any worker)."""
+    done = []
+    for r in replications:
+        try:
+            result = run_replication(scenario, replication_seed(seed, r))
+        except Exception as exc:
+            raise ReplicationFailed(
+                f"replication {r} of {point!r} (seed {seed}, replication {r}) failed: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        result.provenance["replication"] = r
+        if out is not None:
+            write_shard(Path(out), point, r, result)
+        if not keep_contacts:
+            result.contacts = result.contacts.iloc[0:0]
+        done.append((r, result))
+    return done
+
+
+def batch_size(scenario: Scenario, todo: int, workers: int) -> int:
+    """Replications per task: about a second of work, but enough tasks to keep workers busy."""
+    model = build_model(scenario)
+    contacts = sum(t.arrivals.total for t in model.types)
+    seconds = max(contacts / CONTACTS_PER_SECOND, 1e-3)
+    per_task = max(1, math.floor(TASK_SECONDS / seconds))
+    return max(1, min(per_task, math.ceil(todo / max(workers, 1))))
+
+
+def execute(
+    points: list[Point],
+    replications: range | list[int],
+    seed: int,
+    *,
+    backend: str = "auto",
+    workers: int | None = None,
+    cluster: str | None = None,
+    out: str | Path | None = None,
+    keep_contacts: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, dict[int, ReplicationResult]]:
+    """Run ``replications`` of every point; return results by point name and replication index.
+
+    With ``out``, finished replications found there are read back instead of recomputed, and new
+    ones are written there as they finish. On Ctrl-C, pending tasks are cancelled and
+    ``ExperimentInterrupted`` carries the finished results.
+    """
+    names = [p.name for p in points]
+    if len(set(names)) != len(names):
+        raise ExperimentError(f"point names must be unique: {names}")
+    out_path = Path(out) if out is not None else None
+    results: dict[str, dict[int, ReplicationResult]] = {p.name: {} for p in points}
+    todo: dict[str, list[int]] = {}
+    for p in points:
+        if out_path is not None:
+            claim_point(out_path, p.name, scenario_hash(p.scenario))
+            for r in replications:
+                found = read_shard(out_path, p.name, r, keep_contacts)
+                if found is not None:
+                    results[p.name][r] = found
+        todo[p.name] = [r for r in replications if r not in results[p.name]]
+    total = len(points) * len(replications)
+    done = total - sum(len(v) for v in todo.values())
+    if progress is not None:
+        progress(done, total)
+    if done == total:
+        return results
+    kind = resolve_backend(backend, workers, cluster)
+    n_workers = worker_count(kind, workers)
+    with open_executor(kind, workers, cluster) as executor:
+        futures: dict[Future[Any], str] = {}
+        order: dict[Future[Any], int] = {}
+        pending: set[Future[Any]] = set()
+        try:
+            for p in points:
+                # serial runs have no scheduler to amortise: one replication per task
+                size = (
+                    1 if kind == "serial" else batch_size(p.scenario, len(todo[p.name]), n_workers)
+                )
+                for i in range(0, len(todo[p.name]), size):
+                    chunk = todo[p.name][i : i + size]
+                    args = (
+                        p.name,
+                        p.scenario,
+                        seed,
+                        chunk,
+                        str(out_path) if out_path else None,
+                        keep_contacts,
+                    )
+                    future = executor.submit(run_batch, *args)
+                    futures[future] = p.name
+                    order[future] = len(order)
+                    pending.add(future)
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(finished, key=order.__getitem__):  # deterministic reports
+                    for r, result in future.result():
+                        results[futures[future]][r] = result
+                        done += 1
+                    if progress is not None:
+                        progress(done, total)
+        except KeyboardInterrupt:
+            for future in pending:
+                if not future.cancel() and future.done() and future.exception() is None:
+                    for r, result in future.result():  # finished before the interrupt: keep it
+                        results[futures[future]][r] = result
+                        done += 1
+            raise ExperimentInterrupted(results, done, total) from None
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
+    return results
+
+
+def points_from(scenarios: Mapping[str, Scenario]) -> list[Point]:
+    """Named scenarios → points."""
+    return [Point(name, sc) for name, sc in scenarios.items()]

@@ -29,7 +29,7 @@ def test_every_example_scenario_runs(path: Path, tmp_path: Path) -> None:
     assert len(summary) >= 1 and (summary.offered > 0).all()
     contacts = pd.read_parquet(out / "contacts.parquet")
     assert len(contacts) == summary.offered.sum()
-    provenance = json.loads((out / "provenance.json").read_text())
+    provenance = json.loads((out / "result.json").read_text())["provenance"]
     assert provenance["seed"] == 1 and len(provenance["scenario_hash"]) == 16
 
 

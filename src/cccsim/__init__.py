@@ -12,6 +12,7 @@ from cccsim import theory
 from cccsim.errors import CccsimError, ExperimentError, ScenarioError
 from cccsim.experiment import ExperimentInterrupted, compare, replicate, sweep
 from cccsim.model import build_model
+from cccsim.report import write_report
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
 from cccsim.simulate import run_replication
@@ -32,4 +33,5 @@ __all__ = [
     "run_replication",
     "sweep",
     "theory",
+    "write_report",
 ]

@@ -113,6 +113,23 @@ RepsOption = Annotated[
     int, typer.Option("--replications", "-r", min=1, help="Replications per scenario.")
 ]
 ConfidenceOption = Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")]
+ReportOption = Annotated[
+    Path | None, typer.Option("--report", help="Also write a self-contained HTML report here.")
+]
+PlotlyOption = Annotated[
+    str, typer.Option("--plotlyjs", help="inline (works offline) or cdn (a smaller file).")
+]
+
+
+def _report(result: Any, path: Path | None, plotlyjs: str) -> None:
+    if path is None:
+        return
+    from cccsim.report import write_report
+
+    if plotlyjs not in ("inline", "cdn"):
+        raise ScenarioError([Problem("--plotlyjs", "expected inline or cdn")])
+    write_report(result, path, plotlyjs=plotlyjs)
+    out.print(f"wrote report {path}")
 
 
 @contextmanager
@@ -175,10 +192,12 @@ def run(
         ),
     ] = None,
     max_replications: Annotated[int, typer.Option(min=2, help="Cap for --precision.")] = 500,
+    report: ReportOption = None,
+    plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
-    from cccsim.results import write_frames
+    from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
     from cccsim.tables import ci_table, groups_table, summary_table, targets_table
 
@@ -193,8 +212,7 @@ def run(
             out.print(groups_table(result.groups))
             if len(result.targets):
                 out.print(targets_table(result.targets))
-            frames = result.frames()
-            provenance: dict[str, Any] = result.provenance
+            outcome: ReplicationResult | Any = result
         else:
             with _progress(True) as progress:
                 try:
@@ -223,12 +241,11 @@ def run(
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):
                 out.print(targets_table(exp.target_summary))
-            frames = exp.frames()
-            provenance = exp.provenance
+            outcome = exp
         if out_dir is not None:
-            paths = write_frames(frames, out_dir, fmt)
-            (out_dir / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
-            out.print(f"wrote {len(paths)} frames to {out_dir}/")
+            paths = write_result(outcome, out_dir, fmt)
+            out.print(f"wrote {len(paths)} files to {out_dir}/")
+        _report(outcome, report, plotlyjs)
 
     _guard(go)
 
@@ -245,10 +262,12 @@ def compare(
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
     confidence: ConfidenceOption = 0.95,
+    report: ReportOption = None,
+    plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Compare strategies with common random numbers: paired differences against the first."""
     from cccsim.experiment.compare import compare as run_compare
-    from cccsim.results import write_frames
+    from cccsim.results import write_result
     from cccsim.tables import ci_table, differences_table
 
     def go() -> None:
@@ -279,8 +298,9 @@ def compare(
         assert exp.differences is not None
         out.print(differences_table(exp.differences, confidence))
         if out_dir is not None:
-            write_frames(exp.frames(), out_dir)
+            write_result(exp, out_dir)
             out.print(f"wrote results to {out_dir}/")
+        _report(exp, report, plotlyjs)
 
     _guard(go)
 
@@ -300,12 +320,14 @@ def sweep(
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
     confidence: ConfidenceOption = 0.95,
+    report: ReportOption = None,
+    plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Replicate a scenario at every point of a factor grid (same seeds at every point)."""
     import yaml
 
     from cccsim.experiment.sweep import sweep as run_sweep
-    from cccsim.results import write_frames
+    from cccsim.results import write_result
     from cccsim.tables import sweep_table
 
     def go() -> None:
@@ -334,14 +356,39 @@ def sweep(
                 _interrupted(stop, out_dir)
         out.print(sweep_table(exp.summary, exp.factors, confidence))
         if out_dir is not None:
-            write_frames(exp.frames(), out_dir)
+            write_result(exp, out_dir)
             out.print(f"wrote results to {out_dir}/")
+        _report(exp, report, plotlyjs)
 
     _guard(go)
 
 
 def _bad(option: str, message: str) -> None:
     raise ScenarioError([Problem(option, message)])
+
+
+@app.command("report")
+def report_command(
+    results: Annotated[Path, typer.Argument(help="A folder written by run/compare/sweep --out.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path(
+        "report.html"
+    ),
+    title: Annotated[
+        str | None, typer.Option(help="Page title (default: from the scenario).")
+    ] = None,
+    plotlyjs: PlotlyOption = "inline",
+) -> None:
+    """Write the HTML report of results saved earlier with --out."""
+    from cccsim.report import write_report
+    from cccsim.results import read_result
+
+    def go() -> None:
+        if plotlyjs not in ("inline", "cdn"):
+            raise ScenarioError([Problem("--plotlyjs", "expected inline or cdn")])
+        write_report(read_result(results), output, title=title, plotlyjs=plotlyjs)
+        out.print(f"wrote report {output}")
+
+    _guard(go)
 
 
 @app.command()

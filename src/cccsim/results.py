@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ class ReplicationResult:
     summary: pd.DataFrame
     targets: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
+    scenario: Any = None  # the validated Scenario (for reports and provenance)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing and concatenating)."""
@@ -95,3 +97,84 @@ def write_frames(
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def write_result(
+    result: ReplicationResult | ExperimentResult, out: str | Path, fmt: str = "parquet"
+) -> list[Path]:
+    """Write a result's frames, its provenance and its scenarios to ``out`` (``cccsim report`` reads it back)."""
+    directory = Path(out)
+    paths = write_frames(result.frames(), directory, fmt)
+    scenarios = (
+        {result.scenario.name: result.scenario}
+        if isinstance(result, ReplicationResult)
+        else result.scenarios
+    )
+    meta = {
+        "kind": "replication" if isinstance(result, ReplicationResult) else "experiment",
+        "format": fmt,
+        "factors": getattr(result, "factors", []),
+        "provenance": result.provenance,
+        "scenarios": {
+            name: sc.model_dump(mode="json") for name, sc in scenarios.items() if sc is not None
+        },
+    }
+    meta_path = directory / "result.json"
+    tmp = meta_path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+    tmp.replace(meta_path)
+    return [*paths, meta_path]
+
+
+def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
+    """Read back what ``write_result`` wrote (for reports made after the run)."""
+    from cccsim.errors import ExperimentError
+    from cccsim.scenario import load_scenario
+
+    directory = Path(out)
+    meta_path = directory / "result.json"
+    if not meta_path.is_file():
+        raise ExperimentError(
+            f"{directory} holds no cccsim result (no result.json); run with --out first"
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    fmt = meta.get("format", "parquet")
+
+    def frame(name: str) -> pd.DataFrame | None:
+        path = directory / f"{name}.{fmt}"
+        if not path.exists():
+            return None
+        return pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
+
+    scenarios = {name: load_scenario(data) for name, data in meta["scenarios"].items()}
+    if meta["kind"] == "replication":
+        found = {name: frame(name) for name in FRAMES}
+        missing = [n for n, f in found.items() if f is None]
+        if missing:
+            raise ExperimentError(f"{directory} lacks {', '.join(missing)}")
+        frames = {n: f for n, f in found.items() if f is not None}
+        rep = ReplicationResult(**frames, provenance=meta["provenance"])
+        rep.scenario = next(iter(scenarios.values()))
+        return rep
+    names = (
+        "replications",
+        "intervals",
+        "groups",
+        "group_intervals",
+        "targets",
+        "summary",
+        "target_summary",
+        "group_summary",
+    )
+    tables: dict[str, pd.DataFrame] = {}
+    for name in names:
+        table = frame(name)
+        tables[name] = table if table is not None else pd.DataFrame()
+    return ExperimentResult(
+        **tables,
+        provenance=meta["provenance"],
+        contacts=frame("contacts"),
+        factors=meta.get("factors", []),
+        scenarios=scenarios,
+        differences=frame("differences"),
+    )

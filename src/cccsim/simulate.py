@@ -73,7 +73,9 @@ def run_replication(
         "n_events": rec.n_events,
         "wall_time": time.perf_counter() - started,
     }
-    return result_from_records(rec, target_specs(sc), provenance)
+    result = result_from_records(rec, target_specs(sc), provenance)
+    result.scenario = sc
+    return result
 
 
 def _seed_repr(seed: int | np.random.SeedSequence) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,12 @@ def execute(
                         results[futures[future]][r] = result
                         done += 1
             raise ExperimentInterrupted(results, done, total) from None
+        except BrokenProcessPool as exc:
+            raise ExperimentError(
+                "the process pool lost a worker (killed, out of memory, or a main script read from "
+                "stdin that workers cannot re-import); finished shards are kept — rerun, or use "
+                "backend='serial'"
+            ) from exc
         except BaseException:
             for future in pending:
                 future.cancel()

@@ -1,0 +1,332 @@
+"""Assemble one self-contained, printable HTML page from a result: verdict first, then detail.
+
+plotly.js is embedded once (or linked from the CDN with ``plotlyjs="cdn"``); every figure comes
+from ``report/figures.py``. A single replication is reported through the same path as an
+experiment (it is an experiment of one replication).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+import yaml
+
+from cccsim import __version__
+from cccsim.report import figures as F
+from cccsim.results import ExperimentResult, ReplicationResult
+from cccsim.scenario import Scenario
+from cccsim.tables import fmt
+from cccsim.units import format_duration
+
+
+@dataclass
+class Section:
+    """A titled part of the page: optional HTML, then figures."""
+
+    title: str
+    html: str = ""
+    figures: list[go.Figure] = field(default_factory=list)
+
+
+def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentResult:
+    """Lift a single replication into an experiment of one (the report has one code path)."""
+    if isinstance(result, ExperimentResult):
+        return result
+    from cccsim.experiment.combine import combine
+    from cccsim.experiment.runner import Point
+
+    if result.scenario is None:
+        raise ValueError("this ReplicationResult carries no scenario; use cccsim.run_replication")
+    point = Point(result.scenario.name, result.scenario)
+    exp = combine(
+        [point],
+        {point.name: {0: result}},
+        seed=result.provenance.get("seed", 0),
+        confidence=0.95,
+        started=time.perf_counter(),
+    )
+    exp.provenance.update({k: v for k, v in result.provenance.items() if k not in exp.provenance})
+    exp.provenance["wall_time"] = result.provenance.get("wall_time")
+    return exp
+
+
+def render_report(
+    result: ReplicationResult | ExperimentResult, title: str | None = None, plotlyjs: str = "inline"
+) -> str:
+    """The report page as one HTML string."""
+    exp = as_experiment(result)
+    sections = build_sections(exp)
+    names = list(exp.scenarios)
+    heading = title or (names[0] if len(names) == 1 else f"Comparison of {len(names)} options")
+    if exp.factors:
+        heading = title or f"{names[0].split(',')[0].split('=')[0]} sweep of {_first(exp).name}"
+    return _page(heading, _subtitle(exp), sections, plotlyjs)
+
+
+def write_report(
+    result: ReplicationResult | ExperimentResult,
+    path: str | Path,
+    title: str | None = None,
+    plotlyjs: str = "inline",
+) -> Path:
+    """Write the report to ``path`` atomically (temp file + rename) and return the path."""
+    if plotlyjs not in ("inline", "cdn"):
+        raise ValueError("plotlyjs must be 'inline' (works offline) or 'cdn' (smaller file)")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp-{uuid.uuid4().hex}")
+    tmp.write_text(render_report(result, title, plotlyjs), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def _first(exp: ExperimentResult) -> Scenario:
+    return next(iter(exp.scenarios.values()))
+
+
+def build_sections(exp: ExperimentResult) -> list[Section]:
+    """The page's sections, each only where its data exist."""
+    sc = _first(exp)
+    types = list(sc.contact_types)
+    colours = F.colour_map(types)
+    thresholds = {n: ct.service_level_threshold for n, ct in sc.contact_types.items()}
+    channels: dict[str, str] = {n: ct.channel for n, ct in sc.contact_types.items()}
+    sl_targets = {
+        t.contact_type: float(t.at_least)
+        for t in sc.targets
+        if t.kpi == "service_level" and t.at_least is not None
+    }
+    several = len(exp.scenarios) > 1
+    week = sc.start_weekday
+    sections = [Section("Verdict", _verdict_html(exp))]
+    if several:
+        option_colours = F.colour_map(types)
+        comparison = Section(
+            "Options compared", figures=[F.option_bars(exp.summary, option_colours)]
+        )
+        if exp.differences is not None and len(exp.differences):
+            comparison.figures.append(F.differences_forest(exp.differences))
+        if exp.factors:
+            comparison.title = "Sweep"
+            comparison.figures = [F.sweep_lines(exp.summary, exp.factors[0], option_colours)]
+        sections.append(comparison)
+    base = next(iter(exp.scenarios))
+    intervals = _of(exp.intervals, base)
+    group_intervals = _of(exp.group_intervals, base)
+    measured = intervals[intervals["measured"]] if len(intervals) else intervals
+    gi = group_intervals[group_intervals["measured"]] if len(group_intervals) else group_intervals
+    label = f" — {base}" if several else ""
+    if len(measured):
+        handle = {n: _mean_handle(ct) for n, ct in sc.contact_types.items()}
+        slots = {
+            n: max([g.max_concurrent for g in sc.agent_groups.values() if n in g.skills] or [1])
+            if channels[n] in ("chat", "messaging")
+            else 1
+            for n in types
+        }
+        required = F.required_agents(measured, handle, thresholds, slots, sl_targets, sc.interval)
+        sections.append(
+            Section(
+                f"Intraday{label}",
+                figures=[
+                    F.service_level_by_interval(measured, sl_targets, colours, week_start=week),
+                    F.volume_by_interval(measured, colours, week_start=week),
+                    F.asa_by_interval(measured, colours, week_start=week),
+                    F.staffing_by_interval(gi, required, week_start=week),
+                ],
+            )
+        )
+    contacts = _of(exp.contacts, base) if exp.contacts is not None else pd.DataFrame()
+    if len(contacts):
+        sections.append(
+            Section(f"Waiting{label}", figures=[F.wait_cdf(contacts, thresholds, colours)])
+        )
+    if len(gi):
+        sections.append(
+            Section(
+                f"Agents{label}",
+                figures=[
+                    F.occupancy_heatmap(gi, week_start=week),
+                    F.work_share(_of(exp.groups, base)),
+                ],
+            )
+        )
+    if any(c in ("email", "messaging") for c in channels.values()) and len(measured):
+        sections.append(
+            Section(
+                f"Deferred work{label}",
+                figures=[F.backlog_by_interval(measured, channels, colours, week_start=week)],
+            )
+        )
+    sections.append(Section("Provenance", _provenance_html(exp)))
+    return sections
+
+
+def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    return frame[frame["scenario"] == scenario] if "scenario" in frame else frame
+
+
+def _mean_handle(ct: Any) -> float:
+    from cccsim.model.dists import make_sampler
+
+    return float(make_sampler(ct.handle_time).mean)
+
+
+# ----------------------------------------------------------------------------- HTML pieces
+
+
+def _verdict_html(exp: ExperimentResult) -> str:
+    parts = []
+    ts = exp.target_summary
+    if ts is not None and len(ts):
+        rows = []
+        for _, r in ts.iterrows():
+            ci = (
+                ""
+                if not _finite(r["ci_low"])
+                else f" [{fmt(r['kpi'], r['ci_low'])}, {fmt(r['kpi'], r['ci_high'])}]"
+            )
+            who = f"<td>{html.escape(str(r['scenario']))}</td>" if len(exp.scenarios) > 1 else ""
+            rows.append(
+                f"<tr class='{r['verdict'].replace(' ', '-')}'>{who}<td>{html.escape(str(r['target']))}</td>"
+                f"<td>{fmt(r['kpi'], r['attained'])}{ci}</td><td>{r['probability_met']:.0%}</td>"
+                f"<td class='verdict'>{html.escape(r['verdict'])}</td></tr>"
+            )
+        head = "<th>option</th>" if len(exp.scenarios) > 1 else ""
+        met = int((ts["verdict"] == "met").sum())
+        parts.append(
+            f"<p class='lead'>{met} of {len(ts)} targets met"
+            f"{', ' + str(int((ts['verdict'] == 'missed').sum())) + ' missed' if (ts['verdict'] == 'missed').any() else ''}"
+            f"{', ' + str(int((ts['verdict'] == 'at risk').sum())) + ' at risk' if (ts['verdict'] == 'at risk').any() else ''}.</p>"
+            f"<table class='targets'><thead><tr>{head}<th>target</th><th>attained (95 % CI)</th>"
+            f"<th>P(met)</th><th>verdict</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+    parts.append(_kpi_table(exp))
+    return "\n".join(parts)
+
+
+def _kpi_table(exp: ExperimentResult) -> str:
+    kpis = ["offered", "service_level", "asa", "abandon_rate", "block_rate", "aht"]
+    s = exp.summary
+    if s is None or s.empty:
+        return ""
+    keys = ["scenario", *exp.factors, "contact_type"]
+    rows = []
+    for key, part in s.groupby(keys, sort=False, observed=True):
+        by = part.set_index("kpi")
+        cells = []
+        for k in kpis:
+            mean, low, high = (
+                float(v) for v in by.loc[k, ["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
+            )
+            extra = (
+                f"<br><small>[{fmt(k, low)}, {fmt(k, high)}]</small>"
+                if _finite(low) and k != "offered"
+                else ""
+            )
+            cells.append(f"<td>{fmt(k, mean)}{extra}</td>")
+        label = " · ".join(
+            html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
+        )
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{k.replace('_', ' ')}</th>" for k in kpis)
+    return f"<table class='kpis'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _provenance_html(exp: ExperimentResult) -> str:
+    p = exp.provenance
+    items = {
+        "scenarios (hash)": ", ".join(
+            f"{html.escape(n)} ({h})" for n, h in p.get("scenarios", {}).items()
+        ),
+        "seed": p.get("seed"),
+        "replications": ", ".join(f"{n}: {r}" for n, r in p.get("replications", {}).items()),
+        "confidence": p.get("confidence"),
+        "cccsim version": p.get("cccsim_version", __version__),
+        "run time": format_duration(float(p["wall_time"])) if p.get("wall_time") else "–",
+    }
+    rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in items.items())
+    texts = "".join(
+        f"<details><summary>Scenario “{html.escape(name)}”</summary><pre>"
+        f"{html.escape(yaml.safe_dump(sc.model_dump(mode='json'), sort_keys=False, allow_unicode=True))}</pre></details>"
+        for name, sc in list(exp.scenarios.items())[:20]
+    )
+    return f"<table class='provenance'>{rows}</table>{texts}"
+
+
+def _subtitle(exp: ExperimentResult) -> str:
+    sc = _first(exp)
+    reps = exp.provenance.get("replications", {})
+    n = max(reps.values()) if reps else 1
+    return (
+        f"{format_duration(sc.horizon)} simulated, {n} replication{'s' if n != 1 else ''}, "
+        f"seed {exp.provenance.get('seed')}, intervals of {format_duration(sc.interval)} — cccsim {__version__}"
+    )
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1180px;padding:1.2rem;color:#222}
+h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0} h2{border-bottom:2px solid #eee;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem} th,td{padding:.3rem .6rem;border-bottom:1px solid #eee;text-align:right}
+th:first-child,td:first-child{text-align:left} .lead{font-size:1.15rem;font-weight:600}
+tr.met .verdict{color:#1a7f37;font-weight:600} tr.missed .verdict{color:#c62828;font-weight:600}
+tr.at-risk .verdict{color:#b26a00;font-weight:600} pre{background:#f6f8fa;padding:.8rem;overflow:auto;font-size:.8rem}
+.figure{margin:1rem 0;break-inside:avoid} @media print{details{display:none} body{max-width:none}}
+"""
+
+
+def _page(heading: str, subtitle: str, sections: list[Section], plotlyjs: str) -> str:
+    if plotlyjs == "inline":
+        script = f"<script>{plotly.offline.get_plotlyjs()}</script>"
+    else:
+        version = plotly.offline.get_plotlyjs_version()
+        script = (
+            f'<script src="https://cdn.plot.ly/plotly-{version}.min.js" charset="utf-8"></script>'
+        )
+    body = []
+    count = 0
+    for section in sections:
+        body.append(f"<section><h2>{html.escape(section.title)}</h2>{section.html}")
+        for fig in section.figures:
+            count += 1
+            div = fig.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                div_id=f"figure-{count}",
+                config={"displaylogo": False, "responsive": True},
+            )
+            body.append(f"<div class='figure'>{div}</div>")
+        body.append("</section>")
+    meta = json.dumps({"figures": count, "generator": f"cccsim {__version__}"})
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<meta name='cccsim-report' content='{html.escape(meta)}'>"
+        f"<title>{html.escape(heading)}</title><style>{CSS}</style>{script}</head><body>"
+        f"<h1>{html.escape(heading)}</h1><p class='sub'>{html.escape(subtitle)}</p>"
+        + "\n".join(body)
+        + "</body></html>"
+    )

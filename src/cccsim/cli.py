@@ -199,7 +199,7 @@ def run(
     from cccsim.experiment.replicate import replicate
     from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
-    from cccsim.tables import ci_table, groups_table, summary_table, targets_table
+    from cccsim.tables import ci_table, costs_table, groups_table, summary_table, targets_table
 
     if fmt not in ("parquet", "csv"):
         _guard(lambda: _bad("--format", "expected parquet or csv"))
@@ -211,7 +211,9 @@ def run(
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
             out.print(groups_table(result.groups))
             if len(result.targets):
-                out.print(targets_table(result.targets))
+                out.print(targets_table(result.targets, sc.currency))
+            if _costed(sc):
+                out.print(costs_table(result.summary, sc.currency, long_form=False))
             outcome: ReplicationResult | Any = result
         else:
             with _progress(True) as progress:
@@ -240,7 +242,9 @@ def run(
             )
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):
-                out.print(targets_table(exp.target_summary))
+                out.print(targets_table(exp.target_summary, sc.currency))
+            if _costed(sc):
+                out.print(costs_table(exp.summary, sc.currency, long_form=True))
             outcome = exp
         if out_dir is not None:
             paths = write_result(outcome, out_dir, fmt)
@@ -361,6 +365,14 @@ def sweep(
         _report(exp, report, plotlyjs)
 
     _guard(go)
+
+
+def _costed(sc: Scenario) -> bool:
+    """Whether the scenario prices anything (then the CLI prints a costs table)."""
+    return any(g.cost is not None for g in sc.agent_groups.values()) or any(
+        ct.costs.customer_per_minute or ct.costs.telephony_per_minute
+        for ct in sc.contact_types.values()
+    )
 
 
 def _bad(option: str, message: str) -> None:

@@ -76,3 +76,10 @@ class Records:
                 "session_end",
             )
         )
+
+
+def wait_times(rec: Records) -> np.ndarray:
+    """Wait of each contact: until answered, abandoned or (still open) the horizon; 0 if blocked."""
+    wait = np.where(rec.outcome == ANSWERED, rec.answered_at - rec.arrived_at, 0.0)
+    wait = np.where(rec.outcome == ABANDONED, rec.ended_at - rec.arrived_at, wait)
+    return np.where(rec.outcome == OPEN, rec.model.horizon - rec.arrived_at, wait)

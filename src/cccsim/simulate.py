@@ -22,24 +22,10 @@ from cccsim.stats.kpis import (
     intervals_frame,
     summary_frame,
 )
-from cccsim.stats.targets import target_rows
+from cccsim.stats.targets import evaluate_targets
 
 
-def target_specs(scenario: Scenario) -> list[tuple[str, str, str, float]]:
-    """The scenario's targets as ``(contact_type, kpi, sense, bound)`` tuples."""
-    out: list[tuple[str, str, str, float]] = []
-    for t in scenario.targets:
-        sense, bound = (
-            ("at_least", t.at_least) if t.at_least is not None else ("at_most", t.at_most)
-        )
-        assert bound is not None
-        out.append((t.contact_type, t.kpi, sense, float(bound)))
-    return out
-
-
-def result_from_records(
-    rec: Records, targets: list[tuple[str, str, str, float]], provenance: dict[str, Any]
-) -> ReplicationResult:
+def result_from_records(rec: Records, provenance: dict[str, Any]) -> ReplicationResult:
     """Turn one replication's records into its KPI frames."""
     summary = summary_frame(rec)
     return ReplicationResult(
@@ -48,7 +34,7 @@ def result_from_records(
         groups=groups_frame(rec),
         group_intervals=group_intervals_frame(rec),
         summary=summary,
-        targets=target_rows(targets, summary),
+        targets=evaluate_targets(rec),
         provenance=provenance,
     )
 
@@ -73,7 +59,7 @@ def run_replication(
         "n_events": rec.n_events,
         "wall_time": time.perf_counter() - started,
     }
-    result = result_from_records(rec, target_specs(sc), provenance)
+    result = result_from_records(rec, provenance)
     result.scenario = sc
     return result
 

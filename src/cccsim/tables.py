@@ -9,7 +9,7 @@ from rich.table import Table
 
 from cccsim.units import format_duration
 
-_PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy"}
+_PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy", "wait_over"}
 _SECONDS = {"asa", "aht", "mean_wait"}
 SHOWN = [
     "offered",
@@ -96,19 +96,71 @@ def groups_table(groups: pd.DataFrame) -> Table:
     return table
 
 
-def targets_table(targets: pd.DataFrame) -> Table:
-    """Targets with attained value and verdict."""
+def targets_table(targets: pd.DataFrame, currency: str = "EUR") -> Table:
+    """Targets with attained value, verdict, probability of meeting and expected penalty."""
     table = Table(title="Targets")
-    for name in ("target", "attained", "verdict", "P(met)"):
+    money = "expected_penalty" in targets and bool((targets["expected_penalty"] > 0).any())
+    money = money or ("penalty" in targets and bool((targets["penalty"] > 0).any()))
+    names = ["target", "attained", "verdict", "P(met)"] + (
+        [f"penalty ({currency})"] if money else []
+    )
+    for name in names:
         table.add_column(name, justify="left" if name == "target" else "right")
     style = {"met": "green", "missed": "red", "at risk": "yellow"}
     for _, row in targets.iterrows():
         verdict = row.get("verdict", "met" if row["met"] else "missed")
-        attained = fmt(row["kpi"], row["attained"])
+        kind = (
+            row["kpi"] if row.get("per", "period") == "period" else "service_level"
+        )  # shares of periods
+        attained = fmt(kind, row["attained"])
         if "ci_low" in row and not math.isnan(row["ci_low"]):
-            attained += f" [{fmt(row['kpi'], row['ci_low'])}, {fmt(row['kpi'], row['ci_high'])}]"
+            attained += f" [{fmt(kind, row['ci_low'])}, {fmt(kind, row['ci_high'])}]"
         prob = f"{row['probability_met']:.0%}" if "probability_met" in row else "–"
-        table.add_row(str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob)
+        cells = [str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob]
+        if money:
+            cells.append(f"{row.get('expected_penalty', row.get('penalty', 0.0)):,.0f}")
+        table.add_row(*cells)
+    return table
+
+
+def costs_table(summary: pd.DataFrame, currency: str, long_form: bool) -> Table:
+    """Operating, telephony and customer costs per contact type (means over replications)."""
+    columns = [
+        "operating_cost",
+        "telephony_cost",
+        "cost_per_answered",
+        "customer_cost",
+        "customer_cost_per_contact",
+        "customer_wait_minutes",
+    ]
+    titles = [
+        "operating",
+        "telephony",
+        "per answered",
+        "customers' cost",
+        "per contact",
+        "customer wait (min)",
+    ]
+    table = Table(title=f"Costs ({currency})")
+    table.add_column("contact type")
+    for title in titles:
+        table.add_column(title, justify="right")
+    if long_form:
+        wide = summary[summary.kpi.isin(columns)].pivot_table(
+            index="contact_type", columns="kpi", values="mean", sort=False, observed=True
+        )
+    else:
+        wide = summary.set_index("contact_type")
+    for ctype, row in wide.iterrows():
+        table.add_row(
+            str(ctype),
+            *(
+                f"{float(row[c]):,.2f}"
+                if c in ("cost_per_answered", "customer_cost_per_contact")
+                else f"{float(row[c]):,.0f}"
+                for c in columns
+            ),
+        )
     return table
 
 

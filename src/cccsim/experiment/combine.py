@@ -12,10 +12,17 @@ from cccsim.experiment.runner import Point
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import scenario_hash
 from cccsim.stats.ci import summarise
-from cccsim.stats.kpis import KPI_COLUMNS
+from cccsim.stats.kpis import COST_COLUMNS, KPI_COLUMNS
 from cccsim.stats.targets import target_summary
 
-GROUP_KPIS = ["staffed_time", "busy_time", "occupancy", "mean_agents", "answered_share"]
+GROUP_KPIS = [
+    "staffed_time",
+    "busy_time",
+    "occupancy",
+    "mean_agents",
+    "answered_share",
+    "operating_cost",
+]
 
 
 def _stack(
@@ -60,7 +67,7 @@ def combine(
         group_intervals=_stack(points, results, "group_intervals"),
         targets=targets,
         summary=summarise(
-            per_rep, [*keys, "contact_type", "channel"], list(KPI_COLUMNS), confidence
+            per_rep, [*keys, "contact_type", "channel"], [*KPI_COLUMNS, *COST_COLUMNS], confidence
         )
         if len(per_rep)
         else pd.DataFrame(),

@@ -87,7 +87,7 @@ def replicate(
 
 def _precision_kpis(sc: Scenario) -> list[tuple[str, str]]:
     if sc.targets:
-        return [(t.contact_type, t.kpi) for t in sc.targets]
+        return [(t.contact_type, t.kpi) for t in sc.targets if t.contact_type is not None]
     return [(name, "service_level") for name in sc.contact_types]
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from cccsim.model.arrivals import ArrivalPlan, plan_arrivals
 from cccsim.model.dists import Sampler, make_sampler
+from cccsim.model.targets import TargetModel, build_targets
 from cccsim.scenario.load import scenario_hash
-from cccsim.scenario.schema import CONCURRENT_CHANNELS, Scenario
+from cccsim.scenario.schema import CONCURRENT_CHANNELS, GroupCost, Scenario
 
 UNLIMITED = -1
 """Queue capacity meaning "no limit"."""
@@ -30,6 +31,10 @@ class TypeModel:
     threshold: float
     queue_capacity: int  # UNLIMITED or >= 0
     arrivals: ArrivalPlan
+    customer_per_minute: float = 0.0
+    customer_pays_waiting: bool = True
+    customer_pays_talking: bool = True
+    telephony_per_minute: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class GroupModel:
     skills: tuple[int, ...]  # contact types routed to this group, in the group's priority order
     max_concurrent: int
     staff_changes: tuple[tuple[float, int], ...]  # (instant, agents on duty from then), ascending
+    cost_basis: str | None = None  # "staffed_hour", "handled_minute", "handled_contact" or None
+    cost_rate: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class Model:
     types: tuple[TypeModel, ...]
     groups: tuple[GroupModel, ...]
     routes: tuple[tuple[tuple[int, float], ...], ...]  # per type: (group, after) in order
+    targets: tuple[TargetModel, ...] = ()
+    currency: str = "EUR"
 
     def after(self, type_index: int, group_index: int) -> float:
         """Overflow delay before ``group_index`` may take a contact of ``type_index`` (inf = never)."""
@@ -87,6 +96,10 @@ def build_model(scenario: Scenario) -> Model:
                 horizon=scenario.horizon,
                 start_weekday=scenario.start_weekday,
             ),
+            customer_per_minute=ct.costs.customer_per_minute,
+            customer_pays_waiting="waiting" in ct.costs.customer_pays_for,
+            customer_pays_talking="talking" in ct.costs.customer_pays_for,
+            telephony_per_minute=ct.costs.telephony_per_minute,
         )
         for i, (name, ct) in enumerate(scenario.contact_types.items())
     )
@@ -114,6 +127,8 @@ def build_model(scenario: Scenario) -> Model:
                 skills=skills,
                 max_concurrent=group.max_concurrent,
                 staff_changes=_staff_changes(group.staff, scenario),
+                cost_basis=_cost(group.cost)[0],
+                cost_rate=_cost(group.cost)[1],
             )
         )
     return Model(
@@ -126,7 +141,19 @@ def build_model(scenario: Scenario) -> Model:
         types=types,
         groups=tuple(groups),
         routes=tuple(routes),
+        targets=build_targets(scenario),
+        currency=scenario.currency,
     )
+
+
+def _cost(cost: GroupCost | None) -> tuple[str | None, float]:
+    """(pricing basis, rate) of a group; (None, 0) when it is not costed."""
+    if cost is not None:
+        for basis in ("staffed_hour", "handled_minute", "handled_contact"):
+            rate = getattr(cost, f"per_{basis}")
+            if rate is not None:
+                return basis, float(rate)
+    return None, 0.0
 
 
 def _staff_changes(staff: int | list[int], scenario: Scenario) -> tuple[tuple[float, int], ...]:

@@ -433,43 +433,52 @@ def option_bars(summary: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
 
 
 def differences_forest(differences: pd.DataFrame) -> go.Figure:
-    """Paired differences against the baseline with 95 % CIs (right of zero = higher)."""
+    """Paired differences against the baseline with 95 % CIs, one panel per KPI (own units)."""
     shown = differences[differences.kpi.isin(list(KEY_KPIS))].copy()
-    shown["label"] = (
-        shown["scenario"]
-        + " · "
-        + shown["contact_type"].astype(str)
-        + " · "
-        + shown["kpi"].map(KEY_KPIS)
-    )
+    shown["label"] = shown["scenario"] + " · " + shown["contact_type"].astype(str)
     colours = {
         "better": "#1a9850",
         "worse": "#d73027",
         "no clear difference": "#fdae61",
         "": "#888888",
     }
-    fig = go.Figure()
-    for verdict, part in shown.groupby("verdict", sort=False):
-        fig.add_trace(
-            go.Scatter(
-                x=part["mean_difference"],
-                y=part["label"],
-                mode="markers",
-                name=verdict or "–",
-                marker={"color": colours.get(str(verdict), "#888"), "size": 9},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": part["ci_high"] - part["mean_difference"],
-                    "arrayminus": part["mean_difference"] - part["ci_low"],
-                },
+    kpis = [k for k in KEY_KPIS if k in set(shown["kpi"])]
+    fig = make_subplots(
+        rows=1,
+        cols=max(len(kpis), 1),
+        subplot_titles=[KEY_KPIS[k] for k in kpis],
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+    )
+    seen: set[str] = set()
+    for col, kpi in enumerate(kpis, start=1):
+        for verdict, part in shown[shown.kpi == kpi].groupby("verdict", sort=False):
+            name = str(verdict) or "–"
+            fig.add_trace(
+                go.Scatter(
+                    x=part["mean_difference"],
+                    y=part["label"],
+                    mode="markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=name not in seen,
+                    marker={"color": colours.get(str(verdict), "#888"), "size": 9},
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": part["ci_high"] - part["mean_difference"],
+                        "arrayminus": part["mean_difference"] - part["ci_low"],
+                    },
+                ),
+                row=1,
+                col=col,
             )
-        )
-    fig.add_vline(x=0, line={"color": "black", "width": 1})
+            seen.add(name)
+        fig.add_vline(x=0, line={"color": "black", "width": 1}, row=1, col=col)
     n_better = int((shown["verdict"] == "better").sum())
     baseline = str(shown["baseline"].iloc[0]) if len(shown) else "baseline"
     title = f"Paired differences against {baseline}: {n_better} of {len(shown)} better with 95 % confidence"
-    return _layout(fig, title, "option − baseline", "", 200 + 28 * len(shown))
+    return _layout(fig, title, "option − baseline", "", 220 + 30 * shown["label"].nunique())
 
 
 def sweep_lines(summary: pd.DataFrame, factor: str, colours: dict[str, str]) -> go.Figure:
@@ -539,3 +548,45 @@ def required_agents(
         need[float(start)] = need.get(float(start), 0) + n
     frame = pd.DataFrame({"interval_start": list(need), "agents": list(need.values())})
     return frame.sort_values("interval_start").reset_index(drop=True) if len(frame) else frame
+
+
+def cost_service_frontier(summary: pd.DataFrame, currency: str) -> go.Figure | None:
+    """Total cost (operating + telephony) against the first contact type's service level, per
+    option, with 95 % intervals — None when nothing is priced."""
+    costs = summary[summary.kpi.isin(["operating_cost", "telephony_cost"])]
+    total = costs.groupby("scenario", sort=False)["mean"].sum()
+    if not (total > 0).any():
+        return None
+    sl = summary[summary.kpi == "service_level"]
+    first = str(sl["contact_type"].iloc[0])
+    level = sl[sl.contact_type == first].set_index("scenario")
+    fig = go.Figure(
+        go.Scatter(
+            x=total.to_numpy(),
+            y=level.loc[total.index, "mean"],
+            mode="markers+text",
+            text=list(total.index),
+            textposition="top center",
+            marker={"size": 11, "color": PALETTE[1]},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (
+                    level.loc[total.index, "ci_high"] - level.loc[total.index, "mean"]
+                ).fillna(0),
+                "arrayminus": (
+                    level.loc[total.index, "mean"] - level.loc[total.index, "ci_low"]
+                ).fillna(0),
+            },
+        )
+    )
+    cheapest = total.idxmin()
+    title = (
+        f"Cost against {first} service level: cheapest is {cheapest} "
+        f"({total.min():,.0f} {currency}, {level['mean'].to_dict()[cheapest]:.1%})"
+    )
+    fig = _layout(
+        fig, title, f"operating + telephony cost per period ({currency})", f"{first} service level"
+    )
+    fig.update_yaxes(tickformat=".0%")
+    return fig

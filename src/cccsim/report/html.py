@@ -108,7 +108,7 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     sl_targets = {
         t.contact_type: float(t.at_least)
         for t in sc.targets
-        if t.kpi == "service_level" and t.at_least is not None
+        if t.kpi == "service_level" and t.at_least is not None and t.contact_type is not None
     }
     several = len(exp.scenarios) > 1
     week = sc.start_weekday
@@ -123,6 +123,9 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
         if exp.factors:
             comparison.title = "Sweep"
             comparison.figures = [F.sweep_lines(exp.summary, exp.factors[0], option_colours)]
+        frontier = F.cost_service_frontier(exp.summary, sc.currency)
+        if frontier is not None:
+            comparison.figures.append(frontier)
         sections.append(comparison)
     base = next(iter(exp.scenarios))
     intervals = _of(exp.intervals, base)
@@ -209,16 +212,67 @@ def _verdict_html(exp: ExperimentResult) -> str:
                 f"<td class='verdict'>{html.escape(r['verdict'])}</td></tr>"
             )
         head = "<th>option</th>" if len(exp.scenarios) > 1 else ""
+        money = "expected_penalty" in ts and bool((ts["expected_penalty"] > 0).any())
+        if money:
+            head_money = f"<th>expected penalty ({html.escape(_first(exp).currency)})</th>"
+            rows = [
+                r.replace("</tr>", f"<td>{p:,.0f}</td></tr>")
+                for r, p in zip(rows, ts["expected_penalty"], strict=True)
+            ]
+        else:
+            head_money = ""
         met = int((ts["verdict"] == "met").sum())
         parts.append(
             f"<p class='lead'>{met} of {len(ts)} targets met"
             f"{', ' + str(int((ts['verdict'] == 'missed').sum())) + ' missed' if (ts['verdict'] == 'missed').any() else ''}"
             f"{', ' + str(int((ts['verdict'] == 'at risk').sum())) + ' at risk' if (ts['verdict'] == 'at risk').any() else ''}.</p>"
             f"<table class='targets'><thead><tr>{head}<th>target</th><th>attained (95 % CI)</th>"
-            f"<th>P(met)</th><th>verdict</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<th>P(met)</th><th>verdict</th>{head_money}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
     parts.append(_kpi_table(exp))
+    parts.append(_costs_table(exp))
     return "\n".join(parts)
+
+
+COSTS = {
+    "operating_cost": "operating",
+    "telephony_cost": "telephony",
+    "cost_per_answered": "per answered contact",
+    "customer_cost_per_contact": "customers' cost per contact",
+    "customer_wait_minutes": "customers' waiting (min)",
+}
+
+
+def _costs_table(exp: ExperimentResult) -> str:
+    """Costs per contact type (mean over replications), when the scenario prices anything."""
+    s = exp.summary
+    if s is None or s.empty or "operating_cost" not in set(s["kpi"]):
+        return ""
+    priced = (
+        s[s.kpi.isin(["operating_cost", "telephony_cost", "customer_cost"])]["mean"].abs().sum()
+    )
+    if not priced > 0:
+        return ""
+    keys = ["scenario", *exp.factors, "contact_type"]
+    rows = []
+    for key, part in s[s.kpi.isin(list(COSTS))].groupby(keys, sort=False, observed=True):
+        by = part.set_index("kpi")["mean"]
+        label = " · ".join(
+            html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
+        )
+        cells = "".join(
+            f"<td>{float(by[k]):,.2f}</td>"
+            if "per" in k and "minutes" not in k
+            else f"<td>{float(by[k]):,.0f}</td>"
+            for k in COSTS
+        )
+        rows.append(f"<tr><th>{label}</th>{cells}</tr>")
+    head = "".join(f"<th>{t}</th>" for t in COSTS.values())
+    currency = html.escape(_first(exp).currency)
+    return (
+        f"<p><b>Costs ({currency}, per contract period)</b></p><table class='costs'><thead><tr><th></th>"
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _kpi_table(exp: ExperimentResult) -> str:

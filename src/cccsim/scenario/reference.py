@@ -58,9 +58,12 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.Arrivals,
     schema.ProfileFile,
     schema.Access,
+    schema.ContactCosts,
     schema.AgentGroup,
+    schema.GroupCost,
     schema.RouteStep,
     schema.Target,
+    schema.Money,
     schema.Exponential,
     schema.Lognormal,
     schema.Gamma,
@@ -78,7 +81,9 @@ def render_reference() -> str:
         "Generated from the pydantic models by `cccsim schema --markdown`; do not edit by hand.",
         "Durations are written `30s`, `5min`, `8h`, `2d` or as a number of seconds. Unknown fields",
         "are errors. Distributions are chosen with `dist:` (exponential, lognormal, gamma,",
-        "deterministic, uniform, empirical).",
+        "deterministic, uniform, empirical). Weekly hours are written",
+        '`{"mon-fri": "08:00-18:00", "sat": ["09:00-12:00", "13:00-15:00"], "sun": closed}` with',
+        "quoted times.",
         "",
     ]
     for model in MODELS:

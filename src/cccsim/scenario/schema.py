@@ -74,6 +74,63 @@ def _read_csv_column(file: str, column: str | None, info: ValidationInfo) -> lis
     return values
 
 
+# ----------------------------------------------------------------------------- calendars
+
+_DAY_NAMES = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+
+
+def parse_weekly_hours(value: object) -> tuple[tuple[int, float, float], ...]:
+    """``{"mon-fri": "08:00-18:00", "sat": "09:00-13:00"}`` → ((weekday, start s, end s), ...).
+
+    Keys are a day (``mon``), a range (``mon-fri``) or ``all``; values are ``"HH:MM-HH:MM"``, a
+    list of such ranges, or ``closed``. Times of day must be quoted strings.
+    """
+    from cccsim.units import parse_time_of_day
+
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, list | tuple) and len(v) == 3 for v in value
+    ):  # already parsed (a dumped scenario being validated again)
+        return tuple((int(d), float(a), float(b)) for d, a, b in value)
+    if not isinstance(value, dict) or not value:
+        raise ValueError('expected weekly hours such as {"mon-fri": "08:00-18:00"}')
+    out: list[tuple[int, float, float]] = []
+    for key, ranges in value.items():
+        days = _days(str(key))
+        items = ranges if isinstance(ranges, list) else [ranges]
+        for item in items:
+            if item == "closed":
+                continue
+            if not isinstance(item, str) or "-" not in item:
+                raise ValueError(f'{key}: expected "HH:MM-HH:MM" (quoted) or closed, got {item!r}')
+            start_text, _, end_text = item.partition("-")
+            start, end = parse_time_of_day(start_text), parse_time_of_day(end_text)
+            if end <= start:
+                raise ValueError(f"{key}: {item!r} ends before it starts")
+            out.extend((d, start, end) for d in days)
+    return tuple(sorted(out))
+
+
+def _days(key: str) -> list[int]:
+    key = key.strip().lower()
+    if key in ("all", "daily", "mon-sun"):
+        return list(range(7))
+    if "-" in key:
+        first, _, last = key.partition("-")
+        if first not in _DAY_NAMES or last not in _DAY_NAMES:
+            raise ValueError(f"unknown day range {key!r} (use e.g. mon-fri)")
+        a, b = _DAY_NAMES[first], _DAY_NAMES[last]
+        return list(range(a, b + 1)) if a <= b else [*range(a, 7), *range(0, b + 1)]
+    if key not in _DAY_NAMES:
+        raise ValueError(
+            f"unknown day {key!r} (use mon, tue, …, sun, a range like mon-fri, or all)"
+        )
+    return [_DAY_NAMES[key]]
+
+
+WeeklyHours = Annotated[tuple[tuple[int, float, float], ...], BeforeValidator(parse_weekly_hours)]
+"""Weekly hours: ``{"mon-fri": "08:00-18:00", "sat": ["09:00-12:00", "13:00-15:00"]}``."""
+
+
 # ----------------------------------------------------------------------------- distributions
 
 
@@ -248,6 +305,17 @@ class Access(_Model):
     (Erlang B); omitted = unlimited."""
 
 
+class ContactCosts(_Model):
+    """What contacts of this type cost the client (telephony) and the customer (ISO 18295-2, 5.5)."""
+
+    customer_per_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    """Tariff the customer pays per minute of the contact (0 for free numbers and chat)."""
+    customer_pays_for: list[Literal["waiting", "talking"]] = ["waiting", "talking"]
+    """Which minutes the customer pays for."""
+    telephony_per_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    """Cost to the client per minute of queue and talk time (free numbers, carrier charges)."""
+
+
 class ContactType(_Model):
     """A kind of contact on one channel, with its arrivals, handle time and patience."""
 
@@ -263,6 +331,8 @@ class ContactType(_Model):
     """Answered within this wait counts towards the service level (default ``20s``)."""
     access: Access = Access()
     """Access strategy: queue capacity (and more as features land)."""
+    costs: ContactCosts = ContactCosts()
+    """Telephony cost to the client and tariff to the customer."""
 
     @model_validator(mode="after")
     def _email_never_abandons(self) -> ContactType:
@@ -272,6 +342,26 @@ class ContactType(_Model):
 
 
 # ----------------------------------------------------------------------------- agents, routing
+
+
+class GroupCost(_Model):
+    """How the client pays for an agent group: give exactly one price."""
+
+    per_staffed_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Per agent-hour on duty (in-house wages, or an outsourcer's FTE-hour price)."""
+    per_handled_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Per minute of handle time (typical outsourcer pricing)."""
+    per_handled_contact: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Per contact answered."""
+
+    @model_validator(mode="after")
+    def _one_price(self) -> GroupCost:
+        given = [k for k in type(self).model_fields if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of per_staffed_hour, per_handled_minute or per_handled_contact"
+            )
+        return self
 
 
 class AgentGroup(_Model):
@@ -284,6 +374,8 @@ class AgentGroup(_Model):
     the whole horizon)."""
     max_concurrent: Annotated[int, Field(ge=1, le=20)] = 1
     """Chat/messaging contacts one agent serves at once (voice and email take the whole agent)."""
+    cost: GroupCost | None = None
+    """What the group costs the client (omitted: not costed)."""
 
     @field_validator("skills")
     @classmethod
@@ -303,26 +395,92 @@ class RouteStep(_Model):
     """The group may take the contact only once it has waited this long (overflow delay)."""
 
 
-class Target(_Model):
-    """A promise to check: a KPI of a contact type with a bound."""
+class Money(_Model):
+    """A penalty or bonus: an amount per point of shortfall (or excess), plus a flat amount, capped."""
 
-    contact_type: Name
+    per_point: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    """Per percentage point for shares (service level, rates, occupancy, share of periods), per
+    second for times (ASA, AHT)."""
+    flat: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    """Fixed amount whenever the target is missed (penalty) or met (bonus)."""
+    cap: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    """Largest amount per contract period (replication); omitted = no cap."""
+
+
+KPI = Literal[
+    "service_level", "asa", "abandon_rate", "block_rate", "p_wait", "aht", "wait_over", "occupancy"
+]
+SHARE_KPIS = frozenset(
+    {"service_level", "abandon_rate", "block_rate", "p_wait", "wait_over", "occupancy"}
+)
+
+
+class Target(_Model):
+    """A promise as a contract words it: a KPI, how it is measured, a bound, and what missing it costs.
+
+    Definitions are in docs/reference/results.md ("Targets"). ``occupancy`` is a target of an
+    ``agent_group``; every other KPI is a target of a ``contact_type``.
+    """
+
+    name: str | None = None
+    """Label shown in reports (default: generated from the definition)."""
+    contact_type: Name | None = None
     """Contact type the target applies to."""
-    kpi: Literal["service_level", "asa", "abandon_rate", "block_rate", "p_wait", "aht"]
-    """KPI as defined in docs/reference/results.md."""
+    agent_group: Name | None = None
+    """Agent group (only for ``kpi: occupancy``)."""
+    kpi: KPI
+    """What is measured (see docs/reference/results.md)."""
+    threshold: Duration | None = None
+    """Service level: answered within this wait (default: the type's threshold). wait_over: the X
+    of P(wait > X)."""
+    short_abandon: Duration | None = None
+    """Service level and abandon rate: ignore contacts abandoning within this wait."""
+    over: Literal["offered", "answered"] = "offered"
+    """Service level denominator: offered (minus blocked) — the default — or answered only."""
+    clock: Literal["calendar", "business_hours"] = "calendar"
+    """Measure waits in calendar time or only within ``business_hours`` (e.g. email promises)."""
+    business_hours: WeeklyHours | None = None
+    """Weekly hours for ``clock: business_hours`` (e.g. {"mon-fri": "08:00-18:00"})."""
+    per: Literal["period", "interval", "day", "week"] = "period"
+    """Granularity: the whole horizon (one contract period), or each interval, day or week."""
+    share_of_periods: Annotated[float, Field(gt=0, le=1)] | None = None
+    """With per interval/day/week: the share of those periods that must meet the bound (default: all)."""
     at_least: float | None = None
-    """Lower bound (service level, …)."""
+    """Lower bound (service level, occupancy, …)."""
     at_most: float | None = None
-    """Upper bound (ASA in seconds, abandon rate, …)."""
+    """Upper bound (ASA in seconds, abandon rate, occupancy, …)."""
+    penalty: Money | None = None
+    """Paid by the centre per contract period when the target is missed."""
+    bonus: Money | None = None
+    """Paid to the centre per contract period when the target is met (per point of excess)."""
 
     @model_validator(mode="after")
-    def _one_bound(self) -> Target:
-        if (self.at_least is None) == (self.at_most is None):
-            raise ValueError("give exactly one of at_least or at_most")
-        bound = self.at_least if self.at_least is not None else self.at_most
-        assert bound is not None
-        if not math.isfinite(bound):
-            raise ValueError("the bound must be a finite number")
+    def _coherent(self) -> Target:
+        problems = []
+        if self.at_least is None and self.at_most is None:
+            problems.append("give at_least or at_most (or both, for a range)")
+        for bound in (self.at_least, self.at_most):
+            if bound is not None and not math.isfinite(bound):
+                problems.append("bounds must be finite numbers")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            problems.append(f"at_least ({self.at_least:g}) is above at_most ({self.at_most:g})")
+        if self.kpi == "occupancy":
+            if self.agent_group is None or self.contact_type is not None:
+                problems.append("an occupancy target names an agent_group (and no contact_type)")
+        elif self.contact_type is None or self.agent_group is not None:
+            problems.append(f"a {self.kpi} target names a contact_type (and no agent_group)")
+        if self.kpi == "wait_over" and self.threshold is None:
+            problems.append("wait_over needs a threshold: the X of P(wait > X)")
+        if (self.clock == "business_hours") != (self.business_hours is not None):
+            problems.append("clock: business_hours goes with business_hours (and only then)")
+        if self.share_of_periods is not None and self.per == "period":
+            problems.append("share_of_periods needs per: interval, day or week")
+        if self.over != "offered" and self.kpi != "service_level":
+            problems.append("over: answered applies to service_level only")
+        if self.short_abandon is not None and self.kpi not in ("service_level", "abandon_rate"):
+            problems.append("short_abandon applies to service_level and abandon_rate")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -351,7 +509,9 @@ class Scenario(_Model):
     routing: dict[Name, list[RouteStep]] = {}
     """Per contact type, the groups in order of preference; default: every group with the skill."""
     targets: list[Target] = []
-    """Targets to check."""
+    """Targets to check, as the contract words them."""
+    currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
+    """Currency of every cost, penalty and bonus."""
     _source: dict[str, str | None] | None = PrivateAttr(default=None)
 
     @property
@@ -451,12 +611,19 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                 Problem(f"contact_types.{tname}", "no agent group has this contact type as a skill")
             )
     for i, target in enumerate(sc.targets):
-        if target.contact_type not in sc.contact_types:
+        if target.contact_type is not None and target.contact_type not in sc.contact_types:
             out.append(
                 Problem(
                     f"targets[{i}].contact_type",
                     f"unknown contact type {target.contact_type!r}"
                     f"{_hint(target.contact_type, sc.contact_types)}",
+                )
+            )
+        if target.agent_group is not None and target.agent_group not in sc.agent_groups:
+            out.append(
+                Problem(
+                    f"targets[{i}].agent_group",
+                    f"unknown agent group {target.agent_group!r}{_hint(target.agent_group, sc.agent_groups)}",
                 )
             )
     return out

@@ -14,7 +14,18 @@ import numpy as np
 import pandas as pd
 
 from cccsim.levels import integrate_spans
-from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, OUTCOMES, Records
+from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, OUTCOMES, Records, wait_times
+from cccsim.stats.costs import contact_minutes, customer_costs, operating_costs, telephony_costs
+
+COST_COLUMNS: tuple[str, ...] = (
+    "operating_cost",
+    "telephony_cost",
+    "cost_per_answered",
+    "customer_cost",
+    "customer_cost_per_contact",
+    "customer_wait_minutes",
+)
+"""Cost columns of ``summary`` (in the scenario's currency)."""
 
 KPI_COLUMNS: tuple[str, ...] = (
     "offered",
@@ -32,13 +43,6 @@ KPI_COLUMNS: tuple[str, ...] = (
     "mean_queue",
 )
 """Per-contact-type KPI columns of ``summary`` and ``intervals`` (after the key columns)."""
-
-
-def wait_times(rec: Records) -> np.ndarray:
-    """Wait of each contact: until answered, abandoned or (still open) the horizon; 0 if blocked."""
-    wait = np.where(rec.outcome == ANSWERED, rec.answered_at - rec.arrived_at, 0.0)
-    wait = np.where(rec.outcome == ABANDONED, rec.ended_at - rec.arrived_at, wait)
-    return np.where(rec.outcome == OPEN, rec.model.horizon - rec.arrived_at, wait)
 
 
 def contacts_frame(rec: Records) -> pd.DataFrame:
@@ -64,6 +68,7 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
             "agent": rec.agent,
             "interval": (rec.arrived_at // m.interval).astype(np.int32),
             "measured": rec.arrived_at >= m.warmup,
+            "customer_cost": customer_costs(rec),
         }
     )
 
@@ -114,16 +119,38 @@ def summary_frame(rec: Records) -> pd.DataFrame:
     measured = rec.arrived_at >= m.warmup
     window = np.array([m.warmup, m.horizon])
     rows = []
+    _, split = operating_costs(rec)
+    customer, telephony = customer_costs(rec), telephony_costs(rec)
+    waiting_minutes, _ = contact_minutes(rec)
     for t in m.types:
         sel = measured & (rec.contact_type == t.index)
         row: dict[str, Any] = {"contact_type": t.name, "channel": t.channel}
         row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
+        reached = sel & (rec.outcome != BLOCKED)
+        operating, phone = float(split[:, t.index].sum()), float(telephony[sel].sum())
+        row.update(
+            {
+                "operating_cost": operating,
+                "telephony_cost": phone,
+                "cost_per_answered": (operating + phone) / row["answered"]
+                if row["answered"]
+                else np.nan,
+                "customer_cost": float(customer[sel].sum()),
+                "customer_cost_per_contact": float(customer[reached].mean())
+                if reached.any()
+                else np.nan,
+                # only real-time customers wait on the line or in the chat window
+                "customer_wait_minutes": float(waiting_minutes[reached].sum())
+                if t.channel in ("voice", "chat")
+                else 0.0,
+            }
+        )
         of_type = rec.contact_type == t.index
         row["mean_queue"] = float(
             _queue_areas(rec, wait, window, of_type)[0] / (m.horizon - m.warmup)
         )
         rows.append(row)
-    return pd.DataFrame(rows, columns=["contact_type", "channel", *KPI_COLUMNS])
+    return pd.DataFrame(rows, columns=["contact_type", "channel", *KPI_COLUMNS, *COST_COLUMNS])
 
 
 def intervals_frame(rec: Records) -> pd.DataFrame:
@@ -174,6 +201,7 @@ def groups_frame(rec: Records) -> pd.DataFrame:
     """One row per agent group over the measurement window."""
     m = rec.model
     staffed, busy = _group_areas(rec, np.array([m.warmup, m.horizon]))
+    per_group, _ = operating_costs(rec)
     measured = rec.arrived_at >= m.warmup
     answered = (rec.outcome == ANSWERED) & measured
     total = max(int(answered.sum()), 1)
@@ -190,6 +218,7 @@ def groups_frame(rec: Records) -> pd.DataFrame:
                 "mean_agents": st / (m.horizon - m.warmup),
                 "answered": n,
                 "answered_share": n / total,
+                "operating_cost": float(per_group[g.index]),
             }
         )
     return pd.DataFrame(rows)

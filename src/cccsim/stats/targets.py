@@ -1,83 +1,259 @@
-"""Targets: attained value per replication, and across replications whether and how surely met."""
+"""Targets as the contract words them: evaluated per replication (one contract period), then
+summarised across replications as the probability of meeting them and the money at stake.
+
+Definitions (docs/reference/results.md, "Targets"):
+- ``service_level``: answered with wait ≤ threshold ÷ (offered − blocked − short abandons), or
+  ÷ answered with ``over: answered``; waits in business seconds with ``clock: business_hours``.
+- ``abandon_rate``: abandoned (waiting ≥ short_abandon) ÷ (offered − blocked − short abandons).
+- ``wait_over``: contacts not blocked whose wait exceeded the threshold ÷ (offered − blocked).
+- ``asa``, ``aht``, ``p_wait``, ``block_rate``: as in the summary.
+- ``occupancy``: busy ÷ staffed time of the agent group.
+With ``per`` interval/day/week the attained value is the share of those periods (with contacts,
+or with agents on duty) that meet the bound.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from cccsim.levels import integrate_spans
+from cccsim.model.targets import MoneyModel, TargetModel
+from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, Records
 from cccsim.stats.ci import t_interval
+from cccsim.units import DAY, WEEK
 
-TARGET_COLUMNS = ["target", "contact_type", "kpi", "bound", "sense"]
+TARGET_COLUMNS = [
+    "target",
+    "contact_type",
+    "agent_group",
+    "kpi",
+    "per",
+    "at_least",
+    "at_most",
+    "required_share",
+]
 
 
-def _describe(contact_type: str, kpi: str, sense: str, bound: float) -> str:
-    return f"{contact_type} {kpi} {'≥' if sense == 'at_least' else '≤'} {bound:g}"
+def _kpi(t: TargetModel, outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray) -> float:
+    """The target's KPI over one set of contacts (NaN when it has no denominator)."""
+    blocked = outcome == BLOCKED
+    answered = outcome == ANSWERED
+    short = (
+        (outcome == ABANDONED) & (wait < t.short_abandon)
+        if t.short_abandon
+        else np.zeros_like(blocked)
+    )
+    reached = ~blocked & ~short
+    k = t.kpi
+    if k == "service_level":
+        within = answered & (wait <= (t.threshold or 0.0))
+        base = answered if t.over == "answered" else reached
+        return _ratio(within.sum(), base.sum())
+    if k == "abandon_rate":
+        return _ratio(((outcome == ABANDONED) & ~short).sum(), reached.sum())
+    if k == "wait_over":
+        return _ratio((~blocked & (wait > (t.threshold or 0.0))).sum(), (~blocked).sum())
+    if k == "block_rate":
+        return _ratio(blocked.sum(), outcome.size)
+    if k == "p_wait":
+        return _ratio((~blocked & (wait > 0)).sum(), (~blocked).sum())
+    if k == "asa":
+        return float(wait[answered].mean()) if answered.any() else np.nan
+    if k == "aht":
+        return float(handle[answered].mean()) if answered.any() else np.nan
+    raise ValueError(f"unknown KPI {k!r}")
 
 
-def target_rows(targets: list[tuple[str, str, str, float]], summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per target of one replication: attained value and whether it is met.
+def _ratio(a: float, b: float) -> float:
+    return float(a) / float(b) if b > 0 else np.nan
 
-    ``targets`` are ``(contact_type, kpi, sense, bound)`` with sense ``at_least`` or ``at_most``.
-    """
+
+def _meets(t: TargetModel, value: float) -> bool:
+    if not np.isfinite(value):
+        return False
+    return (t.at_least is None or value >= t.at_least) and (t.at_most is None or value <= t.at_most)
+
+
+def _waits(rec: Records, t: TargetModel) -> np.ndarray:
+    """Each contact's wait on the target's clock (calendar or business seconds)."""
+    end = np.where(rec.outcome == ANSWERED, rec.answered_at, rec.ended_at)
+    end = np.where(rec.outcome == OPEN, rec.model.horizon, end)
+    end = np.where(rec.outcome == BLOCKED, rec.arrived_at, end)
+    if t.calendar is None:
+        return end - rec.arrived_at
+    b = t.calendar.open_seconds_until
+    return b(end) - b(rec.arrived_at)
+
+
+def _edges(rec: Records, per: str) -> np.ndarray:
+    m = rec.model
+    step = {"interval": m.interval, "day": DAY, "week": WEEK}.get(per)
+    if step is None:
+        return np.array([m.warmup, m.horizon])
+    edges = np.arange(0.0, m.horizon + step, step)
+    edges = np.minimum(edges, m.horizon)
+    edges = np.unique(edges[edges >= 0])
+    return edges[edges >= m.warmup - 1e-9] if m.warmup else edges
+
+
+def _values(rec: Records, t: TargetModel) -> np.ndarray:
+    """The KPI in each measurement period (one value for per: period)."""
+    m = rec.model
+    edges = _edges(rec, t.per)
+    if t.kpi == "occupancy":
+        g = t.group_index
+        s = rec.session_group == g
+        staffed = integrate_spans(rec.session_start[s], rec.session_end[s], edges)
+        b = (rec.group == g) & (rec.outcome == ANSWERED)
+        busy = integrate_spans(
+            rec.answered_at[b], np.minimum(rec.ended_at[b], m.horizon), edges, rec.busy_weight()[b]
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(staffed > 0, busy / staffed, np.nan)
+    sel = (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup)
+    wait = _waits(rec, t)[sel]
+    outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
+    bucket = np.searchsorted(edges, arrived, side="right") - 1
+    return np.array(
+        [
+            _kpi(t, outcome[bucket == k], wait[bucket == k], handle[bucket == k])
+            for k in range(edges.size - 1)
+        ]
+    )
+
+
+def _money(money: MoneyModel | None, points: float, applies: bool) -> float:
+    if money is None or not applies:
+        return 0.0
+    amount = money.flat + money.per_point * points
+    return min(amount, money.cap) if money.cap is not None else amount
+
+
+def evaluate_targets(rec: Records) -> pd.DataFrame:
+    """One row per target of one replication: attained value, met, penalty and bonus."""
+    m = rec.model
     rows = []
-    by_type = summary.set_index("contact_type")
-    for contact_type, kpi, sense, bound in targets:
-        attained = float(by_type.loc[contact_type, kpi])  # type: ignore[arg-type]
-        met = bool(attained >= bound) if sense == "at_least" else bool(attained <= bound)
-        if not np.isfinite(attained):
-            met = False
+    for t in m.targets:
+        values = _values(rec, t)
+        if t.per == "period":
+            attained = float(values[0])
+            met = _meets(t, attained)
+            low, high, unit = t.at_least, t.at_most, 100.0 if t.is_share else 1.0
+            worst = attained
+        else:
+            known = values[np.isfinite(values)]
+            attained = float(np.mean([_meets(t, v) for v in known])) if known.size else np.nan
+            met = bool(np.isfinite(attained) and attained >= (t.share_of_periods or 1.0) - 1e-12)
+            low, high, unit = t.share_of_periods, None, 100.0
+            worst = (
+                float(known.min() if t.at_least is not None else known.max())
+                if known.size
+                else np.nan
+            )
+        short = _gap(attained, low, high)
+        excess = _excess(attained, low, high) if met else 0.0
         rows.append(
             {
-                "target": _describe(contact_type, kpi, sense, bound),
-                "contact_type": contact_type,
-                "kpi": kpi,
-                "bound": bound,
-                "sense": sense,
+                "target": t.label,
+                "contact_type": m.types[t.type_index].name if t.type_index is not None else None,
+                "agent_group": m.groups[t.group_index].name if t.group_index is not None else None,
+                "kpi": t.kpi,
+                "per": t.per,
+                "at_least": t.at_least,
+                "at_most": t.at_most,
+                "required_share": t.share_of_periods,
                 "attained": attained,
+                "worst_period": worst,
                 "met": met,
+                "shortfall": short,
+                "penalty": _money(t.penalty, short * unit, not met),
+                "bonus": _money(t.bonus, excess * unit, met),
             }
         )
-    return pd.DataFrame(rows, columns=[*TARGET_COLUMNS, "attained", "met"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *TARGET_COLUMNS,
+            "attained",
+            "worst_period",
+            "met",
+            "shortfall",
+            "penalty",
+            "bonus",
+        ],
+    )
+
+
+def _gap(value: float, low: float | None, high: float | None) -> float:
+    if not np.isfinite(value):
+        return float(low if low is not None else 0.0)
+    return max(
+        0.0, (low - value) if low is not None else 0.0, (value - high) if high is not None else 0.0
+    )
+
+
+def _excess(value: float, low: float | None, high: float | None) -> float:
+    """How far inside the bound the value is (distance to the nearer bound)."""
+    gaps = [value - low] if low is not None else []
+    gaps += [high - value] if high is not None else []
+    return max(0.0, min(gaps)) if gaps else 0.0
 
 
 def target_summary(
     per_replication: pd.DataFrame, confidence: float = 0.95, keys: list[str] | None = None
 ) -> pd.DataFrame:
-    """Across replications: attained mean with CI, probability of meeting, and a verdict.
+    """Across replications (contract periods): attained mean with CI, probability of meeting,
+    expected penalty and bonus, and a verdict.
 
-    Verdict: ``met`` when the whole confidence interval is on the right side of the bound,
-    ``missed`` when it is wholly on the wrong side, ``at risk`` otherwise (a single replication
-    gives ``met`` or ``missed`` from its value).
+    Verdict: ``met`` when the whole confidence interval of the attained value meets the bound,
+    ``missed`` when none of it does, ``at risk`` otherwise (one replication: met or missed).
     """
-    rows = []
     front = keys if keys is not None else (["scenario"] if "scenario" in per_replication else [])
-    keys = [*front, *TARGET_COLUMNS]
-    for key, part in per_replication.groupby(keys, sort=False):
-        info = dict(zip(keys, key, strict=True))
+    group_keys = [*front, "target"]
+    rows = []
+    for key, part in per_replication.groupby(group_keys, sort=False):
+        first = part.iloc[0]
         mean, _, low, high = t_interval(part["attained"].to_numpy(dtype=float), confidence)
-        bound = float(part["bound"].iloc[0])
-        at_least = info["sense"] == "at_least"
+        lo, hi = (
+            (first["at_least"], first["at_most"])
+            if first["per"] == "period"
+            else (first["required_share"], None)
+        )
+        lo = None if lo is None or pd.isna(lo) else float(lo)
+        hi = None if hi is None or pd.isna(hi) else float(hi)
 
-        def good(v: float, bound: float = bound, at_least: bool = at_least) -> bool:
-            return v >= bound if at_least else v <= bound
+        def inside(v: float, lo: float | None = lo, hi: float | None = hi) -> bool:
+            return (
+                bool(np.isfinite(v))
+                and (lo is None or v >= lo - 1e-12)
+                and (hi is None or v <= hi + 1e-12)
+            )
 
         if np.isnan(low):
-            verdict = "met" if np.isfinite(mean) and good(mean) else "missed"
-        elif good(low) and good(high):
+            verdict = "met" if inside(mean) else "missed"
+        elif inside(low) and inside(high):
             verdict = "met"
-        elif not good(low) and not good(high):
+        elif (
+            (lo is not None and high < lo) or (hi is not None and low > hi) or not np.isfinite(mean)
+        ):
             verdict = "missed"
         else:
             verdict = "at risk"
+        penalty = part["penalty"].to_numpy(dtype=float)
         rows.append(
             {
-                **info,
+                **dict(zip(group_keys, key if isinstance(key, tuple) else (key,), strict=True)),
+                **{c: first[c] for c in TARGET_COLUMNS if c != "target"},
                 "attained": mean,
                 "ci_low": low,
                 "ci_high": high,
-                "met": bool(np.isfinite(mean) and good(mean)),
+                "met": inside(mean),
                 "probability_met": float(part["met"].mean()),
                 "verdict": verdict,
+                "expected_penalty": float(penalty.mean()),
+                "penalty_p90": float(np.quantile(penalty, 0.9)),
+                "expected_bonus": float(part["bonus"].mean()),
                 "replications": len(part),
             }
         )

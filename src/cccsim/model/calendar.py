@@ -1,0 +1,56 @@
+"""Weekly calendars: open spans of a week, and the open seconds elapsed up to any instant.
+
+A business-hours clock measures a wait as B(end) − B(start), where B(t) counts the open seconds
+in [0, t); B is piecewise linear, so it is evaluated for all contacts at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from cccsim.units import DAY, WEEK
+
+
+@dataclass(frozen=True)
+class WeeklyCalendar:
+    """Open spans (weekday, start, end) of a week whose day 1 is ``first_weekday`` (0 = Monday)."""
+
+    spans: tuple[tuple[int, float, float], ...]
+    first_weekday: int = 0
+
+    def _week_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Merged open spans as seconds from the start of simulated day 1's week position."""
+        starts = sorted(
+            ((d - self.first_weekday) % 7 * DAY + s, (d - self.first_weekday) % 7 * DAY + e)
+            for d, s, e in self.spans
+        )
+        merged: list[list[float]] = []
+        for s, e in starts:
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        arr = np.array(merged, dtype=float).reshape(-1, 2)
+        return arr[:, 0], arr[:, 1]
+
+    @property
+    def open_per_week(self) -> float:
+        """Open seconds in a week."""
+        s, e = self._week_spans()
+        return float((e - s).sum())
+
+    def open_seconds_until(self, t: np.ndarray) -> np.ndarray:
+        """B(t): open seconds in [0, t) for every instant in ``t``."""
+        t = np.asarray(t, dtype=float)
+        s, e = self._week_spans()
+        weeks, within = np.divmod(t, WEEK)
+        partial = np.clip(within[..., None] - s, 0.0, e - s).sum(axis=-1)
+        return weeks * float((e - s).sum()) + partial
+
+    def is_open(self, t: np.ndarray) -> np.ndarray:
+        """Whether each instant lies in an open span."""
+        s, e = self._week_spans()
+        within = np.mod(np.asarray(t, dtype=float), WEEK)
+        return ((within[..., None] >= s) & (within[..., None] < e)).any(axis=-1)

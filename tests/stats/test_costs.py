@@ -1,0 +1,55 @@
+"""Costs add up: groups' operating costs = the per-type costs; customers' costs = tariff × minutes."""
+
+from __future__ import annotations
+
+import pytest
+
+import cccsim
+from tests.conftest import scenario, voice
+
+
+def test_staffed_hour_handled_minute_and_customer_costs_by_hand() -> None:
+    """In-house (€30/staffed hour) answers c0 at 0 (handle 120 s); the outsourcer (€1 per handled
+    minute, after 20 s) answers c1, which arrived at 5, at 25 (waited 20 s). Horizon 1 h.
+
+    In-house: 1 h × 30 = €30; outsourcer: 2 min × 1 = €2. Customers pay €0.10/min for waiting and
+    talking: c0 = 2 min → €0.20, c1 = 20 s + 2 min → €0.2333. Telephony €0.02/min on the same
+    4.3333 minutes → €0.0867.
+    """
+    data = scenario(
+        {"voice": voice([0, 5], handle=120,
+                        costs={"customer_per_minute": 0.10, "telephony_per_minute": 0.02})},
+        {"inhouse": {"skills": ["voice"], "staff": 1, "cost": {"per_staffed_hour": 30}},
+         "outsourcer": {"skills": ["voice"], "staff": 1, "cost": {"per_handled_minute": 1.0}}},
+        horizon=3600,
+        routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    g = rep.groups.set_index("agent_group").operating_cost
+    assert g["inhouse"] == pytest.approx(30.0) and g["outsourcer"] == pytest.approx(2.0)
+    s = rep.summary.iloc[0]
+    assert s.operating_cost == pytest.approx(32.0)
+    assert s.customer_cost == pytest.approx(0.10 * (2 + 20 / 60 + 2))
+    assert rep.contacts.customer_cost.tolist() == pytest.approx([0.20, 0.10 * (20 / 60 + 2)])
+    assert s.telephony_cost == pytest.approx(0.02 * (2 + 20 / 60 + 2))
+    assert s.cost_per_answered == pytest.approx((32.0 + s.telephony_cost) / 2)
+    assert s.customer_wait_minutes == pytest.approx(20 / 60)
+
+
+def test_customer_pays_only_for_the_minutes_configured() -> None:
+    data = scenario(
+        {"voice": voice([0, 0], handle=60, costs={"customer_per_minute": 1.0, "customer_pays_for": ["waiting"]})},
+        {"team": {"skills": ["voice"], "staff": 1}},
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.contacts.customer_cost.tolist() == pytest.approx([0.0, 1.0])  # c1 waited 60 s
+
+
+def test_costs_add_up_on_the_example() -> None:
+    """Sum over contact types = sum over groups; sum over contacts = customers' total."""
+    sc = cccsim.load_scenario("scenarios/retail_bank.yaml", overrides={"horizon": "1d"})
+    rep = cccsim.run_replication(sc, seed=2)
+    assert rep.summary.operating_cost.sum() == pytest.approx(rep.groups.operating_cost.sum())
+    assert rep.groups.operating_cost.sum() > 0
+    measured = rep.contacts[rep.contacts.measured]
+    assert rep.summary.customer_cost.sum() == pytest.approx(measured.customer_cost.sum())

@@ -17,10 +17,17 @@ def test_staffed_hour_handled_minute_and_customer_costs_by_hand() -> None:
     4.3333 minutes → €0.0867.
     """
     data = scenario(
-        {"voice": voice([0, 5], handle=120,
-                        costs={"customer_per_minute": 0.10, "telephony_per_minute": 0.02})},
-        {"inhouse": {"skills": ["voice"], "staff": 1, "cost": {"per_staffed_hour": 30}},
-         "outsourcer": {"skills": ["voice"], "staff": 1, "cost": {"per_handled_minute": 1.0}}},
+        {
+            "voice": voice(
+                [0, 5],
+                handle=120,
+                costs={"customer_per_minute": 0.10, "telephony_per_minute": 0.02},
+            )
+        },
+        {
+            "inhouse": {"skills": ["voice"], "staff": 1, "cost": {"per_staffed_hour": 30}},
+            "outsourcer": {"skills": ["voice"], "staff": 1, "cost": {"per_handled_minute": 1.0}},
+        },
         horizon=3600,
         routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
     )
@@ -38,7 +45,13 @@ def test_staffed_hour_handled_minute_and_customer_costs_by_hand() -> None:
 
 def test_customer_pays_only_for_the_minutes_configured() -> None:
     data = scenario(
-        {"voice": voice([0, 0], handle=60, costs={"customer_per_minute": 1.0, "customer_pays_for": ["waiting"]})},
+        {
+            "voice": voice(
+                [0, 0],
+                handle=60,
+                costs={"customer_per_minute": 1.0, "customer_pays_for": ["waiting"]},
+            )
+        },
         {"team": {"skills": ["voice"], "staff": 1}},
     )
     rep = cccsim.run_replication(cccsim.load_scenario(data))

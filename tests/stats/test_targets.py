@@ -18,17 +18,28 @@ HOUR, DAY = 3600.0, 86400.0
 
 def scenario(targets: list[dict[str, Any]], horizon: float = DAY, **extra: Any) -> dict[str, Any]:
     return {
-        "name": "targets", "horizon": horizon, "interval": "1h",
-        "contact_types": {"voice": {"channel": "voice", "arrivals": {"trace": []},
-                                    "handle_time": {"dist": "deterministic", "value": 60},
-                                    "service_level_threshold": "20s"}},
+        "name": "targets",
+        "horizon": horizon,
+        "interval": "1h",
+        "contact_types": {
+            "voice": {
+                "channel": "voice",
+                "arrivals": {"trace": []},
+                "handle_time": {"dist": "deterministic", "value": 60},
+                "service_level_threshold": "20s",
+            }
+        },
         "agent_groups": {"team": {"skills": ["voice"], "staff": 1}},
-        "targets": targets, **extra,
+        "targets": targets,
+        **extra,
     }
 
 
-def records(data: dict[str, Any], rows: list[tuple[float, str, float | None, float | None]],
-            sessions: list[tuple[float, float]] = ((0.0, DAY),)) -> Records:  # type: ignore[assignment]
+def records(
+    data: dict[str, Any],
+    rows: list[tuple[float, str, float | None, float | None]],
+    sessions: list[tuple[float, float]] = ((0.0, DAY),),
+) -> Records:  # type: ignore[assignment]
     """Records from (arrived_at, outcome, answered_at, ended_at) rows, served by agent 0."""
     model = build_model(cccsim.load_scenario(data))
     codes = {"open": OPEN, "answered": ANSWERED, "abandoned": ABANDONED, "blocked": BLOCKED}
@@ -37,26 +48,42 @@ def records(data: dict[str, Any], rows: list[tuple[float, str, float | None, flo
     ended = np.array([np.nan if r[3] is None else r[3] for r in rows])
     served = outcome == ANSWERED
     return Records(
-        model=model, seed_entropy=0, contact_type=np.zeros(len(rows), dtype=np.int16),
-        arrived_at=np.array([r[0] for r in rows]), answered_at=answered, ended_at=ended,
-        handle_time=np.full(len(rows), 60.0), outcome=outcome,
-        agent=np.where(served, 0, -1).astype(np.int32), group=np.where(served, 0, -1).astype(np.int16),
-        session_agent=np.zeros(len(sessions), dtype=np.int32), session_group=np.zeros(len(sessions), dtype=np.int16),
-        session_start=np.array([s for s, _ in sessions]), session_end=np.array([e for _, e in sessions]),
+        model=model,
+        seed_entropy=0,
+        contact_type=np.zeros(len(rows), dtype=np.int16),
+        arrived_at=np.array([r[0] for r in rows]),
+        answered_at=answered,
+        ended_at=ended,
+        handle_time=np.full(len(rows), 60.0),
+        outcome=outcome,
+        agent=np.where(served, 0, -1).astype(np.int32),
+        group=np.where(served, 0, -1).astype(np.int16),
+        session_agent=np.zeros(len(sessions), dtype=np.int32),
+        session_group=np.zeros(len(sessions), dtype=np.int16),
+        session_start=np.array([s for s, _ in sessions]),
+        session_end=np.array([e for _, e in sessions]),
         n_events=0,
     )
 
 
 # Five voice contacts at 00:00: answered after 0, 10 and 30 s; abandoned after 3 s and 40 s.
-FIVE = [(0.0, "answered", 0.0, 60.0), (0.0, "answered", 10.0, 70.0), (0.0, "answered", 30.0, 90.0),
-        (0.0, "abandoned", None, 3.0), (0.0, "abandoned", None, 40.0)]
+FIVE = [
+    (0.0, "answered", 0.0, 60.0),
+    (0.0, "answered", 10.0, 70.0),
+    (0.0, "answered", 30.0, 90.0),
+    (0.0, "abandoned", None, 3.0),
+    (0.0, "abandoned", None, 40.0),
+]
 
 
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
         ({"kpi": "service_level", "at_least": 0.8}, 2 / 5),  # waits 0 and 10 ≤ 20 s of 5 offered
-        ({"kpi": "service_level", "at_least": 0.8, "short_abandon": "5s"}, 2 / 4),  # the 3 s abandon ignored
+        (
+            {"kpi": "service_level", "at_least": 0.8, "short_abandon": "5s"},
+            2 / 4,
+        ),  # the 3 s abandon ignored
         ({"kpi": "service_level", "at_least": 0.8, "over": "answered"}, 2 / 3),
         ({"kpi": "service_level", "at_least": 0.8, "threshold": "30s"}, 3 / 5),
         ({"kpi": "abandon_rate", "at_most": 0.1}, 2 / 5),
@@ -76,9 +103,17 @@ def test_business_hours_clock_across_a_weekend() -> None:
     2 business hours (Fri 17–18, Mon 08–09) but 64 calendar hours."""
     fri17, mon09 = 4 * DAY + 17 * HOUR, 7 * DAY + 9 * HOUR
     rows = [(fri17, "answered", mon09, mon09 + 60)]
-    targets = [{"contact_type": "voice", "kpi": "service_level", "threshold": "4h", "at_least": 0.9,
-                "clock": "business_hours", "business_hours": {"mon-fri": "08:00-18:00"}},
-               {"contact_type": "voice", "kpi": "service_level", "threshold": "4h", "at_least": 0.9}]
+    targets = [
+        {
+            "contact_type": "voice",
+            "kpi": "service_level",
+            "threshold": "4h",
+            "at_least": 0.9,
+            "clock": "business_hours",
+            "business_hours": {"mon-fri": "08:00-18:00"},
+        },
+        {"contact_type": "voice", "kpi": "service_level", "threshold": "4h", "at_least": 0.9},
+    ]
     result = evaluate_targets(records(scenario(targets, horizon=8 * DAY), rows))
     assert result.attained.tolist() == [1.0, 0.0]
     assert "of business hours" in result.target.iloc[0]
@@ -87,23 +122,40 @@ def test_business_hours_clock_across_a_weekend() -> None:
 def test_share_of_intervals_meeting_the_bound() -> None:
     """Hour 0: both answered at once (SL 1). Hour 1: one of two within 20 s (0.5). Hour 2: 1.
     Hours without contacts do not count: 2 of 3 hours meet 80 %."""
-    rows = [(0.0, "answered", 0.0, 60.0), (10.0, "answered", 10.0, 70.0),
-            (HOUR, "answered", HOUR, HOUR + 60), (HOUR, "answered", HOUR + 60, HOUR + 120),
-            (2 * HOUR, "answered", 2 * HOUR + 5, 2 * HOUR + 65)]
+    rows = [
+        (0.0, "answered", 0.0, 60.0),
+        (10.0, "answered", 10.0, 70.0),
+        (HOUR, "answered", HOUR, HOUR + 60),
+        (HOUR, "answered", HOUR + 60, HOUR + 120),
+        (2 * HOUR, "answered", 2 * HOUR + 5, 2 * HOUR + 65),
+    ]
     base = {"contact_type": "voice", "kpi": "service_level", "at_least": 0.8, "per": "interval"}
-    result = evaluate_targets(records(scenario([{**base, "share_of_periods": 0.6},
-                                                {**base, "share_of_periods": 0.7}, base]), rows))
+    result = evaluate_targets(
+        records(
+            scenario([{**base, "share_of_periods": 0.6}, {**base, "share_of_periods": 0.7}, base]),
+            rows,
+        )
+    )
     assert result.attained.tolist() == pytest.approx([2 / 3] * 3)
     assert result.met.tolist() == [True, False, False]
     assert result.worst_period.iloc[0] == 0.5
-    assert "in 60% of intervals" in result.target.iloc[0] and "in every interval" in result.target.iloc[2]
+    assert (
+        "in 60% of intervals" in result.target.iloc[0]
+        and "in every interval" in result.target.iloc[2]
+    )
 
 
 def test_occupancy_range_of_a_group() -> None:
     """One agent on duty 0–4 h, busy 3 × 60 s → occupancy 180 / 14,400 = 1.25 %."""
-    rows = [(0.0, "answered", 0.0, 60.0), (100.0, "answered", 100.0, 160.0), (200.0, "answered", 200.0, 260.0)]
-    data = scenario([{"agent_group": "team", "kpi": "occupancy", "at_least": 0.5, "at_most": 0.9}],
-                    horizon=4 * HOUR)
+    rows = [
+        (0.0, "answered", 0.0, 60.0),
+        (100.0, "answered", 100.0, 160.0),
+        (200.0, "answered", 200.0, 260.0),
+    ]
+    data = scenario(
+        [{"agent_group": "team", "kpi": "occupancy", "at_least": 0.5, "at_most": 0.9}],
+        horizon=4 * HOUR,
+    )
     result = evaluate_targets(records(data, rows, sessions=[(0.0, 4 * HOUR)]))
     assert result.attained.iloc[0] == pytest.approx(180 / 14400)
     assert not result.met.iloc[0]
@@ -114,10 +166,19 @@ def test_penalty_per_point_flat_and_cap_and_bonus() -> None:
     """SL 40 % against ≥ 80 %: 40 points short × 100 + flat 500 = 4,500, capped at 3,000.
     Abandon rate 40 % against ≤ 50 %: met with 10 points to spare × 20 = 200 bonus."""
     targets = [
-        {"contact_type": "voice", "kpi": "service_level", "at_least": 0.8,
-         "penalty": {"per_point": 100, "flat": 500, "cap": 3000}},
-        {"contact_type": "voice", "kpi": "abandon_rate", "at_most": 0.5, "bonus": {"per_point": 20},
-         "penalty": {"per_point": 1000}},
+        {
+            "contact_type": "voice",
+            "kpi": "service_level",
+            "at_least": 0.8,
+            "penalty": {"per_point": 100, "flat": 500, "cap": 3000},
+        },
+        {
+            "contact_type": "voice",
+            "kpi": "abandon_rate",
+            "at_most": 0.5,
+            "bonus": {"per_point": 20},
+            "penalty": {"per_point": 1000},
+        },
     ]
     result = evaluate_targets(records(scenario(targets), FIVE))
     assert result.penalty.tolist() == [3000.0, 0.0]
@@ -128,10 +189,22 @@ def test_penalty_per_point_flat_and_cap_and_bonus() -> None:
 def test_summary_probability_verdict_and_expected_penalty() -> None:
     """Ten periods, seven meet the bound: P(met) = 0.7; penalties 0 ×7 and 1,000 ×3."""
     attained = [0.85] * 7 + [0.75] * 3
-    per_rep = pd.DataFrame({"target": "t", "contact_type": "voice", "agent_group": None, "kpi": "service_level",
-                            "per": "period", "at_least": 0.8, "at_most": None, "required_share": None,
-                            "attained": attained, "met": [a >= 0.8 for a in attained],
-                            "penalty": [0.0] * 7 + [1000.0] * 3, "bonus": 0.0})
+    per_rep = pd.DataFrame(
+        {
+            "target": "t",
+            "contact_type": "voice",
+            "agent_group": None,
+            "kpi": "service_level",
+            "per": "period",
+            "at_least": 0.8,
+            "at_most": None,
+            "required_share": None,
+            "attained": attained,
+            "met": [a >= 0.8 for a in attained],
+            "penalty": [0.0] * 7 + [1000.0] * 3,
+            "bonus": 0.0,
+        }
+    )
     s = target_summary(per_rep).iloc[0]
     assert s.probability_met == pytest.approx(0.7)
     assert s.expected_penalty == pytest.approx(300.0) and s.penalty_p90 == pytest.approx(1000.0)
@@ -145,9 +218,16 @@ def test_probability_of_meeting_matches_a_known_answer() -> None:
     met exactly when nobody arrives, so P(met) = e^{-1} = 0.368. With 400 replications the
     standard error is 0.024; the check allows 4 of them."""
     data = {
-        "name": "known", "horizon": "1h", "interval": "1h",
-        "contact_types": {"voice": {"channel": "voice", "arrivals": {"per_hour": 1},
-                                    "handle_time": {"dist": "deterministic", "value": 60}}},
+        "name": "known",
+        "horizon": "1h",
+        "interval": "1h",
+        "contact_types": {
+            "voice": {
+                "channel": "voice",
+                "arrivals": {"per_hour": 1},
+                "handle_time": {"dist": "deterministic", "value": 60},
+            }
+        },
         "agent_groups": {"team": {"skills": ["voice"], "staff": 1}},
         "targets": [{"agent_group": "team", "kpi": "occupancy", "at_most": 0}],
     }

@@ -89,7 +89,9 @@ def _by_interval(intervals: pd.DataFrame, kpi: str) -> pd.DataFrame:
                 "offered": float(part["offered"].mean()),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        rows, columns=["contact_type", "interval_start", "mean", "low", "high", "offered"]
+    )
 
 
 def volume_by_interval(

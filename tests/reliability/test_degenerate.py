@@ -1,0 +1,123 @@
+"""Degenerate but valid scenarios run and report sensibly (and their reports render)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import cccsim
+from cccsim.report import render_report
+
+
+def base(**voice: Any) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "channel": "voice",
+        "arrivals": {"per_hour": 120},
+        "handle_time": {"dist": "exponential", "mean": 180},
+        "patience": {"dist": "exponential", "mean": 120},
+    }
+    spec.update(voice)
+    return {
+        "name": "degenerate",
+        "horizon": "1d",
+        "interval": "1h",
+        "contact_types": {
+            "voice": spec,
+            "mail": {
+                "channel": "email",
+                "arrivals": {"per_hour": 5},
+                "handle_time": {"dist": "gamma", "mean": 300, "cv": 0.5},
+            },
+        },
+        "agent_groups": {"team": {"skills": ["voice", "mail"], "staff": 8}},
+        "targets": [{"contact_type": "voice", "kpi": "service_level", "at_least": 0.8}],
+    }
+
+
+def run(data: dict[str, Any]) -> cccsim.ReplicationResult:
+    result = cccsim.run_replication(cccsim.load_scenario(data), seed=1)
+    body = render_report(result).split("</head>", 1)[1]  # plotly.js itself says "isNaN"
+    assert "<h1>" in body and "nan%" not in body.lower() and ">nan<" not in body.lower()
+    return result
+
+
+def test_zero_arrivals() -> None:
+    data = base(arrivals={"per_hour": 0})
+    data["contact_types"]["mail"]["arrivals"] = {"per_hour": 0}
+    r = run(data)
+    assert (r.summary.offered == 0).all()
+    assert math.isnan(r.summary.service_level.iloc[0])
+    assert r.targets.met.tolist() == [False]  # nothing offered: the promise cannot be shown kept
+    assert r.groups.occupancy.iloc[0] == 0
+
+
+def test_zero_staff_everything_abandons_or_waits() -> None:
+    data = base()
+    data["agent_groups"]["team"]["staff"] = 0
+    r = run(data)
+    s = r.summary.set_index("contact_type")
+    assert (
+        s.loc["voice", "answered"] == 0
+        and s.loc["voice", "abandoned"] + s.loc["voice", "open"] == s.loc["voice", "offered"]
+    )
+    assert s.loc["mail", "open"] == s.loc["mail", "offered"]  # email never abandons: all still open
+    assert math.isnan(r.groups.occupancy.iloc[0])
+
+
+def test_channel_closed_all_day_has_no_answers() -> None:
+    data = base()
+    data["agent_groups"]["team"]["staff"] = [0] * 24
+    r = run(data)
+    assert r.summary.answered.sum() == 0
+
+
+def test_load_far_above_capacity() -> None:
+    r = run(base(arrivals={"per_hour": 6000}))
+    s = r.summary.set_index("contact_type").loc["voice"]
+    assert s.abandon_rate > 0.8 and s.answered > 0
+    assert r.groups.occupancy.iloc[0] > 0.95
+
+
+def test_patience_zero_abandons_unless_answered_at_once() -> None:
+    r = run(base(patience={"dist": "deterministic", "value": 0}))
+    c = r.contacts[r.contacts.contact_type == "voice"]
+    assert (c.wait_time == 0).all()
+    assert set(c.outcome.astype(str)) <= {"answered", "abandoned"}
+
+
+def test_ten_thousand_agents() -> None:
+    data = base(arrivals={"per_hour": 150_000})
+    data["agent_groups"]["team"]["staff"] = 10_000
+    data["horizon"] = "2h"
+    r = run(data)
+    s = r.summary.set_index("contact_type").loc["voice"]
+    assert s.offered > 250_000 and s.service_level > 0.95
+    assert r.groups.mean_agents.iloc[0] == pytest.approx(10_000)
+
+
+@pytest.mark.slow
+def test_a_365_day_horizon() -> None:
+    data = base(arrivals={"per_hour": 40})
+    data["horizon"] = "365d"
+    data["interval"] = "1d"
+    r = cccsim.run_replication(cccsim.load_scenario(data), seed=1)
+    assert len(r.intervals[r.intervals.contact_type == "voice"]) == 365
+    assert r.summary.offered.iloc[0] == pytest.approx(40 * 24 * 365, rel=0.02)
+    assert np.isfinite(r.summary.service_level.iloc[0])
+
+
+def test_same_seed_gives_byte_identical_parquet(tmp_path: Path) -> None:
+    sc = cccsim.load_scenario(base())
+    paths = []
+    for i, backend in enumerate(("serial", "serial", "processes")):
+        exp = cccsim.replicate(sc, 2, seed=4, backend=backend, workers=2, keep_contacts=True)
+        out = tmp_path / f"run{i}"
+        cccsim.results.write_frames({"contacts": exp.contacts, "summary": exp.replications}, out)
+        paths.append(out)
+    for name in ("contacts.parquet", "summary.parquet"):
+        blobs = {(p / name).read_bytes() for p in paths}
+        assert len(blobs) == 1, name

@@ -1,0 +1,82 @@
+"""Nothing lost: a killed worker or a crash mid-write never costs finished work or leaves a shard
+that a resumed run would trust."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cccsim
+from cccsim.experiment.store import shard_dir
+from tests.conftest import ROOT
+
+
+def short() -> cccsim.Scenario:
+    return cccsim.load_scenario(
+        ROOT / "scenarios" / "erlang_check.yaml", overrides={"horizon": "6h", "warmup": "0s"}
+    )
+
+
+def _die_on_replication_2(scenario, seed):  # type: ignore[no-untyped-def]
+    """Stands in for run_replication in a worker: the process dies on replication 2."""
+    from cccsim.simulate import run_replication
+
+    if seed.spawn_key[0] == 2:
+        os._exit(9)
+    return run_replication(scenario, seed)
+
+
+def test_killed_worker_keeps_finished_shards_and_resume_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from contextlib import contextmanager
+
+    import cccsim.experiment.runner as runner
+
+    @contextmanager
+    def forked_pool(*_):  # type: ignore[no-untyped-def]
+        # a fork pool: its worker inherits the patched function below (forkserver ones would not)
+        with ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            yield pool
+
+    sc = short()
+    monkeypatch.setattr(runner, "run_replication", _die_on_replication_2)
+    monkeypatch.setattr(runner, "batch_size", lambda *_: 1)  # one replication per task
+    monkeypatch.setattr(runner, "open_executor", forked_pool)
+    with pytest.raises(cccsim.ExperimentError, match="lost a worker"):
+        cccsim.replicate(sc, 4, seed=1, backend="processes", workers=1, out=tmp_path)
+    kept = {p.name for p in tmp_path.glob("point=*/replication=*")}
+    assert {"replication=0", "replication=1"} <= kept and "replication=2" not in kept
+    monkeypatch.undo()
+    resumed = cccsim.replicate(sc, 4, seed=1, backend="serial", out=tmp_path)
+    fresh = cccsim.replicate(sc, 4, seed=1, backend="serial")
+    pd.testing.assert_frame_equal(resumed.replications, fresh.replications)
+
+
+def test_half_written_shard_is_ignored_and_recomputed(tmp_path: Path) -> None:
+    sc = short()
+    cccsim.replicate(sc, 2, seed=1, backend="serial", out=tmp_path)
+    final = shard_dir(tmp_path, sc.name, 1)
+    # a crash between writing and renaming leaves only a hidden temporary folder
+    crashed = final.parent / f".{final.name}.tmp-dead"
+    final.rename(crashed)
+    (crashed / "summary.parquet").write_bytes(b"truncated")
+    resumed = cccsim.replicate(sc, 2, seed=1, backend="serial", out=tmp_path)
+    assert final.is_dir()
+    fresh = cccsim.replicate(sc, 2, seed=1, backend="serial")
+    pd.testing.assert_frame_equal(resumed.replications, fresh.replications)
+
+
+def test_report_and_frames_are_written_atomically(tmp_path: Path) -> None:
+    result = cccsim.run_replication(short())
+    cccsim.write_report(result, tmp_path / "r.html")
+    cccsim.results.write_result(result, tmp_path / "out")
+    leftovers = [p.name for p in tmp_path.rglob("*") if ".tmp" in p.name]
+    assert leftovers == []

@@ -12,9 +12,34 @@ import numpy as np
 
 from cccsim.model.build import Model
 
-OPEN, ANSWERED, ABANDONED, BLOCKED = 0, 1, 2, 3
-OUTCOMES: tuple[str, ...] = ("open", "answered", "abandoned", "blocked")
-"""Outcome names by code: ``open`` = still waiting at the horizon."""
+OPEN, ANSWERED, ABANDONED, BLOCKED, CLOSED, BALKED = 0, 1, 2, 3, 4, 5
+CALLBACK, UNREACHED, VOICEMAIL, OFFLINE_FORM, SCHEDULED = 6, 7, 8, 9, 10
+OUTCOMES: tuple[str, ...] = (
+    "open",
+    "answered",
+    "abandoned",
+    "blocked",
+    "closed",
+    "balked",
+    "callback",
+    "unreached",
+    "voicemail",
+    "offline_form",
+    "scheduled",
+)
+"""Outcome names by code. ``open``: still waiting at the horizon; ``closed``: refused out of
+hours; ``balked``: left on hearing the announced wait; ``callback``: left the line with a callback
+accepted; ``unreached``: a callback whose calls all went unanswered; ``voicemail`` and
+``offline_form``: taken out of hours and turned into a callback or an email; ``scheduled``: a
+callback waiting for its next call at the horizon."""
+
+INBOUND, CALLBACK_KIND, OFFLINE_KIND, REPEAT_KIND = 0, 1, 2, 3
+KINDS: tuple[str, ...] = ("inbound", "callback", "offline_form", "repeat")
+"""How a contact came about: an inbound attempt (first or a retrial), an outbound callback, an
+email made from an offline chat form, or a repeat of an unresolved contact."""
+
+
+# (outcome and kind codes above; Records below)
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,17 @@ class Records:
     session_start: np.ndarray
     session_end: np.ndarray  # the horizon for sessions still open
     n_events: int
+    customer: np.ndarray | None = None  # int64: the journey each contact belongs to
+    attempt: np.ndarray | None = None  # int16: 1 for the first contact of a journey
+    kind: np.ndarray | None = None  # int8: KINDS
+    entered_at: np.ndarray | None = (
+        None  # when the customer started (before IVR; acceptance for callbacks)
+    )
+    resolved: np.ndarray | None = None  # bool: answered and resolved (no repeat follows)
+    offered_callback: np.ndarray | None = None  # bool: a callback was offered on arrival
+    dial_attempts: np.ndarray | None = None  # int16: calls made for a callback
+    extra_busy: np.ndarray | None = None  # (k, 4): group, start, end, weight of unanswered dials
+    ivr: list[tuple[str, float, float, bool, str]] | None = None
 
     @property
     def n_contacts(self) -> int:
@@ -74,12 +110,45 @@ class Records:
                 "session_group",
                 "session_start",
                 "session_end",
+                "customer",
+                "attempt",
+                "kind",
+                "entered_at",
+                "resolved",
+                "offered_callback",
+                "dial_attempts",
             )
+            if getattr(self, name) is not None
         )
 
 
+NOT_REACHED = (BLOCKED, CLOSED, CALLBACK, VOICEMAIL, OFFLINE_FORM)
+"""Outcomes of contacts that never waited in the live queue (left out of service-level bases)."""
+
+
 def wait_times(rec: Records) -> np.ndarray:
-    """Wait of each contact: until answered, abandoned or (still open) the horizon; 0 if blocked."""
+    """Wait of each contact in the queue: until answered, abandoned or (still open) the horizon;
+    0 for contacts that never waited (blocked, closed, balked, turned into a callback or email)."""
     wait = np.where(rec.outcome == ANSWERED, rec.answered_at - rec.arrived_at, 0.0)
     wait = np.where(rec.outcome == ABANDONED, rec.ended_at - rec.arrived_at, wait)
     return np.where(rec.outcome == OPEN, rec.model.horizon - rec.arrived_at, wait)
+
+
+def inbound(rec: Records) -> np.ndarray:
+    """Contacts the customer made (every kind but outbound callbacks)."""
+    return np.ones(rec.n_contacts, dtype=bool) if rec.kind is None else rec.kind != CALLBACK_KIND
+
+
+def busy_spans(rec: Records, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(start, end, weight) of every span agents of ``group`` were busy: service, and callback
+    calls that went unanswered."""
+    b = (rec.group == group) & (rec.outcome == ANSWERED)
+    start = rec.answered_at[b]
+    end = np.minimum(rec.ended_at[b], rec.model.horizon)
+    weight = rec.busy_weight()[b]
+    if rec.extra_busy is not None and len(rec.extra_busy):
+        dials = rec.extra_busy[rec.extra_busy[:, 0] == group]
+        start = np.concatenate([start, dials[:, 1]])
+        end = np.concatenate([end, np.minimum(dials[:, 2], rec.model.horizon)])
+        weight = np.concatenate([weight, dials[:, 3]])
+    return start, end, weight

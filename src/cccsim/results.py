@@ -29,6 +29,8 @@ class ReplicationResult:
     group_intervals: pd.DataFrame
     summary: pd.DataFrame
     targets: pd.DataFrame
+    journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ivr: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict[str, Any] = field(default_factory=dict)
     scenario: Any = None  # the validated Scenario (for reports and provenance)
 
@@ -60,6 +62,9 @@ class ExperimentResult:
     factors: list[str] = field(default_factory=list)
     scenarios: dict[str, Any] = field(default_factory=dict)  # name → Scenario
     differences: pd.DataFrame | None = None
+    journeys: pd.DataFrame | None = None  # per replication
+    journey_summary: pd.DataFrame | None = None
+    ivr: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""

@@ -15,6 +15,7 @@ from cccsim.model import Model, build_model
 from cccsim.records import Records
 from cccsim.results import ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
+from cccsim.stats.journeys import ivr_frame, journeys_frame
 from cccsim.stats.kpis import (
     contacts_frame,
     group_intervals_frame,
@@ -35,6 +36,8 @@ def result_from_records(rec: Records, provenance: dict[str, Any]) -> Replication
         group_intervals=group_intervals_frame(rec),
         summary=summary,
         targets=evaluate_targets(rec),
+        journeys=journeys_frame(rec),
+        ivr=ivr_frame(rec),
         provenance=provenance,
     )
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import cccsim
 from cccsim.engine import run
 from cccsim.model import build_model
-from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN
+from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, OUTCOMES
 
 CHANNELS = ["voice", "chat", "messaging", "email"]
 DISTS = ["exponential", "lognormal", "deterministic", "uniform", "gamma"]
@@ -49,8 +49,38 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         }
         if channel != "email" and draw(st.booleans()):
             spec["patience"] = dist(draw, draw(st.floats(0, 400)))
+        access: dict[str, Any] = {}
         if draw(st.booleans()):
-            spec["access"] = {"queue_capacity": draw(st.integers(0, 5))}
+            access["queue_capacity"] = draw(st.integers(0, 5))
+        if channel in ("voice", "chat") and draw(st.booleans()):
+            access["hours"] = {
+                "all": draw(st.sampled_from(["00:30-01:30", "01:00-03:00", "00:00-24:00"]))
+            }
+            if channel == "voice" and draw(st.booleans()):
+                access["out_of_hours"] = "voicemail"
+        if channel == "voice" and draw(st.booleans()):
+            access["callback"] = {
+                "offer_when_wait_over": draw(st.sampled_from([0, 30, 120])),
+                "acceptance": draw(st.floats(0, 1)),
+                "reach_probability": draw(st.floats(0, 1)),
+                "retries": draw(st.integers(0, 2)),
+                "retry_delay": 120,
+                "attempt_time": 20,
+            }
+            access["announcement"] = {"balking": [[0, 0], [300, draw(st.floats(0, 1))]]}
+        if draw(st.booleans()):
+            access["retrial"] = {
+                "probability": draw(st.floats(0, 1)),
+                "max_attempts": draw(st.integers(2, 4)),
+                "delay": {"dist": "exponential", "mean": draw(st.floats(10, 600))},
+            }
+        if draw(st.booleans()):
+            access["resolution"] = {
+                "first_contact": draw(st.floats(0, 1)),
+                "delay": {"dist": "exponential", "mean": draw(st.floats(10, 3600))},
+            }
+        if access:
+            spec["access"] = access
         types[f"t{i}"] = spec
     names = list(types)
     groups: dict[str, Any] = {}
@@ -91,10 +121,12 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
     h = model.horizon
     out = rec.outcome
     # every contact ends exactly once, in one of the outcomes, and the counts add up
-    assert np.isin(out, [OPEN, ANSWERED, ABANDONED, BLOCKED]).all()
-    assert (
-        sum(int((out == k).sum()) for k in (OPEN, ANSWERED, ABANDONED, BLOCKED)) == rec.n_contacts
-    )
+    assert np.isin(out, range(len(OUTCOMES))).all()
+    assert sum(int((out == k).sum()) for k in range(len(OUTCOMES))) == rec.n_contacts
+    # customers = first attempts
+    assert np.unique(rec.customer).size == int(
+        ((rec.attempt == 1) & (rec.kind != 1)).sum()
+    )  # 1 = callback
     ans = out == ANSWERED
     assert (rec.arrived_at >= 0).all() and (rec.arrived_at < h).all()
     assert (rec.answered_at[ans] >= rec.arrived_at[ans]).all()
@@ -105,6 +137,15 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
     assert (rec.ended_at[out == BLOCKED] == rec.arrived_at[out == BLOCKED]).all()
     assert np.isnan(rec.answered_at[~ans]).all() and (rec.agent[~ans] == -1).all()
     assert np.isnan(rec.ended_at[out == OPEN]).all()
+    # nothing enters a queue while its channel is closed (refused, voicemail or offline form)
+    for t in model.types:
+        if t.calendar is not None:
+            live = (
+                (rec.contact_type == t.index)
+                & (rec.kind != 1)
+                & np.isin(out, [ANSWERED, ABANDONED, OPEN])
+            )
+            assert t.is_open(rec.arrived_at[live]).all()
     # channels without patience never abandon; blocking needs a queue capacity
     for t in model.types:
         of_t = rec.contact_type == t.index
@@ -129,6 +170,7 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
                 (min(float(rec.ended_at[c]), h), 0, -int(s))
                 for c, s in zip(mine, slots, strict=True)
             ]
+            + [(float(a), 1, 0) for a in ()]  # unanswered callback calls are checked by busy time
         )
         level = 0
         for _, _, delta in events:
@@ -146,7 +188,9 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
         np.testing.assert_array_equal(getattr(rec, name), getattr(again, name))
     # the KPI layer accepts every generated case and its counts agree
     result = cccsim.run_replication(sc, seed)
-    assert int(result.summary.offered.sum()) == rec.n_contacts
+    assert int(result.summary.offered.sum()) == int(
+        (rec.kind != 1).sum()
+    )  # callbacks are not offered
     occupancy = result.groups.occupancy.dropna()
     assert ((occupancy >= 0) & (occupancy <= 1 + 1e-9)).all()
 

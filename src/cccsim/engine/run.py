@@ -1,10 +1,9 @@
 """One replication: contacts driven by callbacks on simpy's event queue (DESIGN.md §6).
 
 Contacts are not simpy processes. The arrival chain, service ends, patience expiries, overflow
-eligibility and staffing changes are timeouts whose callbacks update flat lists. Each contact's
-random attributes (arrival instant, handle time, patience) are drawn at arrival from its type's
-named streams, in blocks, so options that differ only in staffing or routing see the very same
-contacts (common random numbers).
+eligibility, callback dials and staffing changes are events whose callbacks update flat lists.
+Initial contacts are drawn before the run (``engine/source.py``); retrials, repeats and callbacks
+are created during it, their random attributes taken from buffered named streams.
 
 Tie rule: events at the same instant run in the order they were scheduled.
 """
@@ -22,8 +21,26 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool
+from cccsim.engine.source import Reserve, Uniforms, initial_contacts
 from cccsim.model.build import UNLIMITED, Model
-from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, Records
+from cccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_KIND,
+    CLOSED,
+    INBOUND,
+    OFFLINE_FORM,
+    OFFLINE_KIND,
+    OPEN,
+    REPEAT_KIND,
+    SCHEDULED,
+    UNREACHED,
+    VOICEMAIL,
+    Records,
+)
 from cccsim.rng import Streams
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
@@ -46,38 +63,20 @@ class Wake:
         self._value = value
 
 
-def draw_contacts(
-    model: Model, streams: Streams
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """All contacts of a replication, ordered by arrival: (type, arrival, handle time, patience)."""
-    kinds, times, handles, patiences = [], [], [], []
-    for t in model.types:
-        arrived = t.arrivals.draw(streams.stream(f"arrivals/{t.name}"))
-        arrived = arrived[arrived < model.horizon]
-        n = arrived.size
-        kinds.append(np.full(n, t.index, dtype=np.int16))
-        times.append(arrived)
-        handles.append(t.handle.draw(streams.stream(f"handle/{t.name}"), n))
-        patiences.append(
-            t.patience.draw(streams.stream(f"patience/{t.name}"), n)
-            if t.patience is not None
-            else np.full(n, math.inf)
-        )
-    arrived_all = np.concatenate(times) if times else np.empty(0)
-    order = np.argsort(arrived_all, kind="stable")
-    return (
-        np.concatenate(kinds)[order],
-        arrived_all[order],
-        np.concatenate(handles)[order],
-        np.concatenate(patiences)[order],
-    )
+def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> float:
+    """Piecewise-linear P(leave | announced wait), flat beyond the ends."""
+    if not points:
+        return 0.0
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return float(np.interp(wait, xs, ys))
 
 
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     """Simulate one replication of ``model`` with ``seed`` and return its records."""
     streams = Streams(seed)
-    kinds_arr, arrivals_arr, handles_arr, patience_arr = draw_contacts(model, streams)
-    n = int(arrivals_arr.size)
+    first = initial_contacts(model, streams)
+    n_initial = int(first.arrived.size)
 
     env = simpy.Environment()
     horizon = model.horizon
@@ -87,19 +86,30 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     ids: count[int] = count()
     env._eid = ids
     # ---- per-contact columns (Python lists: the fastest thing to index in the loop)
-    ctype: list[int] = kinds_arr.tolist()
-    arrived: list[float] = arrivals_arr.tolist()
-    handle: list[float] = handles_arr.tolist()
-    patience: list[float] = patience_arr.tolist()
-    state = [WAITING] * n
-    answered_at = [math.nan] * n
-    ended_at = [math.nan] * n
-    served_by = [-1] * n
+    ctype: list[int] = first.kind.tolist()
+    arrived: list[float] = first.arrived.tolist()
+    handle: list[float] = first.handle.tolist()
+    patience: list[float] = first.patience.tolist()
+    decide = first.decide  # (n, 3) uniforms, read only on the paths that need them
+    state = [WAITING] * n_initial
+    answered_at = [math.nan] * n_initial
+    ended_at = [math.nan] * n_initial
+    served_by = [-1] * n_initial
+    # Memory and speed: initial contacts are their own customer, attempt 1, inbound, so only
+    # contacts created during the run carry these attributes (in dicts keyed by contact id).
+    spawned: dict[
+        int, list[Any]
+    ] = {}  # c → [customer, attempt, kind, entered, u_balk, u_accept, u_resolve]
+    unresolved: set[int] = set()
+    offered_cb: set[int] = set()
+    dials: dict[int, int] = {}
+    extra_busy: list[tuple[int, float, float, float]] = []
 
     # ---- per-type tables
-    n_types = len(model.types)
-    exclusive = [t.exclusive for t in model.types]
-    capacity = [t.queue_capacity for t in model.types]
+    types = model.types
+    n_types = len(types)
+    exclusive = [t.exclusive for t in types]
+    capacity = [t.queue_capacity for t in types]
     queues: list[deque[int]] = [deque() for _ in range(n_types)]
     n_waiting = [0] * n_types
     first_groups = [tuple(g for g, after in model.routes[t] if after == 0) for t in range(n_types)]
@@ -109,6 +119,48 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     ]
     after_of = [[model.after(t, g.index) for g in model.groups] for t in range(n_types)]
     routes = model.routes
+    # access rules: only types that use them pay for them in the loop
+    special = [
+        t.calendar is not None
+        or bool(t.closed_days)
+        or t.announce is not None
+        or t.callback is not None
+        for t in types
+    ]
+    open_mask = np.ones(n_initial, dtype=bool)
+    for t in types:
+        if special[t.index]:
+            mine = first.kind == t.index
+            open_mask[mine] = t.is_open(first.arrived[mine])
+    open_now: list[bool] = open_mask.tolist()
+    mean_handle = [t.handle.mean * t.handle_factor for t in types]
+    last_wait = [0.0] * n_types
+    track_last = [t.announce == "last_wait" for t in types]
+    partial_fcr = [t.resolution < 1 and t.repeat_delay is not None for t in types]
+    staff_now = [0] * len(model.groups)
+    # dynamic contacts draw from their own buffered streams (by base type)
+    uniforms = Uniforms(streams.stream("journeys"))
+    spawn_handle = [
+        Reserve(t.handle, streams.stream(f"handle/{t.parent}/spawned"), t.handle_factor)
+        for t in types
+    ]
+    spawn_patience = [
+        Reserve(t.patience, streams.stream(f"patience/{t.parent}/spawned"), t.patience_factor)
+        for t in types
+    ]
+    retrial_delay = [
+        Reserve(t.retrial.delay if t.retrial else None, streams.stream(f"retrial_delay/{t.name}"))
+        for t in types
+    ]
+    repeat_delay = [
+        Reserve(t.repeat_delay, streams.stream(f"repeat_delay/{t.name}")) for t in types
+    ]
+    callback_delay = [
+        Reserve(
+            t.callback.later if t.callback else None, streams.stream(f"callback_delay/{t.name}")
+        )
+        for t in types
+    ]
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
@@ -134,15 +186,96 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                     return a
         return -1
 
+    def kind_of(c: int) -> int:
+        return spawned[c][2] if c >= n_initial else INBOUND
+
+    def attempt_of(c: int) -> int:
+        return spawned[c][1] if c >= n_initial else 1
+
+    def u(c: int, k: int) -> float:
+        """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
+        return spawned[c][4 + k] if c >= n_initial else float(decide[c, k])
+
+    def spawn(t: int, at: float, of: int, kind_: int, since: float) -> None:
+        """Create a contact of type ``t`` that joins at ``at`` (a retrial, repeat or callback)."""
+        c = len(ctype)
+        ctype.append(t)
+        arrived.append(at)
+        handle.append(spawn_handle[t].next())
+        patience.append(math.inf if kind_ == CALLBACK_KIND else spawn_patience[t].next())
+        state.append(WAITING)
+        answered_at.append(math.nan)
+        ended_at.append(math.nan)
+        served_by.append(-1)
+        owner = spawned[of][0] if of >= n_initial else of
+        tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
+        spawned[c] = [owner, tries, kind_, since, uniforms.next(), uniforms.next(), uniforms.next()]
+        open_now.append(True)
+        if at < horizon:
+            heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
+
+    def switch_to(t: int, table: tuple[tuple[int, float], ...]) -> int:
+        """The type of a follow-up contact: ``t`` or, with the given probabilities, another."""
+        if not table:
+            return t
+        u, acc = uniforms.next(), 0.0
+        for other, p in table:
+            acc += p
+            if u < acc:
+                return other
+        return t
+
+    def fail(c: int, outcome: int, now: float) -> None:
+        """Contact ``c`` ends unserved; its customer may try again later."""
+        state[c] = outcome
+        ended_at[c] = now
+        r = types[ctype[c]].retrial
+        if (
+            r is not None
+            and outcome in r.after
+            and attempt_of(c) < r.max_attempts
+            and uniforms.next() < r.probability
+        ):
+            spawn(
+                switch_to(ctype[c], r.switch),
+                now + retrial_delay[ctype[c]].next(),
+                c,
+                INBOUND,
+                math.nan,
+            )
+
     def begin(c: int, a: int, now: float) -> None:
-        """Agent ``a`` starts serving contact ``c`` at ``now``."""
+        """Agent ``a`` starts on contact ``c`` at ``now`` (a callback starts with a call)."""
+        t = ctype[c]
+        g = agent_group[a]
+        slots = cap[g] if exclusive[t] else 1
+        load[a] += slots
+        served_by[c] = a
+        if c >= n_initial and spawned[c][2] == CALLBACK_KIND:
+            dials[c] = dials.get(c, 0) + 1
+            cb = types[t].callback
+            if cb is not None and uniforms.next() >= cb.reach:  # nobody picks up
+                state[c] = SCHEDULED
+                end = now + cb.attempt_time
+                extra_busy.append((g, now, end, slots / cap[g]))
+                if end < horizon:
+                    heappush(heap, (end, NORMAL, next(ids), Wake(on_dial_end, c)))
+                return
         state[c] = ANSWERED
         answered_at[c] = now
-        served_by[c] = a
-        load[a] += cap[agent_group[a]] if exclusive[ctype[c]] else 1
-        h = handle[c]
-        ended_at[c] = now + h
-        end = now + h
+        if track_last[t]:
+            last_wait[t] = now - arrived[c]
+        end = now + handle[c]
+        ended_at[c] = end
+        if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
+            unresolved.add(c)
+            spawn(
+                switch_to(t, types[t].repeat_switch),
+                end + repeat_delay[t].next(),
+                c,
+                REPEAT_KIND,
+                math.nan,
+            )
         if end < horizon:  # ends past the horizon need no event
             heappush(heap, (end, NORMAL, next(ids), Wake(on_end, c)))
 
@@ -167,12 +300,28 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         if load[a] < capg:
             available(a, load[a])
 
-    def on_arrival(ev: Wake) -> None:
-        c = ev._value
-        now = env._now  # == arrived[c] exactly: arrivals are pushed at their drawn instants
-        if c + 1 < n:
-            heappush(heap, (arrived[c + 1], NORMAL, next(ids), Wake(on_arrival, c + 1)))
+    def estimate_wait(t: int) -> float:
+        """The wait announced to (or used to offer a callback to) a contact of type ``t``."""
+        if types[t].announce == "last_wait":
+            return last_wait[t]
+        agents = sum(staff_now[g] for g, _ in routes[t]) * (
+            1 if exclusive[t] else max((cap[g] for g, _ in routes[t]), default=1)
+        )
+        return (n_waiting[t] + 1) * mean_handle[t] / max(agents, 1)
+
+    def arrive(c: int, now: float) -> None:
         t = ctype[c]
+        if special[t] and not open_now[c]:
+            tm = types[t]
+            if tm.out_of_hours == "voicemail":
+                state[c], ended_at[c] = VOICEMAIL, now
+                spawn(t, tm.next_opening(now), c, CALLBACK_KIND, now)
+            elif tm.out_of_hours == "offline_form":
+                state[c], ended_at[c] = OFFLINE_FORM, now
+                spawn(tm.offline_type, now, c, OFFLINE_KIND, now)
+            else:
+                fail(c, CLOSED, now)
+            return
         whole = exclusive[t]
         for g in first_groups[t]:
             a = take_available(g, whole)
@@ -181,10 +330,25 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 if load[a] < cap[g]:
                     available(a, load[a])
                 return
+        # nobody free: the contact would queue — announce the wait, offer a callback, or balk
+        if special[t] and kind_of(c) != CALLBACK_KIND:
+            tm = types[t]
+            if tm.announce is not None or tm.callback is not None:
+                wait = estimate_wait(t)
+                cb = tm.callback
+                if cb is not None and wait > cb.offer_over:
+                    offered_cb.add(c)
+                    if u(c, 1) < cb.acceptance:
+                        state[c], ended_at[c] = CALLBACK, now
+                        later = 0.0 if cb.later is None else callback_delay[t].next()
+                        spawn(t, now + later, c, CALLBACK_KIND, now)
+                        return
+                if tm.balking and u(c, 0) < _balk_probability(tm.balking, wait):
+                    fail(c, BALKED, now)
+                    return
         limit = capacity[t]
-        if limit != UNLIMITED and n_waiting[t] >= limit:
-            state[c] = BLOCKED
-            ended_at[c] = now
+        if limit != UNLIMITED and n_waiting[t] >= limit and kind_of(c) != CALLBACK_KIND:
+            fail(c, BLOCKED, now)
             return
         queues[t].append(c)
         n_waiting[t] += 1
@@ -195,12 +359,25 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             if now + d < horizon:
                 heappush(heap, (now + d, NORMAL, next(ids), Wake(on_eligible, c)))
 
+    def on_arrival(ev: Wake) -> None:
+        """The next initial contact arrives (and the chain schedules the one after it)."""
+        c = ev._value
+        if c + 1 < n_initial:
+            heappush(heap, (arrived[c + 1], NORMAL, next(ids), Wake(on_arrival, c + 1)))
+        arrive(c, env._now)  # == arrived[c] exactly: arrivals are pushed at their drawn instants
+
+    def on_spawned(ev: Wake) -> None:
+        c = ev._value
+        t = ctype[c]
+        if special[t] and kind_of(c) != CALLBACK_KIND:
+            open_now[c] = bool(types[t].is_open(np.array([env._now]))[0])
+        arrive(c, env._now)
+
     def on_patience(ev: Wake) -> None:
         c = ev._value
         if state[c] == WAITING:
-            state[c] = ABANDONED
-            ended_at[c] = env._now
             n_waiting[ctype[c]] -= 1
+            fail(c, ABANDONED, env._now)
 
     def on_eligible(ev: Wake) -> None:
         """A waiting contact reached an overflow delay: try the groups it may now go to."""
@@ -221,19 +398,43 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                         available(a, load[a])
                     return
 
-    def on_end(ev: Wake) -> None:
-        c = ev._value
-        a = served_by[c]
+    def release(a: int, c: int, now: float) -> None:
         g = agent_group[a]
         load[a] -= cap[g] if exclusive[ctype[c]] else 1
         if leaving[a]:
             if load[a] == 0:
-                pool.log_off(a, env._now)
+                pool.log_off(a, now)
             return
-        seek_work(a, env._now)
+        seek_work(a, now)
+
+    def on_end(ev: Wake) -> None:
+        c = ev._value
+        release(served_by[c], c, env._now)
+
+    def on_dial_end(ev: Wake) -> None:
+        """An unanswered callback call ends: retry later, or give up after the last retry."""
+        c = ev._value
+        now = env._now
+        release(served_by[c], c, now)
+        served_by[c] = -1
+        cb = types[ctype[c]].callback
+        assert cb is not None
+        if dials[c] <= cb.retries:
+            again = now + cb.retry_delay
+            if again < horizon:
+                heappush(heap, (again, NORMAL, next(ids), Wake(on_redial, c)))
+        else:
+            fail(c, UNREACHED, now)
+
+    def on_redial(ev: Wake) -> None:
+        c = ev._value
+        state[c] = WAITING
+        arrived[c] = env._now  # back in the queue from now
+        arrive(c, env._now)
 
     def set_staff(g: int, target: int, now: float) -> None:
         """Bring group ``g`` to ``target`` agents on duty (busy leavers finish their work first)."""
+        staff_now[g] = target
         staying = pool.n_staying(g)
         if target > staying:
             joining = pool.recall(g, target - staying)
@@ -253,25 +454,49 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 set_staff(group.index, target, 0.0)
             elif at < horizon:
                 heappush(heap, (at, NORMAL, next(ids), Wake(on_staff, (group.index, target))))
-    if n:
+    if n_initial:
         heappush(heap, (arrived[0], NORMAL, next(ids), Wake(on_arrival, 0)))
     env.run(until=horizon)
     n_events = next(ids) - len(heap) - 1  # scheduled − still queued − simpy's stop event
     pool.close(horizon)
 
+    # contacts created during the run but due after the horizon never arrived: drop them
+    keep = np.array(arrived) < horizon
+    n_all = len(ctype)
+    columns: dict[str, np.ndarray] = {
+        "customer": np.arange(n_all, dtype=np.int64),
+        "attempt": np.ones(n_all, dtype=np.int16),
+        "kind": np.full(n_all, INBOUND, dtype=np.int8),
+        "entered": np.concatenate([first.entered, np.full(n_all - n_initial, np.nan)]),
+        "unresolved": np.zeros(n_all, dtype=bool),
+        "offered_cb": np.zeros(n_all, dtype=bool),
+        "dials": np.zeros(n_all, dtype=np.int16),
+    }
+    for c, (owner, tries, kind_, since, *_) in spawned.items():
+        columns["customer"][c], columns["attempt"][c], columns["kind"][c] = owner, tries, kind_
+        columns["entered"][c] = since
+    columns["entered"] = np.where(
+        np.isnan(columns["entered"]), np.array(arrived), columns["entered"]
+    )
+    columns["unresolved"][list(unresolved)] = True
+    columns["offered_cb"][list(offered_cb)] = True
+    for c, k in dials.items():
+        columns["dials"][c] = k
     sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
-    agent_arr = np.array(served_by, dtype=np.int32)
+    agent_arr = np.array(served_by, dtype=np.int32)[keep]
     group_of = np.array(agent_group or [0], dtype=np.int16)
+    outcome = np.array(state, dtype=np.int8)[keep]
+    agent_arr = np.where(outcome == ANSWERED, agent_arr, -1).astype(np.int32)
     root = streams.root
     return Records(
         model=model,
         seed_entropy=int(root.entropy) if isinstance(root.entropy, int) else 0,
-        contact_type=kinds_arr,
-        arrived_at=arrivals_arr,
-        answered_at=np.array(answered_at),
-        ended_at=np.array(ended_at),
-        handle_time=handles_arr,
-        outcome=np.array(state, dtype=np.int8),
+        contact_type=np.array(ctype, dtype=np.int16)[keep],
+        arrived_at=np.array(arrived)[keep],
+        answered_at=np.array(answered_at)[keep],
+        ended_at=np.array(ended_at)[keep],
+        handle_time=np.array(handle)[keep],
+        outcome=outcome,
         agent=agent_arr,
         group=np.where(agent_arr >= 0, group_of[np.maximum(agent_arr, 0)], -1).astype(np.int16),
         session_agent=sessions[:, 0].astype(np.int32),
@@ -279,4 +504,13 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         session_start=sessions[:, 2],
         session_end=sessions[:, 3],
         n_events=n_events,
+        customer=columns["customer"][keep],
+        attempt=columns["attempt"][keep],
+        kind=columns["kind"][keep],
+        entered_at=columns["entered"][keep],
+        resolved=(outcome == ANSWERED) & ~columns["unresolved"][keep],
+        offered_callback=columns["offered_cb"][keep],
+        dial_attempts=columns["dials"][keep],
+        extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
+        ivr=first.ivr,
     )

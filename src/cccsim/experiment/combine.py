@@ -15,6 +15,15 @@ from cccsim.stats.ci import summarise
 from cccsim.stats.kpis import COST_COLUMNS, KPI_COLUMNS
 from cccsim.stats.targets import target_summary
 
+JOURNEY_KPIS = [
+    "customers",
+    "attempts_per_customer",
+    "served",
+    "resolved",
+    "channel_switches_per_customer",
+    "mean_time_to_resolution",
+    "customer_service_level",
+]
 GROUP_KPIS = [
     "staffed_time",
     "busy_time",
@@ -60,6 +69,7 @@ def combine(
     groups = _stack(points, results, "groups")
     targets = _stack(points, results, "targets")
     contacts = _stack(points, results, "contacts")
+    journeys = _stack(points, results, "journeys")
     return ExperimentResult(
         replications=per_rep,
         intervals=_stack(points, results, "intervals"),
@@ -87,6 +97,13 @@ def combine(
             **(extra_provenance or {}),
         },
         contacts=contacts if len(contacts) else None,
+        journeys=journeys if len(journeys) else None,
+        journey_summary=summarise(journeys, [*keys, "first_contact_type"], JOURNEY_KPIS, confidence)
+        if len(journeys)
+        else None,
+        ivr=_stack(points, results, "ivr")
+        if any(len(r.ivr) for reps in results.values() for r in reps.values())
+        else None,
         factors=factors,
         scenarios={p.name: p.scenario for p in points},
     )

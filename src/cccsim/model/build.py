@@ -6,21 +6,63 @@ The engine reads only this module's plain tables, so it never touches pydantic o
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from cccsim.model.arrivals import ArrivalPlan, plan_arrivals
+from cccsim.model.calendar import WeeklyCalendar
 from cccsim.model.dists import Sampler, make_sampler
 from cccsim.model.targets import TargetModel, build_targets
 from cccsim.scenario.load import scenario_hash
-from cccsim.scenario.schema import CONCURRENT_CHANNELS, GroupCost, Scenario
+from cccsim.scenario.schema import (
+    CONCURRENT_CHANNELS,
+    WEEKDAYS,
+    Arrivals,
+    Callback,
+    GroupCost,
+    Retrial,
+    Scenario,
+    Segment,
+)
+from cccsim.units import DAY
 
 UNLIMITED = -1
 """Queue capacity meaning "no limit"."""
 
+OUTCOME_CODES = {"abandoned": 2, "blocked": 3, "closed": 4, "balked": 5, "unreached": 8}
+"""Failure outcomes a retrial may follow (codes of cccsim.records.OUTCOMES)."""
+
+
+@dataclass(frozen=True)
+class CallbackModel:
+    """Virtual hold as plain numbers (see scenario.schema.Callback)."""
+
+    offer_over: float
+    acceptance: float
+    later: Sampler | None  # None: keep place
+    reach: float
+    retries: int
+    retry_delay: float
+    attempt_time: float
+    promise: float
+
+
+@dataclass(frozen=True)
+class RetrialModel:
+    """Retrials: probability, delay, attempt cap, which outcomes retry, and switches."""
+
+    probability: float
+    delay: Sampler
+    max_attempts: int
+    after: frozenset[int]  # outcome codes
+    switch: tuple[tuple[int, float], ...]  # (internal type index of the other type, probability)
+
 
 @dataclass(frozen=True)
 class TypeModel:
-    """One contact type, ready for the engine."""
+    """One contact type (or one segment of it, named type/segment), ready for the engine."""
 
     index: int
     name: str
@@ -35,6 +77,49 @@ class TypeModel:
     customer_pays_waiting: bool = True
     customer_pays_talking: bool = True
     telephony_per_minute: float = 0.0
+    parent: str = ""  # the scenario's contact type (== name unless a segment)
+    segment: str = ""  # "" for the type's default customers
+    segment_share: float = 1.0
+    handle_factor: float = 1.0
+    patience_factor: float = 1.0
+    has_arrivals: bool = True
+    calendar: WeeklyCalendar | None = None  # opening hours (None: always open)
+    closed_days: frozenset[int] = frozenset()  # 0-based days closed all day
+    out_of_hours: str = "refuse"
+    offline_type: int = -1  # internal type of offline forms
+    announce: str | None = None  # estimator: "queue", "last_wait" or None
+    balking: tuple[tuple[float, float], ...] = ()
+    callback: CallbackModel | None = None
+    retrial: RetrialModel | None = None
+    resolution: float = 1.0  # first-contact resolution
+    repeat_delay: Sampler | None = None
+    repeat_switch: tuple[tuple[int, float], ...] = ()
+
+    def is_open(self, t: np.ndarray) -> np.ndarray:
+        """Whether the channel takes contacts at each instant (hours and closed days)."""
+        t = np.asarray(t, dtype=float)
+        open_ = np.ones(t.shape, dtype=bool) if self.calendar is None else self.calendar.is_open(t)
+        if self.closed_days:
+            open_ &= ~np.isin((t // DAY).astype(int), list(self.closed_days))
+        return open_
+
+    def next_opening(self, t: float) -> float:
+        """The first instant at or after ``t`` when the channel is open (inf if never)."""
+        step = 60.0
+        probe = np.arange(t, t + 15 * DAY, step)
+        hits = np.flatnonzero(self.is_open(probe))
+        return float(probe[hits[0]]) if hits.size else math.inf
+
+
+@dataclass(frozen=True)
+class IvrModel:
+    """An entry point with an IVR that feeds contact types."""
+
+    name: str
+    arrivals: ArrivalPlan
+    time: Sampler
+    containment: float
+    choices: tuple[tuple[str, float], ...]  # (parent contact type, probability)
 
 
 @dataclass(frozen=True)
@@ -65,6 +150,11 @@ class Model:
     routes: tuple[tuple[tuple[int, float], ...], ...]  # per type: (group, after) in order
     targets: tuple[TargetModel, ...] = ()
     currency: str = "EUR"
+    ivr: tuple[IvrModel, ...] = ()
+
+    def types_of(self, parent: str) -> list[TypeModel]:
+        """The internal types (default customers first, then segments) of a contact type."""
+        return [t for t in self.types if t.parent == parent]
 
     def after(self, type_index: int, group_index: int) -> float:
         """Overflow delay before ``group_index`` may take a contact of ``type_index`` (inf = never)."""
@@ -75,74 +165,165 @@ class Model:
 
 
 def build_model(scenario: Scenario) -> Model:
-    """Compile a validated scenario into the engine's runtime tables."""
-    type_names = list(scenario.contact_types)
-    group_names = list(scenario.agent_groups)
-    types = tuple(
-        TypeModel(
-            index=i,
-            name=name,
-            channel=ct.channel,
-            exclusive=ct.channel not in CONCURRENT_CHANNELS,
-            handle=make_sampler(ct.handle_time),
-            patience=make_sampler(ct.patience) if ct.patience is not None else None,
-            threshold=ct.service_level_threshold,
-            queue_capacity=UNLIMITED
-            if ct.access.queue_capacity is None
-            else ct.access.queue_capacity,
-            arrivals=plan_arrivals(
-                ct.arrivals,
-                interval=scenario.interval,
-                horizon=scenario.horizon,
-                start_weekday=scenario.start_weekday,
-            ),
-            customer_per_minute=ct.costs.customer_per_minute,
-            customer_pays_waiting="waiting" in ct.costs.customer_pays_for,
-            customer_pays_talking="talking" in ct.costs.customer_pays_for,
-            telephony_per_minute=ct.costs.telephony_per_minute,
+    """Compile a validated scenario into the engine's runtime tables.
+
+    Each contact type becomes one internal type for its default customers and one per segment
+    (named ``type/segment``); segments inherit the type's routing unless they have their own.
+    """
+    sc = scenario
+    internal = _internal_types(sc)  # (name, parent, segment name, Segment | None)
+    names = [name for name, _, _, _ in internal]
+    group_names = list(sc.agent_groups)
+    first_weekday = WEEKDAYS.index(sc.start_weekday)
+
+    def index_of_parent(parent: str) -> int:
+        return names.index(parent)
+
+    types = []
+    for i, (name, parent, seg_name, seg) in enumerate(internal):
+        ct = sc.contact_types[parent]
+        a = ct.access
+        shares = sum(s.share for s in ct.segments.values())
+        types.append(
+            TypeModel(
+                index=i,
+                name=name,
+                channel=ct.channel,
+                exclusive=ct.channel not in CONCURRENT_CHANNELS,
+                handle=make_sampler(ct.handle_time),
+                patience=make_sampler(ct.patience) if ct.patience is not None else None,
+                threshold=ct.service_level_threshold,
+                queue_capacity=UNLIMITED if a.queue_capacity is None else a.queue_capacity,
+                arrivals=_plan(ct.arrivals, sc),
+                customer_per_minute=ct.costs.customer_per_minute,
+                customer_pays_waiting="waiting" in ct.costs.customer_pays_for,
+                customer_pays_talking="talking" in ct.costs.customer_pays_for,
+                telephony_per_minute=ct.costs.telephony_per_minute,
+                parent=parent,
+                segment=seg_name,
+                segment_share=seg.share if seg is not None else 1.0 - shares,
+                handle_factor=seg.handle_time_factor if seg is not None else 1.0,
+                patience_factor=seg.patience_factor if seg is not None else 1.0,
+                has_arrivals=ct.arrivals is not None,
+                calendar=WeeklyCalendar(a.hours, first_weekday) if a.hours else None,
+                closed_days=frozenset(d - 1 for d in a.closed_days),
+                out_of_hours=a.out_of_hours,
+                offline_type=index_of_parent(a.offline_form_type) if a.offline_form_type else -1,
+                announce=a.announcement.estimator if a.announcement else None,
+                balking=tuple(a.announcement.balking) if a.announcement else (),
+                callback=_callback(a.callback),
+                retrial=_retrial(a.retrial, index_of_parent),
+                resolution=a.resolution.first_contact,
+                repeat_delay=make_sampler(a.resolution.delay) if a.resolution.delay else None,
+                repeat_switch=tuple(
+                    (index_of_parent(k), v) for k, v in a.resolution.switch.items()
+                ),
+            )
         )
-        for i, (name, ct) in enumerate(scenario.contact_types.items())
-    )
     routes: list[tuple[tuple[int, float], ...]] = []
-    for tname in type_names:
-        steps = scenario.routing.get(tname)
+    for _name, parent, _, seg in internal:
+        steps = seg.routing if seg is not None and seg.routing else sc.routing.get(parent)
         if steps is None:
             routes.append(
                 tuple(
                     (g, 0.0)
-                    for g, group in enumerate(scenario.agent_groups.values())
-                    if tname in group.skills
+                    for g, group in enumerate(sc.agent_groups.values())
+                    if parent in group.skills
                 )
             )
         else:
             routes.append(tuple((group_names.index(s.group), s.after) for s in steps))
     groups = []
-    for g, (gname, group) in enumerate(scenario.agent_groups.items()):
+    for g, (gname, group) in enumerate(sc.agent_groups.items()):
         routed = {t for t, steps in enumerate(routes) if any(grp == g for grp, _ in steps)}
-        skills = tuple(type_names.index(s) for s in group.skills if type_names.index(s) in routed)
+        skills: list[int] = []
+        for parent in group.skills:  # the group's priority order; segments by their priority
+            members = [i for i, (_, p, _, _) in enumerate(internal) if p == parent and i in routed]
+            members.sort(key=lambda i: -_priority(internal[i][3]))
+            skills.extend(members)
+        basis, rate = _cost(group.cost)
         groups.append(
             GroupModel(
                 index=g,
                 name=gname,
-                skills=skills,
+                skills=tuple(skills),
                 max_concurrent=group.max_concurrent,
-                staff_changes=_staff_changes(group.staff, scenario),
-                cost_basis=_cost(group.cost)[0],
-                cost_rate=_cost(group.cost)[1],
+                staff_changes=_staff_changes(group.staff, sc),
+                cost_basis=basis,
+                cost_rate=rate,
             )
         )
     return Model(
-        name=scenario.name,
-        scenario_hash=scenario_hash(scenario),
-        horizon=scenario.horizon,
-        warmup=scenario.warmup,
-        interval=scenario.interval,
-        n_intervals=scenario.n_intervals,
-        types=types,
+        name=sc.name,
+        scenario_hash=scenario_hash(sc),
+        horizon=sc.horizon,
+        warmup=sc.warmup,
+        interval=sc.interval,
+        n_intervals=sc.n_intervals,
+        types=tuple(types),
         groups=tuple(groups),
         routes=tuple(routes),
-        targets=build_targets(scenario),
-        currency=scenario.currency,
+        targets=build_targets(sc),
+        currency=sc.currency,
+        ivr=tuple(
+            IvrModel(
+                name,
+                _plan(ivr.arrivals, sc),
+                make_sampler(ivr.time),
+                ivr.containment,
+                tuple(ivr.choices.items()),
+            )
+            for name, ivr in sc.ivr.items()
+        ),
+    )
+
+
+def _priority(segment: Segment | None) -> int:
+    """A segment's priority (the type's default customers have 0)."""
+    return segment.priority if segment is not None else 0
+
+
+def _internal_types(sc: Scenario) -> list[tuple[str, str, str, Segment | None]]:
+    out: list[tuple[str, str, str, Segment | None]] = []
+    for parent, ct in sc.contact_types.items():
+        out.append((parent, parent, "", None))
+        out.extend((f"{parent}/{name}", parent, name, seg) for name, seg in ct.segments.items())
+    return out
+
+
+def _plan(spec: Arrivals | None, sc: Scenario) -> ArrivalPlan:
+    if spec is None:
+        n = sc.n_intervals
+        return ArrivalPlan(np.zeros(n), sc.interval, sc.horizon, 0.0, np.empty(0))
+    return plan_arrivals(
+        spec, interval=sc.interval, horizon=sc.horizon, start_weekday=sc.start_weekday
+    )
+
+
+def _callback(cb: Callback | None) -> CallbackModel | None:
+    if cb is None:
+        return None
+    return CallbackModel(
+        offer_over=cb.offer_when_wait_over,
+        acceptance=cb.acceptance,
+        later=make_sampler(cb.delay) if cb.delay is not None else None,
+        reach=cb.reach_probability,
+        retries=cb.retries,
+        retry_delay=cb.retry_delay,
+        attempt_time=cb.attempt_time,
+        promise=cb.promise,
+    )
+
+
+def _retrial(r: Retrial | None, index_of: Callable[[str], int]) -> RetrialModel | None:
+    if r is None:
+        return None
+    return RetrialModel(
+        probability=r.probability,
+        delay=make_sampler(r.delay),
+        max_attempts=r.max_attempts,
+        after=frozenset(OUTCOME_CODES[o] for o in r.after),
+        switch=tuple((index_of(k), v) for k, v in r.switch.items()),
     )
 
 

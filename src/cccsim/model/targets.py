@@ -55,7 +55,12 @@ class TargetModel:
 
 def build_targets(sc: Scenario) -> tuple[TargetModel, ...]:
     """The scenario's targets as TargetModels (thresholds defaulted, calendars built)."""
-    types, groups = list(sc.contact_types), list(sc.agent_groups)
+    types = [
+        name
+        for parent, ct in sc.contact_types.items()
+        for name in (parent, *(f"{parent}/{s}" for s in ct.segments))
+    ]
+    groups = list(sc.agent_groups)
     first = WEEKDAYS.index(sc.start_weekday)
     out = []
     for t in sc.targets:
@@ -66,7 +71,11 @@ def build_targets(sc: Scenario) -> tuple[TargetModel, ...]:
             TargetModel(
                 label=t.name or describe(t, threshold),
                 kpi=t.kpi,
-                type_index=types.index(t.contact_type) if t.contact_type is not None else None,
+                type_index=types.index(
+                    f"{t.contact_type}/{t.segment}" if t.segment else t.contact_type
+                )
+                if t.contact_type is not None
+                else None,
                 group_index=groups.index(t.agent_group) if t.agent_group is not None else None,
                 threshold=threshold,
                 short_abandon=t.short_abandon or 0.0,
@@ -94,7 +103,9 @@ def describe(t: Target, threshold: float | None) -> str:
     def show(v: float) -> str:
         return f"{100 * v:g}%" if share else format_duration(v)
 
-    subject = t.contact_type or t.agent_group or ""
+    subject = (
+        (f"{t.contact_type}/{t.segment}" if t.segment else t.contact_type) or t.agent_group or ""
+    )
     name = (
         f"P(wait > {format_duration(threshold or 0)})"
         if t.kpi == "wait_over"

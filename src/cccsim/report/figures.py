@@ -592,3 +592,36 @@ def cost_service_frontier(summary: pd.DataFrame, currency: str) -> go.Figure | N
     )
     fig.update_yaxes(tickformat=".0%")
     return fig
+
+
+def journey_bars(journeys: pd.DataFrame) -> go.Figure:
+    """Per first contact type: share of customers served, resolved, and served within the
+    threshold at their first attempt (customer basis), with attempts per customer in the title."""
+    mean = journeys.groupby("first_contact_type", sort=False)[
+        ["served", "resolved", "customer_service_level", "attempts_per_customer"]
+    ].mean()
+    fig = go.Figure()
+    names = {
+        "served": "served at some attempt",
+        "resolved": "resolved",
+        "customer_service_level": "answered in time at the first attempt",
+    }
+    for i, (column, label) in enumerate(names.items()):
+        fig.add_trace(
+            go.Bar(
+                x=list(mean.index),
+                y=mean[column],
+                name=label,
+                marker={"color": PALETTE[i + 2]},
+                text=[f"{v:.0%}" for v in mean[column]],
+                textposition="outside",
+            )
+        )
+    overall = mean.loc["all"] if "all" in mean.index else mean.iloc[-1]
+    title = (
+        f"Customer journeys: {overall['attempts_per_customer']:.2f} attempts per customer, "
+        f"{overall['served']:.0%} served, {overall['resolved']:.0%} resolved"
+    )
+    fig = _layout(fig, title, "first contact type", "share of customers")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.15])
+    return fig

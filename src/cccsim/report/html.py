@@ -175,8 +175,69 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
                 figures=[F.backlog_by_interval(measured, channels, colours, week_start=week)],
             )
         )
+    journeys = _of(exp.journeys, base) if exp.journeys is not None else pd.DataFrame()
+    repeats = journeys.get("attempts_per_customer", pd.Series(dtype=float))
+    callbacks = (
+        exp.summary[(exp.summary.kpi == "callbacks") & (exp.summary["mean"] > 0)]
+        if len(exp.summary)
+        else pd.DataFrame()
+    )
+    if len(journeys) and (len(callbacks) or (repeats > 1).any() or exp.ivr is not None):
+        sections.append(
+            Section(f"Journeys{label}", _journeys_html(exp, base), [F.journey_bars(journeys)])
+        )
     sections.append(Section("Provenance", _provenance_html(exp)))
     return sections
+
+
+def _journeys_html(exp: ExperimentResult, base: str) -> str:
+    """Callback KPIs per contact type and the IVR, as small tables (means over replications)."""
+    parts = []
+    s = exp.summary[exp.summary.scenario == base] if "scenario" in exp.summary else exp.summary
+    cb = s[
+        s.kpi.isin(
+            [
+                "callback_offered",
+                "callbacks",
+                "callbacks_completed",
+                "time_to_callback",
+                "callback_promise_kept",
+            ]
+        )
+    ]
+    cb = cb.pivot_table(
+        index="contact_type", columns="kpi", values="mean", sort=False, observed=True
+    )
+    if len(cb) and "callbacks" in cb and (cb["callbacks"] > 0).any():
+        rows = "".join(
+            f"<tr><th>{html.escape(str(t))}</th><td>{r.get('callback_offered', 0):,.0f}</td>"
+            f"<td>{r.get('callbacks', 0):,.0f}</td><td>{r.get('callbacks_completed', 0):,.0f}</td>"
+            f"<td>{fmt('asa', r.get('time_to_callback', float('nan')))}</td>"
+            f"<td>{fmt('service_level', r.get('callback_promise_kept', float('nan')))}</td></tr>"
+            for t, r in cb.iterrows()
+            if r.get("callbacks", 0) > 0
+        )
+        parts.append(
+            "<p><b>Callbacks</b></p><table><thead><tr><th></th><th>offered</th><th>accepted or "
+            "voicemail</th><th>completed</th><th>time to callback</th><th>promise kept</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>"
+        )
+    if exp.ivr is not None and len(exp.ivr):
+        ivr = (
+            _of(exp.ivr, base)
+            .groupby("entry", sort=False)[["calls", "containment_rate", "mean_ivr_time"]]
+            .mean()
+        )
+        rows = "".join(
+            f"<tr><th>{html.escape(str(e))}</th><td>{r.calls:,.0f}</td>"
+            f"<td>{fmt('service_level', r.containment_rate)}</td><td>{fmt('asa', r.mean_ivr_time)}</td></tr>"
+            for e, r in ivr.iterrows()
+        )
+        parts.append(
+            "<p><b>IVR</b></p><table><thead><tr><th></th><th>calls</th><th>contained</th>"
+            f"<th>mean IVR time</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return "".join(parts)
 
 
 def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:

@@ -30,6 +30,8 @@ def _type_name(annotation: Any) -> str:
         return " or ".join(_type_name(a) for a in args if a is not type(None))
     if origin is list:
         return f"list of {_type_name(args[0])}"
+    if origin is tuple:
+        return "(" + ", ".join(_type_name(a) for a in args if a is not Ellipsis) + ")"
     if origin is dict:
         return f"map {_type_name(args[0])} → {_type_name(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
@@ -58,12 +60,18 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.Arrivals,
     schema.ProfileFile,
     schema.Access,
+    schema.Announcement,
+    schema.Callback,
+    schema.Retrial,
+    schema.Resolution,
+    schema.Segment,
     schema.ContactCosts,
     schema.AgentGroup,
     schema.GroupCost,
     schema.RouteStep,
     schema.Target,
     schema.Money,
+    schema.Ivr,
     schema.Exponential,
     schema.Lognormal,
     schema.Gamma,

@@ -297,12 +297,120 @@ class Arrivals(_Model):
 # ----------------------------------------------------------------------------- contact types
 
 
+class RouteStep(_Model):
+    """One agent group in a contact type's routing list."""
+
+    group: Name
+    """The agent group."""
+    after: Duration = 0.0
+    """The group may take the contact only once it has waited this long (overflow delay)."""
+
+
+class Announcement(_Model):
+    """Expected-wait announcement on arrival, and how customers react to it (balking)."""
+
+    estimator: Literal["queue", "last_wait"] = "queue"
+    """``queue``: (contacts waiting + 1) × mean handle time ÷ agents on duty for the type;
+    ``last_wait``: the wait of the last contact of the type to be answered."""
+    balking: list[tuple[Duration, Annotated[float, Field(ge=0, le=1)]]] = []
+    """Points (announced wait, probability of leaving at once), linear in between and flat
+    beyond the ends, e.g. [[0s, 0], [2min, 0.1], [10min, 0.4]]."""
+
+
+class Callback(_Model):
+    """Virtual hold: a callback offered when the estimated wait is long."""
+
+    offer_when_wait_over: Duration = 0.0
+    """Offer a callback when the estimated wait (see announcement) exceeds this."""
+    acceptance: Annotated[float, Field(ge=0, le=1)]
+    """Probability that a customer offered a callback accepts it."""
+    schedule: Literal["keep_place", "later"] = "keep_place"
+    """``keep_place``: the callback waits in the queue in the customer's place; ``later``: it
+    joins the queue after ``delay`` (a time the customer chose)."""
+    delay: Distribution | None = None
+    """With schedule: later — time from acceptance until the callback joins the queue."""
+    reach_probability: Annotated[float, Field(ge=0, le=1)] = 1.0
+    """Probability that the agent's call reaches the customer."""
+    retries: Annotated[int, Field(ge=0, le=20)] = 2
+    """Further attempts after an unanswered call."""
+    retry_delay: Duration = 600.0
+    """Time until the next attempt after an unanswered call."""
+    attempt_time: Duration = 30.0
+    """Agent time spent on an unanswered call."""
+    promise: Annotated[Duration, Field(gt=0)] = 7200.0
+    """The promise made to the customer: called back (answered) within this time of accepting."""
+
+
+class Retrial(_Model):
+    """Customers who did not get through try again (same channel or another)."""
+
+    probability: Annotated[float, Field(ge=0, le=1)]
+    """Probability of trying again after a failed attempt."""
+    delay: Distribution
+    """Time until the next attempt."""
+    max_attempts: Annotated[int, Field(ge=2, le=20)] = 3
+    """Attempts per customer in all, the first included."""
+    after: list[Literal["abandoned", "blocked", "closed", "balked", "unreached"]] = [
+        "abandoned",
+        "blocked",
+        "closed",
+        "balked",
+        "unreached",
+    ]
+    """Which failures lead to a retrial."""
+    switch: dict[Name, Annotated[float, Field(ge=0, le=1)]] = {}
+    """Probability of the next attempt being on another contact type, e.g. {chat: 0.2}."""
+
+
+class Resolution(_Model):
+    """First-contact resolution; unresolved contacts come back as repeat contacts."""
+
+    first_contact: Annotated[float, Field(ge=0, le=1)] = 1.0
+    """Share of answered contacts resolved the first time."""
+    delay: Distribution | None = None
+    """Time from the end of an unresolved contact to the repeat contact."""
+    switch: dict[Name, Annotated[float, Field(ge=0, le=1)]] = {}
+    """Probability of the repeat being on another contact type."""
+
+
+class Segment(_Model):
+    """A share of this type's customers with their own priority, routing and handling."""
+
+    share: Annotated[float, Field(gt=0, le=1)]
+    """Share of the type's arrivals in the segment."""
+    priority: int = 1
+    """Served before segments (and the rest of the type) with lower priority; the rest is 0."""
+    routing: list[RouteStep] | None = None
+    """Own routing (default: the type's)."""
+    handle_time_factor: Annotated[float, Field(gt=0, le=20)] = 1.0
+    """Handle time multiplier (e.g. 1.5 for vulnerable customers)."""
+    patience_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
+    """Patience multiplier."""
+
+
 class Access(_Model):
     """The client's access strategy for one contact type (ISO 18295-2, 5.4)."""
 
     queue_capacity: Annotated[int, Field(ge=0)] | None = None
     """Most contacts of this type that may wait at once; 0 = blocked when no agent is free
     (Erlang B); omitted = unlimited."""
+    hours: WeeklyHours | None = None
+    """Opening hours (voice, chat); omitted = always open. Email and messaging are always received."""
+    closed_days: list[Annotated[int, Field(ge=1)]] = []
+    """Days of the horizon (1 = the first) on which the channel is closed all day (holidays)."""
+    out_of_hours: Literal["refuse", "voicemail", "offline_form"] = "refuse"
+    """Out of hours: refuse (outcome closed), take a voicemail that becomes a callback at the next
+    opening (voice), or take an offline form that becomes a contact of ``offline_form_type`` (chat)."""
+    offline_form_type: Name | None = None
+    """The (email) contact type an offline chat form becomes."""
+    announcement: Announcement | None = None
+    """Announce the expected wait on arrival (and let customers balk)."""
+    callback: Callback | None = None
+    """Offer callbacks (voice)."""
+    retrial: Retrial | None = None
+    """Customers try again after failing to get through."""
+    resolution: Resolution = Resolution()
+    """First-contact resolution and repeat contacts."""
 
 
 class ContactCosts(_Model):
@@ -321,8 +429,8 @@ class ContactType(_Model):
 
     channel: Channel
     """``voice``, ``chat``, ``messaging`` (both served concurrently) or ``email`` (backlog)."""
-    arrivals: Arrivals
-    """When contacts arrive."""
+    arrivals: Arrivals | None = None
+    """When contacts arrive (omitted: only reached through an IVR, a retrial or an offline form)."""
     handle_time: Distribution
     """Time an agent spends on a contact (talk + hold + wrap-up)."""
     patience: Distribution | None = None
@@ -333,11 +441,47 @@ class ContactType(_Model):
     """Access strategy: queue capacity (and more as features land)."""
     costs: ContactCosts = ContactCosts()
     """Telephony cost to the client and tariff to the customer."""
+    segments: dict[Name, Segment] = {}
+    """Customer segments (e.g. vip, vulnerable), reported as contact types named type/segment."""
 
     @model_validator(mode="after")
-    def _email_never_abandons(self) -> ContactType:
+    def _channel_rules(self) -> ContactType:
+        problems = []
         if self.channel == "email" and self.patience is not None:
-            raise ValueError("email contacts do not abandon: remove 'patience'")
+            problems.append("email contacts do not abandon: remove 'patience'")
+        a = self.access
+        if a.hours is not None and self.channel in ("email", "messaging"):
+            problems.append(
+                "email and messaging are always received: staff the groups for their hours instead of access.hours"
+            )
+        if a.out_of_hours == "voicemail" and self.channel != "voice":
+            problems.append("out_of_hours: voicemail is for voice")
+        if a.out_of_hours == "offline_form" and (
+            self.channel != "chat" or a.offline_form_type is None
+        ):
+            problems.append(
+                "out_of_hours: offline_form is for chat and needs access.offline_form_type"
+            )
+        if a.callback is not None and self.channel != "voice":
+            problems.append("callbacks are offered on voice")
+        if a.callback is not None and (a.callback.schedule == "later") != (
+            a.callback.delay is not None
+        ):
+            problems.append("callback.schedule: later goes with callback.delay (and only then)")
+        if a.resolution.first_contact < 1 and a.resolution.delay is None:
+            problems.append(
+                "resolution.first_contact below 1 needs resolution.delay (until the repeat)"
+            )
+        for name, switch in (
+            ("retrial", a.retrial.switch if a.retrial else {}),
+            ("resolution", a.resolution.switch),
+        ):
+            if sum(switch.values()) > 1 + 1e-9:
+                problems.append(f"{name}.switch probabilities add up to more than 1")
+        if sum(seg.share for seg in self.segments.values()) > 1 + 1e-9:
+            problems.append("segment shares add up to more than 1")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -386,15 +530,6 @@ class AgentGroup(_Model):
         return skills
 
 
-class RouteStep(_Model):
-    """One agent group in a contact type's routing list."""
-
-    group: Name
-    """The agent group."""
-    after: Duration = 0.0
-    """The group may take the contact only once it has waited this long (overflow delay)."""
-
-
 class Money(_Model):
     """A penalty or bonus: an amount per point of shortfall (or excess), plus a flat amount, capped."""
 
@@ -426,6 +561,8 @@ class Target(_Model):
     """Label shown in reports (default: generated from the definition)."""
     contact_type: Name | None = None
     """Contact type the target applies to."""
+    segment: Name | None = None
+    """Segment of the contact type (targets for e.g. vulnerable customers only)."""
     agent_group: Name | None = None
     """Agent group (only for ``kpi: occupancy``)."""
     kpi: KPI
@@ -484,6 +621,26 @@ class Target(_Model):
         return self
 
 
+class Ivr(_Model):
+    """An entry point (a phone number) with an IVR: self-service, then a menu choice."""
+
+    arrivals: Arrivals
+    """Calls to the entry point."""
+    time: Distribution
+    """Time spent in the IVR before self-service ends or the caller joins a queue."""
+    containment: Annotated[float, Field(ge=0, le=1)] = 0.0
+    """Share of callers resolved in self-service, with no agent."""
+    choices: Annotated[dict[Name, Annotated[float, Field(gt=0, le=1)]], Field(min_length=1)]
+    """Contact types the callers choose, with probabilities adding up to 1."""
+
+    @model_validator(mode="after")
+    def _choices_add_up(self) -> Ivr:
+        total = sum(self.choices.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"choices must add up to 1 (they add up to {total:g})")
+        return self
+
+
 # ----------------------------------------------------------------------------- scenario
 
 
@@ -508,6 +665,8 @@ class Scenario(_Model):
     """Agent groups by name."""
     routing: dict[Name, list[RouteStep]] = {}
     """Per contact type, the groups in order of preference; default: every group with the skill."""
+    ivr: dict[Name, Ivr] = {}
+    """Entry points with an IVR that feed contact types (self-service and menu choices)."""
     targets: list[Target] = []
     """Targets to check, as the contract words them."""
     currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
@@ -544,6 +703,8 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
     n_day, n_all = sc.intervals_per_day, sc.n_intervals
     for name, ct in sc.contact_types.items():
         arr = ct.arrivals
+        if arr is None:
+            continue
         if arr.per_interval is not None and len(arr.per_interval) != n_day:
             out.append(
                 Problem(
@@ -559,6 +720,77 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                     f"expected {n_day} shares (one per interval of a day), got {len(arr.profile)}",
                 )
             )
+    fed = _fed_types(sc)
+    for name, ct in sc.contact_types.items():
+        a = ct.access
+        if ct.arrivals is None and name not in fed:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals",
+                    "required (no IVR, retrial, repeat or offline form leads to this type)",
+                )
+            )
+        if a.offline_form_type is not None:
+            form_type = sc.contact_types.get(a.offline_form_type)
+            if form_type is None:
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.offline_form_type",
+                        f"unknown contact type {a.offline_form_type!r}{_hint(a.offline_form_type, sc.contact_types)}",
+                    )
+                )
+            elif form_type.channel != "email":
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.offline_form_type",
+                        f"{a.offline_form_type!r} is {form_type.channel}; an offline form becomes an email",
+                    )
+                )
+        switches = [
+            ("retrial", a.retrial.switch if a.retrial else {}),
+            ("resolution", a.resolution.switch),
+        ]
+        for part, switch in switches:
+            for other in switch:
+                if other not in sc.contact_types:
+                    out.append(
+                        Problem(
+                            f"contact_types.{name}.access.{part}.switch.{other}",
+                            f"unknown contact type {other!r}{_hint(other, sc.contact_types)}",
+                        )
+                    )
+        for day in a.closed_days:
+            if (day - 1) * DAY >= sc.horizon:
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.closed_days",
+                        f"day {day} is after the horizon ({sc.horizon / DAY:g} days)",
+                    )
+                )
+        for seg, segment in ct.segments.items():
+            for i, step in enumerate(segment.routing or []):
+                group = sc.agent_groups.get(step.group)
+                path = f"contact_types.{name}.segments.{seg}.routing[{i}].group"
+                if group is None:
+                    out.append(
+                        Problem(
+                            path,
+                            f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                        )
+                    )
+                elif name not in group.skills:
+                    out.append(
+                        Problem(path, f"agent group {step.group!r} lacks the skill {name!r}")
+                    )
+    for entry, ivr in sc.ivr.items():
+        for choice in ivr.choices:
+            if choice not in sc.contact_types:
+                out.append(
+                    Problem(
+                        f"ivr.{entry}.choices.{choice}",
+                        f"unknown contact type {choice!r}{_hint(choice, sc.contact_types)}",
+                    )
+                )
     served: set[str] = set()
     for gname, group in sc.agent_groups.items():
         if isinstance(group.staff, list) and len(group.staff) not in (n_day, n_all):
@@ -611,6 +843,15 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                 Problem(f"contact_types.{tname}", "no agent group has this contact type as a skill")
             )
     for i, target in enumerate(sc.targets):
+        if target.segment is not None:
+            owner = sc.contact_types.get(target.contact_type or "")
+            if owner is not None and target.segment not in owner.segments:
+                out.append(
+                    Problem(
+                        f"targets[{i}].segment",
+                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, ct.segments)}",
+                    )
+                )
         if target.contact_type is not None and target.contact_type not in sc.contact_types:
             out.append(
                 Problem(
@@ -627,6 +868,19 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                 )
             )
     return out
+
+
+def _fed_types(sc: Scenario) -> set[str]:
+    """Contact types that receive contacts from an IVR, a retrial or repeat switch, or a form."""
+    fed = {c for ivr in sc.ivr.values() for c in ivr.choices}
+    for ct in sc.contact_types.values():
+        a = ct.access
+        fed.update(a.resolution.switch)
+        if a.retrial is not None:
+            fed.update(a.retrial.switch)
+        if a.offline_form_type is not None:
+            fed.add(a.offline_form_type)
+    return fed
 
 
 def _hint(word: str, choices: object) -> str:

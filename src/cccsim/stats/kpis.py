@@ -14,7 +14,23 @@ import numpy as np
 import pandas as pd
 
 from cccsim.levels import integrate_spans
-from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, OUTCOMES, Records, wait_times
+from cccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    CALLBACK,
+    CLOSED,
+    KINDS,
+    NOT_REACHED,
+    OPEN,
+    OUTCOMES,
+    VOICEMAIL,
+    Records,
+    busy_spans,
+    inbound,
+    wait_times,
+)
 from cccsim.stats.costs import contact_minutes, customer_costs, operating_costs, telephony_costs
 
 COST_COLUMNS: tuple[str, ...] = (
@@ -33,14 +49,23 @@ KPI_COLUMNS: tuple[str, ...] = (
     "abandoned",
     "blocked",
     "open",
+    "closed",
+    "balked",
+    "callbacks",
     "service_level",
     "asa",
     "p_wait",
     "abandon_rate",
     "block_rate",
+    "closed_rate",
+    "balk_rate",
     "aht",
     "mean_wait",
     "mean_queue",
+    "callback_offered",
+    "callbacks_completed",
+    "time_to_callback",
+    "callback_promise_kept",
 )
 """Per-contact-type KPI columns of ``summary`` and ``intervals`` (after the key columns)."""
 
@@ -69,22 +94,40 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
             "interval": (rec.arrived_at // m.interval).astype(np.int32),
             "measured": rec.arrived_at >= m.warmup,
             "customer_cost": customer_costs(rec),
+            "kind": pd.Categorical.from_codes(
+                rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, dtype=np.int8),
+                categories=pd.Index(list(KINDS)),
+            ),
+            "customer": rec.customer if rec.customer is not None else np.arange(rec.n_contacts),
+            "attempt": rec.attempt
+            if rec.attempt is not None
+            else np.ones(rec.n_contacts, dtype=np.int16),
+            "entered_at": rec.entered_at if rec.entered_at is not None else rec.arrived_at,
+            "resolved": rec.resolved if rec.resolved is not None else rec.outcome == ANSWERED,
+            "callback_offered": rec.offered_callback
+            if rec.offered_callback is not None
+            else np.zeros(rec.n_contacts, dtype=bool),
         }
     )
 
 
 def _kpis(
-    outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray, threshold: float
+    rec: Records, idx: np.ndarray, wait: np.ndarray, threshold: float, live_all: np.ndarray
 ) -> dict[str, float]:
+    """KPIs of the contacts ``idx`` (indices): inbound ones for the queue KPIs, callbacks for theirs."""
+    live = live_all[idx]
+    outcome, w, handle = rec.outcome[idx][live], wait[idx][live], rec.handle_time[idx][live]
     offered = outcome.size
     answered = outcome == ANSWERED
     n_answered = int(answered.sum())
-    n_abandoned = int((outcome == ABANDONED).sum())
-    n_blocked = int((outcome == BLOCKED).sum())
-    n_open = int((outcome == OPEN).sum())
-    reached = offered - n_blocked
-    within = int((answered & (wait <= threshold)).sum())
-    waited = int(((outcome != BLOCKED) & (wait > 0)).sum())
+    count = {
+        code: int((outcome == code).sum()) for code in (ABANDONED, BLOCKED, OPEN, CLOSED, BALKED)
+    }
+    left = int(np.isin(outcome, (CALLBACK, VOICEMAIL)).sum())
+    reached = offered - int(np.isin(outcome, NOT_REACHED).sum())
+    within = int((answered & (w <= threshold)).sum())
+    waited = int((~np.isin(outcome, NOT_REACHED) & (w > 0)).sum())
+    callbacks = _callback_kpis(rec, idx, ~live)
 
     def ratio(a: float, b: float) -> float:
         return a / b if b > 0 else np.nan
@@ -92,16 +135,46 @@ def _kpis(
     return {
         "offered": offered,
         "answered": n_answered,
-        "abandoned": n_abandoned,
-        "blocked": n_blocked,
-        "open": n_open,
+        "abandoned": count[ABANDONED],
+        "blocked": count[BLOCKED],
+        "open": count[OPEN],
+        "closed": count[CLOSED],
+        "balked": count[BALKED],
+        "callbacks": left,
         "service_level": ratio(within, reached),
-        "asa": float(wait[answered].mean()) if n_answered else np.nan,
+        "asa": float(w[answered].mean()) if n_answered else np.nan,
         "p_wait": ratio(waited, reached),
-        "abandon_rate": ratio(n_abandoned, reached),
-        "block_rate": ratio(n_blocked, offered),
+        "abandon_rate": ratio(count[ABANDONED], reached),
+        "block_rate": ratio(count[BLOCKED], offered),
+        "closed_rate": ratio(count[CLOSED], offered),
+        "balk_rate": ratio(count[BALKED], reached),
         "aht": float(handle[answered].mean()) if n_answered else np.nan,
-        "mean_wait": float(wait[outcome != BLOCKED].mean()) if reached else np.nan,
+        "mean_wait": float(w[~np.isin(outcome, NOT_REACHED)].mean()) if reached else np.nan,
+        **callbacks,
+    }
+
+
+def _callback_kpis(rec: Records, idx: np.ndarray, is_callback: np.ndarray) -> dict[str, float]:
+    """Offered, completed, time to callback and promise kept for the callbacks among ``idx``."""
+    offered = int(rec.offered_callback[idx].sum()) if rec.offered_callback is not None else 0
+    if not is_callback.any() or rec.entered_at is None:
+        return {
+            "callback_offered": offered,
+            "callbacks_completed": 0,
+            "time_to_callback": np.nan,
+            "callback_promise_kept": np.nan,
+        }
+    idx = idx[is_callback]
+    done = rec.outcome[idx] == ANSWERED
+    delay = rec.answered_at[idx] - rec.entered_at[idx]
+    promise = np.array([t.callback.promise if t.callback else np.inf for t in rec.model.types])[
+        rec.contact_type[idx]
+    ]
+    return {
+        "callback_offered": offered,
+        "callbacks_completed": int(done.sum()),
+        "time_to_callback": float(delay[done].mean()) if done.any() else np.nan,
+        "callback_promise_kept": float((done & (delay <= promise)).mean()),
     }
 
 
@@ -118,6 +191,7 @@ def summary_frame(rec: Records) -> pd.DataFrame:
     wait = wait_times(rec)
     measured = rec.arrived_at >= m.warmup
     window = np.array([m.warmup, m.horizon])
+    live_all = inbound(rec)
     rows = []
     _, split = operating_costs(rec)
     customer, telephony = customer_costs(rec), telephony_costs(rec)
@@ -125,8 +199,8 @@ def summary_frame(rec: Records) -> pd.DataFrame:
     for t in m.types:
         sel = measured & (rec.contact_type == t.index)
         row: dict[str, Any] = {"contact_type": t.name, "channel": t.channel}
-        row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
-        reached = sel & (rec.outcome != BLOCKED)
+        row.update(_kpis(rec, np.flatnonzero(sel), wait, t.threshold, live_all))
+        reached = sel & ~np.isin(rec.outcome, NOT_REACHED)
         operating, phone = float(split[:, t.index].sum()), float(telephony[sel].sum())
         row.update(
             {
@@ -159,6 +233,7 @@ def intervals_frame(rec: Records) -> pd.DataFrame:
     wait = wait_times(rec)
     interval = (rec.arrived_at // m.interval).astype(np.int64)
     edges = np.minimum(np.arange(m.n_intervals + 1) * m.interval, m.horizon)
+    live_all = inbound(rec)
     rows = []
     for t in m.types:
         of_type = rec.contact_type == t.index
@@ -173,7 +248,7 @@ def intervals_frame(rec: Records) -> pd.DataFrame:
                 "interval": k,
                 "interval_start": float(edges[k]),
             }
-            row.update(_kpis(rec.outcome[sel], wait[sel], rec.handle_time[sel], t.threshold))
+            row.update(_kpis(rec, sel, wait, t.threshold, live_all))
             row["mean_queue"] = float(areas[k] / (edges[k + 1] - edges[k]))
             rows.append(row)
     frame = pd.DataFrame(
@@ -185,15 +260,12 @@ def intervals_frame(rec: Records) -> pd.DataFrame:
 
 def _group_areas(rec: Records, edges: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     m = rec.model
-    weight = rec.busy_weight()
-    served = rec.group >= 0
     staffed, busy = [], []
     for g in m.groups:
         s = rec.session_group == g.index
         staffed.append(integrate_spans(rec.session_start[s], rec.session_end[s], edges))
-        b = served & (rec.group == g.index)
-        end = np.minimum(rec.ended_at[b], m.horizon)
-        busy.append(integrate_spans(rec.answered_at[b], end, edges, weight[b]))
+        start, end, w = busy_spans(rec, g.index)
+        busy.append(integrate_spans(start, end, edges, w))
     return staffed, busy
 
 

@@ -19,7 +19,16 @@ import pandas as pd
 
 from cccsim.levels import integrate_spans
 from cccsim.model.targets import MoneyModel, TargetModel
-from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, Records
+from cccsim.records import (
+    ABANDONED,
+    ANSWERED,
+    BLOCKED,
+    NOT_REACHED,
+    OPEN,
+    Records,
+    busy_spans,
+    inbound,
+)
 from cccsim.stats.ci import t_interval
 from cccsim.units import DAY, WEEK
 
@@ -37,7 +46,7 @@ TARGET_COLUMNS = [
 
 def _kpi(t: TargetModel, outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray) -> float:
     """The target's KPI over one set of contacts (NaN when it has no denominator)."""
-    blocked = outcome == BLOCKED
+    blocked = np.isin(outcome, NOT_REACHED)  # never in the live queue (blocked, closed, callback…)
     answered = outcome == ANSWERED
     short = (
         (outcome == ABANDONED) & (wait < t.short_abandon)
@@ -55,7 +64,7 @@ def _kpi(t: TargetModel, outcome: np.ndarray, wait: np.ndarray, handle: np.ndarr
     if k == "wait_over":
         return _ratio((~blocked & (wait > (t.threshold or 0.0))).sum(), (~blocked).sum())
     if k == "block_rate":
-        return _ratio(blocked.sum(), outcome.size)
+        return _ratio((outcome == BLOCKED).sum(), outcome.size)
     if k == "p_wait":
         return _ratio((~blocked & (wait > 0)).sum(), (~blocked).sum())
     if k == "asa":
@@ -105,13 +114,12 @@ def _values(rec: Records, t: TargetModel) -> np.ndarray:
         g = t.group_index
         s = rec.session_group == g
         staffed = integrate_spans(rec.session_start[s], rec.session_end[s], edges)
-        b = (rec.group == g) & (rec.outcome == ANSWERED)
-        busy = integrate_spans(
-            rec.answered_at[b], np.minimum(rec.ended_at[b], m.horizon), edges, rec.busy_weight()[b]
-        )
+        assert g is not None  # occupancy targets always name a group
+        start, end, weight = busy_spans(rec, g)
+        busy = integrate_spans(start, end, edges, weight)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(staffed > 0, busy / staffed, np.nan)
-    sel = (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup)
+    sel = (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup) & inbound(rec)
     wait = _waits(rec, t)[sel]
     outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
     bucket = np.searchsorted(edges, arrived, side="right") - 1

@@ -261,6 +261,214 @@ CASES = [
         "waiting",
     ),
     ("currency", "", "currency", "at least 1"),
+    # access strategy (issue 4)
+    (
+        "contact_types.voice.access.hours",
+        {"mon-fri": "08:00"},
+        "contact_types.voice.access.hours",
+        "HH:MM-HH:MM",
+    ),
+    (
+        "contact_types.voice.access.hours",
+        {"weekdays": "08:00-20:00"},
+        "contact_types.voice.access.hours",
+        "unknown day",
+    ),
+    (
+        "contact_types.email.access",
+        {"hours": {"all": "08:00-18:00"}},
+        "contact_types.email",
+        "always received",
+    ),
+    (
+        "contact_types.voice.access.closed_days",
+        [9],
+        "contact_types.voice.access.closed_days",
+        "after the horizon",
+    ),
+    (
+        "contact_types.voice.access.closed_days",
+        [0],
+        "contact_types.voice.access.closed_days[0]",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.access.out_of_hours",
+        "hangup",
+        "contact_types.voice.access.out_of_hours",
+        "refuse",
+    ),
+    (
+        "contact_types.chat.access.out_of_hours",
+        "voicemail",
+        "contact_types.chat",
+        "voicemail is for voice",
+    ),
+    (
+        "contact_types.chat.access.offline_form_type",
+        DELETE,
+        "contact_types.chat",
+        "needs access.offline_form_type",
+    ),
+    (
+        "contact_types.chat.access.offline_form_type",
+        "voice",
+        "contact_types.chat.access.offline_form_type",
+        "becomes an email",
+    ),
+    (
+        "contact_types.chat.access.offline_form_type",
+        "emial",
+        "contact_types.chat.access.offline_form_type",
+        "did you mean 'email'",
+    ),
+    (
+        "contact_types.voice.access.announcement.estimator",
+        "guess",
+        "contact_types.voice.access.announcement.estimator",
+        "queue",
+    ),
+    (
+        "contact_types.voice.access.announcement.balking",
+        [[0, 1.5]],
+        "contact_types.voice.access.announcement.balking[0][1]",
+        "less than or equal",
+    ),
+    (
+        "contact_types.voice.access.callback.acceptance",
+        2,
+        "contact_types.voice.access.callback.acceptance",
+        "less than or equal",
+    ),
+    (
+        "contact_types.voice.access.callback.acceptance",
+        DELETE,
+        "contact_types.voice.access.callback.acceptance",
+        "required",
+    ),
+    (
+        "contact_types.voice.access.callback.schedule",
+        "later",
+        "contact_types.voice",
+        "goes with callback.delay",
+    ),
+    (
+        "contact_types.voice.access.callback.promise",
+        "0s",
+        "contact_types.voice.access.callback.promise",
+        "greater than 0",
+    ),
+    (
+        "contact_types.voice.access.callback.retries",
+        -1,
+        "contact_types.voice.access.callback.retries",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.chat.access.callback",
+        {"acceptance": 0.5},
+        "contact_types.chat",
+        "callbacks are offered on voice",
+    ),
+    (
+        "contact_types.voice.access.retrial.probability",
+        -0.1,
+        "contact_types.voice.access.retrial.probability",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.access.retrial.max_attempts",
+        1,
+        "contact_types.voice.access.retrial.max_attempts",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.access.retrial.after",
+        ["bored"],
+        "contact_types.voice.access.retrial.after[0]",
+        "abandoned",
+    ),
+    (
+        "contact_types.voice.access.retrial.switch",
+        {"fax": 0.2},
+        "contact_types.voice.access.retrial.switch.fax",
+        "unknown contact type",
+    ),
+    (
+        "contact_types.voice.access.retrial.switch",
+        {"chat": 0.8, "email": 0.5},
+        "contact_types.voice",
+        "add up to more than 1",
+    ),
+    (
+        "contact_types.voice.access.resolution.delay",
+        DELETE,
+        "contact_types.voice",
+        "needs resolution.delay",
+    ),
+    (
+        "contact_types.voice.access.resolution.first_contact",
+        1.2,
+        "contact_types.voice.access.resolution.first_contact",
+        "less than or equal",
+    ),
+    (
+        "contact_types.voice.segments",
+        {"vip": {"share": 0}},
+        "contact_types.voice.segments.vip.share",
+        "greater than 0",
+    ),
+    (
+        "contact_types.voice.segments",
+        {"a": {"share": 0.7}, "b": {"share": 0.5}},
+        "contact_types.voice",
+        "add up to more than 1",
+    ),
+    (
+        "contact_types.voice.segments",
+        {"vip": {"share": 0.1, "routing": [{"group": "chat_team"}]}},
+        "contact_types.voice.segments.vip.routing[0].group",
+        "lacks the skill",
+    ),
+    ("targets[0].segment", "vip", "targets[0].segment", "has no segment"),
+    ("contact_types.voice.arrivals", DELETE, "contact_types.voice.arrivals", "required"),
+    (
+        "ivr",
+        {
+            "line": {
+                "arrivals": {"per_hour": 10},
+                "time": {"dist": "deterministic", "value": 30},
+                "choices": {"voice": 0.5},
+            }
+        },
+        "ivr.line",
+        "add up to 1",
+    ),
+    (
+        "ivr",
+        {
+            "line": {
+                "arrivals": {"per_hour": 10},
+                "time": {"dist": "deterministic", "value": 30},
+                "choices": {"fax": 1.0},
+            }
+        },
+        "ivr.line.choices.fax",
+        "unknown contact type",
+    ),
+    (
+        "ivr",
+        {
+            "line": {
+                "arrivals": {"per_hour": 10},
+                "time": {"dist": "deterministic", "value": 30},
+                "containment": 1.5,
+                "choices": {"voice": 1.0},
+            }
+        },
+        "ivr.line.containment",
+        "less than or equal",
+    ),
 ]
 
 

@@ -383,3 +383,33 @@ def test_journeys_conserve_customers() -> None:
     j = r.journeys.set_index("first_contact_type").loc["all"]
     assert j.customers == c[c.attempt == 1].shape[0]
     assert np.isclose(j.attempts_per_customer, len(c) / c.customer.nunique())
+
+
+def test_callbacks_before_or_after_inbound() -> None:
+    """One agent busy 0–100 (handle 100 s); c1 at 10 accepts a callback, c2 at 20 declines and waits.
+    With callbacks before inbound, the agent calls c1 back at 100 and answers c2 at 200; after
+    inbound, c2 is answered at 100 and the callback at 200. (Acceptance is 0.5; the seed is one
+    where c1 accepts and c2 declines — the same customers under both priorities.)"""
+
+    def outcome(priority: str, seed: int) -> pd.DataFrame:
+        cb = {"offer_when_wait_over": 50, "acceptance": 0.5, "priority": priority}
+        data = scenario(
+            {"voice": voice([0, 10, 20], access={"callback": cb})},
+            {"team": {"skills": ["voice"], "staff": 1}},
+        )
+        return run(data, seed).contacts
+
+    seed = next(
+        s
+        for s in range(200)
+        if outcome("before_inbound", s).outcome.tolist()[:3] == ["answered", "callback", "answered"]
+    )
+    before, after = outcome("before_inbound", seed), outcome("after_inbound", seed)
+    for frame in (before, after):
+        assert frame[frame.kind == "callback"].contact_type.tolist() == ["voice/callbacks"]
+    assert before[before.kind == "callback"].answered_at.tolist() == [100]
+    assert before[(before.kind == "inbound") & (before.arrived_at == 20)].answered_at.tolist() == [
+        200
+    ]
+    assert after[(after.kind == "inbound") & (after.arrived_at == 20)].answered_at.tolist() == [100]
+    assert after[after.kind == "callback"].answered_at.tolist() == [200]

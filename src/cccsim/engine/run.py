@@ -136,6 +136,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     mean_handle = [t.handle.mean * t.handle_factor for t in types]
     last_wait = [0.0] * n_types
     track_last = [t.announce == "last_wait" for t in types]
+    callback_queue = [t.callback_type if t.callback_type >= 0 else t.index for t in types]
     partial_fcr = [t.resolution < 1 and t.repeat_delay is not None for t in types]
     staff_now = [0] * len(model.groups)
     # dynamic contacts draw from their own buffered streams (by base type)
@@ -315,7 +316,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             tm = types[t]
             if tm.out_of_hours == "voicemail":
                 state[c], ended_at[c] = VOICEMAIL, now
-                spawn(t, tm.next_opening(now), c, CALLBACK_KIND, now)
+                spawn(callback_queue[t], tm.next_opening(now), c, CALLBACK_KIND, now)
             elif tm.out_of_hours == "offline_form":
                 state[c], ended_at[c] = OFFLINE_FORM, now
                 spawn(tm.offline_type, now, c, OFFLINE_KIND, now)
@@ -341,7 +342,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                     if u(c, 1) < cb.acceptance:
                         state[c], ended_at[c] = CALLBACK, now
                         later = 0.0 if cb.later is None else callback_delay[t].next()
-                        spawn(t, now + later, c, CALLBACK_KIND, now)
+                        spawn(callback_queue[t], now + later, c, CALLBACK_KIND, now)
                         return
                 if tm.balking and u(c, 0) < _balk_probability(tm.balking, wait):
                     fail(c, BALKED, now)

@@ -94,6 +94,7 @@ class TypeModel:
     resolution: float = 1.0  # first-contact resolution
     repeat_delay: Sampler | None = None
     repeat_switch: tuple[tuple[int, float], ...] = ()
+    callback_type: int = -1  # internal type of the type's own callback queue (-1: the type itself)
 
     def is_open(self, t: np.ndarray) -> np.ndarray:
         """Whether the channel takes contacts at each instant (hours and closed days)."""
@@ -201,7 +202,10 @@ def build_model(scenario: Scenario) -> Model:
                 telephony_per_minute=ct.costs.telephony_per_minute,
                 parent=parent,
                 segment=seg_name,
-                segment_share=seg.share if seg is not None else 1.0 - shares,
+                segment_share=(seg.share if seg is not None else 0.0 if seg_name else 1.0 - shares),
+                callback_type=names.index(f"{parent}/{CALLBACK_QUEUE}")
+                if f"{parent}/{CALLBACK_QUEUE}" in names
+                else -1,
                 handle_factor=seg.handle_time_factor if seg is not None else 1.0,
                 patience_factor=seg.patience_factor if seg is not None else 1.0,
                 has_arrivals=ct.arrivals is not None,
@@ -239,7 +243,15 @@ def build_model(scenario: Scenario) -> Model:
         skills: list[int] = []
         for parent in group.skills:  # the group's priority order; segments by their priority
             members = [i for i, (_, p, _, _) in enumerate(internal) if p == parent and i in routed]
-            members.sort(key=lambda i: -_priority(internal[i][3]))
+            members.sort(
+                key=lambda i: (
+                    -(
+                        _callback_priority(sc, parent)
+                        if internal[i][2] == CALLBACK_QUEUE
+                        else _priority(internal[i][3])
+                    )
+                )
+            )
             skills.extend(members)
         basis, rate = _cost(group.cost)
         groups.append(
@@ -283,12 +295,24 @@ def _priority(segment: Segment | None) -> int:
     return segment.priority if segment is not None else 0
 
 
+CALLBACK_QUEUE = "callbacks"
+"""Segment name of a type's own callback queue (callback priority before or after inbound)."""
+
+
 def _internal_types(sc: Scenario) -> list[tuple[str, str, str, Segment | None]]:
     out: list[tuple[str, str, str, Segment | None]] = []
     for parent, ct in sc.contact_types.items():
         out.append((parent, parent, "", None))
         out.extend((f"{parent}/{name}", parent, name, seg) for name, seg in ct.segments.items())
+        cb = ct.access.callback
+        if cb is not None and cb.priority != "with_inbound":
+            out.append((f"{parent}/{CALLBACK_QUEUE}", parent, CALLBACK_QUEUE, None))
     return out
+
+
+def _callback_priority(sc: Scenario, parent: str) -> int:
+    cb = sc.contact_types[parent].access.callback
+    return 1000 if cb is not None and cb.priority == "before_inbound" else -1000
 
 
 def _plan(spec: Arrivals | None, sc: Scenario) -> ArrivalPlan:

@@ -23,6 +23,7 @@ import plotly.offline
 import yaml
 
 from cccsim import __version__
+from cccsim.model import build_model
 from cccsim.report import figures as F
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
@@ -101,12 +102,14 @@ def _first(exp: ExperimentResult) -> Scenario:
 def build_sections(exp: ExperimentResult) -> list[Section]:
     """The page's sections, each only where its data exist."""
     sc = _first(exp)
-    types = list(sc.contact_types)
+    # internal types (segments and callback queues are their own: "voice/vip")
+    model = build_model(sc)
+    types = [t.name for t in model.types]
     colours = F.colour_map(types)
-    thresholds = {n: ct.service_level_threshold for n, ct in sc.contact_types.items()}
-    channels: dict[str, str] = {n: ct.channel for n, ct in sc.contact_types.items()}
+    thresholds = {t.name: t.threshold for t in model.types}
+    channels: dict[str, str] = {t.name: t.channel for t in model.types}
     sl_targets = {
-        t.contact_type: float(t.at_least)
+        (f"{t.contact_type}/{t.segment}" if t.segment else t.contact_type): float(t.at_least)
         for t in sc.targets
         if t.kpi == "service_level" and t.at_least is not None and t.contact_type is not None
     }
@@ -134,12 +137,12 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     gi = group_intervals[group_intervals["measured"]] if len(group_intervals) else group_intervals
     label = f" — {base}" if several else ""
     if len(measured):
-        handle = {n: _mean_handle(ct) for n, ct in sc.contact_types.items()}
+        handle = {t.name: t.handle.mean * t.handle_factor for t in model.types}
         slots = {
-            n: max([g.max_concurrent for g in sc.agent_groups.values() if n in g.skills] or [1])
-            if channels[n] in ("chat", "messaging")
+            t.name: max([g.max_concurrent for g in model.groups if t.index in g.skills] or [1])
+            if not t.exclusive
             else 1
-            for n in types
+            for t in model.types
         }
         required = F.required_agents(measured, handle, thresholds, slots, sl_targets, sc.interval)
         sections.append(
@@ -244,12 +247,6 @@ def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:
     if frame is None or frame.empty:
         return pd.DataFrame()
     return frame[frame["scenario"] == scenario] if "scenario" in frame else frame
-
-
-def _mean_handle(ct: Any) -> float:
-    from cccsim.model.dists import make_sampler
-
-    return float(make_sampler(ct.handle_time).mean)
 
 
 # ----------------------------------------------------------------------------- HTML pieces

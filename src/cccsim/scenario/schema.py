@@ -339,6 +339,10 @@ class Callback(_Model):
     """Agent time spent on an unanswered call."""
     promise: Annotated[Duration, Field(gt=0)] = 7200.0
     """The promise made to the customer: called back (answered) within this time of accepting."""
+    priority: Literal["with_inbound", "before_inbound", "after_inbound"] = "with_inbound"
+    """``with_inbound``: callbacks wait in the inbound queue (in the customer's place);
+    ``before_inbound`` / ``after_inbound``: their own queue (reported as ``type/callbacks``),
+    served before or after the type's inbound contacts."""
 
 
 class Retrial(_Model):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cccsim.levels import integrate_spans
-from cccsim.records import ANSWERED, BLOCKED, Records, wait_times
+from cccsim.records import ANSWERED, BLOCKED, CALLBACK_KIND, Records, wait_times
 
 
 def contact_minutes(rec: Records) -> tuple[np.ndarray, np.ndarray]:
@@ -28,7 +28,9 @@ def customer_costs(rec: Records) -> np.ndarray:
     rate = np.array([t.customer_per_minute for t in types])[rec.contact_type]
     pays_wait = np.array([t.customer_pays_waiting for t in types])[rec.contact_type]
     pays_talk = np.array([t.customer_pays_talking for t in types])[rec.contact_type]
-    return rate * (np.where(pays_wait, wait, 0.0) + np.where(pays_talk, talk, 0.0))
+    paid = rate * (np.where(pays_wait, wait, 0.0) + np.where(pays_talk, talk, 0.0))
+    # callbacks are the client's calls: free to the customer (ISO 18295-2, 5.5)
+    return np.where(rec.kind == CALLBACK_KIND, 0.0, paid) if rec.kind is not None else paid
 
 
 def telephony_costs(rec: Records) -> np.ndarray:

@@ -234,3 +234,38 @@ def test_probability_of_meeting_matches_a_known_answer() -> None:
     exp = cccsim.replicate(data, 400, seed=3, backend="serial")
     p = exp.target_summary.probability_met.iloc[0]
     assert abs(p - np.exp(-1)) < 4 * np.sqrt(np.exp(-1) * (1 - np.exp(-1)) / 400)
+
+
+def test_targets_point_at_the_right_type_when_internal_types_exist() -> None:
+    """A callback queue (voice/callbacks) sits between voice and chat internally: a chat target must
+    still measure chat (regression: it once measured the callback queue)."""
+    data = {
+        "name": "t",
+        "horizon": "2h",
+        "interval": "1h",
+        "contact_types": {
+            "voice": {
+                "channel": "voice",
+                "arrivals": {"per_hour": 60},
+                "handle_time": {"dist": "deterministic", "value": 60},
+                "access": {"callback": {"acceptance": 0.5, "priority": "after_inbound"}},
+                "segments": {"vip": {"share": 0.2}},
+            },
+            "chat": {
+                "channel": "chat",
+                "arrivals": {"per_hour": 30},
+                "handle_time": {"dist": "deterministic", "value": 60},
+            },
+        },
+        "agent_groups": {"team": {"skills": ["voice", "chat"], "staff": 3}},
+        "targets": [
+            {"contact_type": "chat", "kpi": "service_level", "at_least": 0.5},
+            {"contact_type": "voice", "segment": "vip", "kpi": "service_level", "at_least": 0.5},
+        ],
+    }
+    rep = cccsim.run_replication(cccsim.load_scenario(data), seed=1)
+    by_type = rep.summary.set_index("contact_type")
+    assert rep.targets.attained.tolist() == [
+        by_type.loc["chat", "service_level"],
+        by_type.loc["voice/vip", "service_level"],
+    ]

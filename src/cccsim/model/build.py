@@ -275,7 +275,7 @@ def build_model(scenario: Scenario) -> Model:
         types=tuple(types),
         groups=tuple(groups),
         routes=tuple(routes),
-        targets=build_targets(sc),
+        targets=build_targets(sc, names),
         currency=sc.currency,
         ivr=tuple(
             IvrModel(
@@ -366,7 +366,8 @@ def _staff_changes(staff: int | list[int], scenario: Scenario) -> tuple[tuple[fl
     if isinstance(staff, int):
         return ((0.0, staff),)
     n, per_day = scenario.n_intervals, scenario.intervals_per_day
-    counts = [staff[i % per_day] for i in range(n)] if len(staff) == per_day else list(staff)
+    # a day repeated, or a schedule of whole days (its first days when longer than the horizon)
+    counts = [staff[i % per_day] for i in range(n)] if len(staff) == per_day else list(staff[:n])
     changes: list[tuple[float, int]] = []
     for i, count in enumerate(counts):
         if not changes or changes[-1][1] != count:

@@ -53,13 +53,8 @@ class TargetModel:
         return self.kpi in SHARE_KPIS
 
 
-def build_targets(sc: Scenario) -> tuple[TargetModel, ...]:
-    """The scenario's targets as TargetModels (thresholds defaulted, calendars built)."""
-    types = [
-        name
-        for parent, ct in sc.contact_types.items()
-        for name in (parent, *(f"{parent}/{s}" for s in ct.segments))
-    ]
+def build_targets(sc: Scenario, types: list[str]) -> tuple[TargetModel, ...]:
+    """The scenario's targets as TargetModels; ``types`` are the model's internal type names."""
     groups = list(sc.agent_groups)
     first = WEEKDAYS.index(sc.start_weekday)
     out = []

@@ -797,12 +797,15 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                 )
     served: set[str] = set()
     for gname, group in sc.agent_groups.items():
-        if isinstance(group.staff, list) and len(group.staff) not in (n_day, n_all):
+        n_staff = len(group.staff) if isinstance(group.staff, list) else None
+        if n_staff is not None and not (
+            n_staff in (n_day, n_all) or (n_staff > n_all and n_staff % n_day == 0)
+        ):
             out.append(
                 Problem(
                     f"agent_groups.{gname}.staff",
-                    f"expected one number per interval: {n_day} (a day, repeated) or {n_all} "
-                    f"(the horizon), got {len(group.staff)}",
+                    f"expected one number per interval: {n_day} (a day, repeated), {n_all} (the "
+                    f"horizon) or whole days covering the horizon, got {n_staff}",
                 )
             )
         for i, skill in enumerate(group.skills):

@@ -206,3 +206,26 @@ def test_run_with_out_resumes_from_shards(tmp_path: Path) -> None:
     again = runner.invoke(app, args)
     assert again.exit_code == 0
     assert [s.stat().st_mtime_ns for s in shards] == stamps  # read back, not rewritten
+
+
+def test_compare_variants_of_one_scenario() -> None:
+    base = str(ROOT / "scenarios" / "erlang_check.yaml")
+    result = runner.invoke(
+        app,
+        [
+            "compare",
+            base,
+            "--variant",
+            "more staff: agent_groups.team.staff=17",
+            "--variant",
+            "short horizon and staff: agent_groups.team.staff=12; warmup=0s",
+            "-r",
+            "2",
+            "--backend",
+            "serial",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "more staff" in result.output and "better" in result.output
+    bad = runner.invoke(app, ["compare", base, "--variant", "no colon here"])
+    assert bad.exit_code == 2 and "--variant" in bad.stderr

@@ -257,8 +257,16 @@ def run(
 @app.command()
 def compare(
     scenarios: Annotated[
-        list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
+        list[Path], typer.Argument(help="Scenario files; the first is the baseline.")
     ],
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--variant",
+            "-v",
+            help='A variant of the first scenario: "NAME: path=value; path=value" (repeatable).',
+        ),
+    ] = None,
     seed: SeedOption = 1,
     replications: RepsOption = 10,
     out_dir: OutOption = None,
@@ -275,13 +283,22 @@ def compare(
     from cccsim.tables import ci_table, differences_table
 
     def go() -> None:
-        if len(scenarios) < 2:
+        if len(scenarios) + len(variant or []) < 2:
             raise ScenarioError(
-                [Problem("SCENARIOS", "give at least two scenario files to compare")]
+                [Problem("SCENARIOS", "give at least two scenario files, or one and a --variant")]
             )
         stems = [p.stem for p in scenarios]
         keys = stems if len(set(stems)) == len(stems) else [str(p) for p in scenarios]
         named = {key: load_scenario(p) for key, p in zip(keys, scenarios, strict=True)}
+        base = named[keys[0]]
+        for text in variant or []:
+            name, sep, changes = text.partition(":")
+            if not sep or not name.strip() or not changes.strip():
+                raise ScenarioError(
+                    [Problem("--variant", f'expected "NAME: path=value; ...", got {text!r}')]
+                )
+            overrides = dict(parse_override(c) for c in changes.split(";") if c.strip())
+            named[name.strip()] = load_scenario(base, overrides=overrides)
         with _progress(True) as progress:
             try:
                 exp = run_compare(

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-SCRIPTS = ["outsourcing_tradeoff", "staffing_frontier", "theory_validation"]
+SCRIPTS = ["outsourcing_tradeoff", "callbacks_vs_staff", "staffing_frontier", "theory_validation"]
 
 
 @pytest.mark.slow

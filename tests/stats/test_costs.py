@@ -66,3 +66,34 @@ def test_costs_add_up_on_the_example() -> None:
     assert rep.groups.operating_cost.sum() > 0
     measured = rep.contacts[rep.contacts.measured]
     assert rep.summary.customer_cost.sum() == pytest.approx(measured.customer_cost.sum())
+
+
+def test_ivr_minutes_are_charged_and_resolved_customers_costed() -> None:
+    """A caller spends 60 s in the IVR, waits 0 s, talks 120 s: the customer pays €0.10/min for
+    3 minutes = €0.30, telephony €0.01/min × 3 = €0.03. Staffed hour €30 over 1 h = €30 for one
+    resolved customer."""
+    data = scenario(
+        {
+            "voice": voice(
+                [], handle=120, costs={"customer_per_minute": 0.10, "telephony_per_minute": 0.01}
+            )
+        },
+        {"team": {"skills": ["voice"], "staff": 1, "cost": {"per_staffed_hour": 30}}},
+        horizon=3600,
+    )
+    data["contact_types"]["voice"].pop("arrivals")
+    data["ivr"] = {
+        "line": {
+            "arrivals": {"trace": [0]},
+            "time": {"dist": "deterministic", "value": 60},
+            "choices": {"voice": 1.0},
+        }
+    }
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    s = rep.summary.iloc[0]
+    assert s.customer_cost == pytest.approx(0.30)
+    assert s.telephony_cost == pytest.approx(0.03)
+    assert s.cost_per_resolved_customer == pytest.approx(30.03)
+    data["contact_types"]["voice"]["costs"]["customer_pays_for"] = ["talking"]
+    talk_only = cccsim.run_replication(cccsim.load_scenario(data)).summary.iloc[0]
+    assert talk_only.customer_cost == pytest.approx(0.20)

@@ -269,3 +269,44 @@ def test_targets_point_at_the_right_type_when_internal_types_exist() -> None:
         by_type.loc["chat", "service_level"],
         by_type.loc["voice/vip", "service_level"],
     ]
+
+
+def test_closed_balk_and_callback_promise_targets() -> None:
+    """Open 08–20, one agent busy with c0 (09:00, 100 s): a call at 07:00 leaves a voicemail →
+    callback at 08:00, answered at once (promise 2 h kept: 1 h). c1 at 09:00:10 hears 100 s and takes
+    a callback, answered when the agent frees at 09:01:40 (kept). A call at 06:00 on a refusing
+    type is closed."""
+    hour = 3600.0
+    data = {
+        "name": "t",
+        "horizon": "1d",
+        "interval": "1h",
+        "contact_types": {
+            "voice": {
+                "channel": "voice",
+                "arrivals": {"trace": [7 * hour, 9 * hour, 9 * hour + 10]},
+                "handle_time": {"dist": "deterministic", "value": 100},
+                "access": {
+                    "hours": {"mon-fri": "08:00-20:00"},
+                    "out_of_hours": "voicemail",
+                    "callback": {"offer_when_wait_over": 50, "acceptance": 1.0},
+                },
+            },
+            "sales": {
+                "channel": "voice",
+                "arrivals": {"trace": [6 * hour, 9 * hour]},
+                "handle_time": {"dist": "deterministic", "value": 10},
+                "access": {"hours": {"mon-fri": "08:00-20:00"}},
+            },
+        },
+        "agent_groups": {"team": {"skills": ["voice", "sales"], "staff": 2}},
+        "targets": [
+            {"contact_type": "voice", "kpi": "callback_promise_kept", "at_least": 0.9},
+            {"contact_type": "sales", "kpi": "closed_rate", "at_most": 0.1},
+            {"contact_type": "voice", "kpi": "balk_rate", "at_most": 0.1, "per": "month"},
+        ],
+    }
+    t = cccsim.run_replication(cccsim.load_scenario(data)).targets.set_index("kpi")
+    assert t.loc["callback_promise_kept", "attained"] == 1.0
+    assert t.loc["closed_rate", "attained"] == 0.5 and not t.loc["closed_rate", "met"]
+    assert t.loc["balk_rate", "attained"] == 1.0  # the one month has no balks: share of months met

@@ -74,6 +74,7 @@ class TypeModel:
     queue_capacity: int  # UNLIMITED or >= 0
     arrivals: ArrivalPlan
     customer_per_minute: float = 0.0
+    customer_pays_ivr: bool = True
     customer_pays_waiting: bool = True
     customer_pays_talking: bool = True
     telephony_per_minute: float = 0.0
@@ -197,6 +198,7 @@ def build_model(scenario: Scenario) -> Model:
                 queue_capacity=UNLIMITED if a.queue_capacity is None else a.queue_capacity,
                 arrivals=_plan(ct.arrivals, sc),
                 customer_per_minute=ct.costs.customer_per_minute,
+                customer_pays_ivr="ivr" in ct.costs.customer_pays_for,
                 customer_pays_waiting="waiting" in ct.costs.customer_pays_for,
                 customer_pays_talking="talking" in ct.costs.customer_pays_for,
                 telephony_per_minute=ct.costs.telephony_per_minute,

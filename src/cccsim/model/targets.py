@@ -16,6 +16,9 @@ _KPI_NAMES = {
     "p_wait": "P(wait)",
     "aht": "AHT",
     "occupancy": "occupancy",
+    "closed_rate": "closed rate",
+    "balk_rate": "balk rate",
+    "callback_promise_kept": "callback promise kept",
 }
 
 

@@ -422,10 +422,10 @@ class ContactCosts(_Model):
 
     customer_per_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
     """Tariff the customer pays per minute of the contact (0 for free numbers and chat)."""
-    customer_pays_for: list[Literal["waiting", "talking"]] = ["waiting", "talking"]
-    """Which minutes the customer pays for."""
+    customer_pays_for: list[Literal["ivr", "waiting", "talking"]] = ["ivr", "waiting", "talking"]
+    """Which minutes the customer pays for (IVR, queue, conversation)."""
     telephony_per_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
-    """Cost to the client per minute of queue and talk time (free numbers, carrier charges)."""
+    """Cost to the client per minute of IVR, queue and talk time (free numbers, carrier charges)."""
 
 
 class ContactType(_Model):
@@ -547,10 +547,30 @@ class Money(_Model):
 
 
 KPI = Literal[
-    "service_level", "asa", "abandon_rate", "block_rate", "p_wait", "aht", "wait_over", "occupancy"
+    "service_level",
+    "asa",
+    "abandon_rate",
+    "block_rate",
+    "closed_rate",
+    "balk_rate",
+    "p_wait",
+    "aht",
+    "wait_over",
+    "callback_promise_kept",
+    "occupancy",
 ]
 SHARE_KPIS = frozenset(
-    {"service_level", "abandon_rate", "block_rate", "p_wait", "wait_over", "occupancy"}
+    {
+        "service_level",
+        "abandon_rate",
+        "block_rate",
+        "closed_rate",
+        "balk_rate",
+        "p_wait",
+        "wait_over",
+        "callback_promise_kept",
+        "occupancy",
+    }
 )
 
 
@@ -582,8 +602,9 @@ class Target(_Model):
     """Measure waits in calendar time or only within ``business_hours`` (e.g. email promises)."""
     business_hours: WeeklyHours | None = None
     """Weekly hours for ``clock: business_hours`` (e.g. {"mon-fri": "08:00-18:00"})."""
-    per: Literal["period", "interval", "day", "week"] = "period"
-    """Granularity: the whole horizon (one contract period), or each interval, day or week."""
+    per: Literal["period", "interval", "day", "week", "month"] = "period"
+    """Granularity: the whole horizon (one contract period), or each interval, day, week or month
+    (30-day periods from day 1)."""
     share_of_periods: Annotated[float, Field(gt=0, le=1)] | None = None
     """With per interval/day/week: the share of those periods that must meet the bound (default: all)."""
     at_least: float | None = None

@@ -37,6 +37,7 @@ COST_COLUMNS: tuple[str, ...] = (
     "operating_cost",
     "telephony_cost",
     "cost_per_answered",
+    "cost_per_resolved_customer",
     "customer_cost",
     "customer_cost_per_contact",
     "customer_wait_minutes",
@@ -195,7 +196,8 @@ def summary_frame(rec: Records) -> pd.DataFrame:
     rows = []
     _, split = operating_costs(rec)
     customer, telephony = customer_costs(rec), telephony_costs(rec)
-    waiting_minutes, _ = contact_minutes(rec)
+    _, waiting_minutes, _ = contact_minutes(rec)
+    resolved = rec.resolved if rec.resolved is not None else rec.outcome == ANSWERED
     for t in m.types:
         sel = measured & (rec.contact_type == t.index)
         row: dict[str, Any] = {"contact_type": t.name, "channel": t.channel}
@@ -208,6 +210,10 @@ def summary_frame(rec: Records) -> pd.DataFrame:
                 "telephony_cost": phone,
                 "cost_per_answered": (operating + phone) / row["answered"]
                 if row["answered"]
+                else np.nan,
+                # a customer counts as resolved where the resolving contact was handled
+                "cost_per_resolved_customer": (operating + phone) / n_resolved
+                if (n_resolved := int((sel & resolved).sum()))
                 else np.nan,
                 "customer_cost": float(customer[sel].sum()),
                 "customer_cost_per_contact": float(customer[reached].mean())

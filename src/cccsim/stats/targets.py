@@ -22,7 +22,10 @@ from cccsim.model.targets import MoneyModel, TargetModel
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
+    BALKED,
     BLOCKED,
+    CALLBACK_KIND,
+    CLOSED,
     NOT_REACHED,
     OPEN,
     Records,
@@ -63,6 +66,10 @@ def _kpi(t: TargetModel, outcome: np.ndarray, wait: np.ndarray, handle: np.ndarr
         return _ratio(((outcome == ABANDONED) & ~short).sum(), reached.sum())
     if k == "wait_over":
         return _ratio((~blocked & (wait > (t.threshold or 0.0))).sum(), (~blocked).sum())
+    if k == "closed_rate":
+        return _ratio((outcome == CLOSED).sum(), outcome.size)
+    if k == "balk_rate":
+        return _ratio((outcome == BALKED).sum(), (~blocked).sum())
     if k == "block_rate":
         return _ratio((outcome == BLOCKED).sum(), outcome.size)
     if k == "p_wait":
@@ -97,7 +104,7 @@ def _waits(rec: Records, t: TargetModel) -> np.ndarray:
 
 def _edges(rec: Records, per: str) -> np.ndarray:
     m = rec.model
-    step = {"interval": m.interval, "day": DAY, "week": WEEK}.get(per)
+    step = {"interval": m.interval, "day": DAY, "week": WEEK, "month": 30 * DAY}.get(per)
     if step is None:
         return np.array([m.warmup, m.horizon])
     edges = np.arange(0.0, m.horizon + step, step)
@@ -119,6 +126,8 @@ def _values(rec: Records, t: TargetModel) -> np.ndarray:
         busy = integrate_spans(start, end, edges, weight)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(staffed > 0, busy / staffed, np.nan)
+    if t.kpi == "callback_promise_kept":
+        return _promise_kept(rec, t, edges)
     sel = (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup) & inbound(rec)
     wait = _waits(rec, t)[sel]
     outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
@@ -126,6 +135,25 @@ def _values(rec: Records, t: TargetModel) -> np.ndarray:
     return np.array(
         [
             _kpi(t, outcome[bucket == k], wait[bucket == k], handle[bucket == k])
+            for k in range(edges.size - 1)
+        ]
+    )
+
+
+def _promise_kept(rec: Records, t: TargetModel, edges: np.ndarray) -> np.ndarray:
+    """Share of the type's callbacks (accepted in each period) answered within the promise."""
+    tm = rec.model.types[t.type_index or 0]
+    cb = tm.callback
+    queue = tm.callback_type if tm.callback_type >= 0 else tm.index
+    if cb is None or rec.kind is None or rec.entered_at is None:
+        return np.full(edges.size - 1, np.nan)
+    mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, [tm.index, queue])
+    accepted = rec.entered_at[mine]
+    kept = (rec.outcome[mine] == ANSWERED) & (rec.answered_at[mine] - accepted <= cb.promise)
+    bucket = np.searchsorted(edges, accepted, side="right") - 1
+    return np.array(
+        [
+            float(kept[bucket == k].mean()) if (bucket == k).any() else np.nan
             for k in range(edges.size - 1)
         ]
     )

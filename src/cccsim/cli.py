@@ -160,6 +160,27 @@ def _shards(out_dir: Path | None) -> Path | None:
     return out_dir / "shards" if out_dir is not None else None
 
 
+def _experiment(
+    call: Callable[[Callable[[int, int], None] | None], Any], out_dir: Path | None
+) -> Any:
+    """Run an experiment under a progress bar; on Ctrl-C say what was kept and exit 130."""
+    with _progress(True) as progress:
+        try:
+            return call(progress)
+        except ExperimentInterrupted as stop:
+            _interrupted(stop, out_dir)
+
+
+def _save(exp: Any, out_dir: Path | None, report: Path | None, plotlyjs: str) -> None:
+    """Write an experiment's results (with --out) and its report (with --report)."""
+    from cccsim.results import write_result
+
+    if out_dir is not None:
+        write_result(exp, out_dir)
+        out.print(f"wrote results to {out_dir}/")
+    _report(exp, report, plotlyjs)
+
+
 def _interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
     err.print(
         f"[yellow]interrupted[/]: {stop.done} of {stop.total} replications finished", soft_wrap=True
@@ -216,23 +237,22 @@ def run(
                 out.print(costs_table(result.summary, sc.currency, long_form=False))
             outcome: ReplicationResult | Any = result
         else:
-            with _progress(True) as progress:
-                try:
-                    exp = replicate(
-                        sc,
-                        replications,
-                        seed,
-                        backend=backend,
-                        workers=workers,
-                        cluster=cluster,
-                        out=_shards(out_dir),
-                        confidence=confidence,
-                        precision=precision,
-                        max_replications=max_replications,
-                        progress=progress,
-                    )
-                except ExperimentInterrupted as stop:
-                    _interrupted(stop, out_dir)
+            exp = _experiment(
+                lambda progress: replicate(
+                    sc,
+                    replications,
+                    seed,
+                    backend=backend,
+                    workers=workers,
+                    cluster=cluster,
+                    out=_shards(out_dir),
+                    confidence=confidence,
+                    precision=precision,
+                    max_replications=max_replications,
+                    progress=progress,
+                ),
+                out_dir,
+            )
             n = exp.provenance["replications"][sc.name]
             out.print(
                 ci_table(exp.summary, f"{sc.name} — {n} replications, seed {seed}", confidence)
@@ -279,7 +299,6 @@ def compare(
 ) -> None:
     """Compare strategies with common random numbers: paired differences against the first."""
     from cccsim.experiment.compare import compare as run_compare
-    from cccsim.results import write_result
     from cccsim.tables import ci_table, differences_table
 
     def go() -> None:
@@ -299,29 +318,25 @@ def compare(
                 )
             overrides = dict(parse_override(c) for c in changes.split(";") if c.strip())
             named[name.strip()] = load_scenario(base, overrides=overrides)
-        with _progress(True) as progress:
-            try:
-                exp = run_compare(
-                    named,
-                    replications,
-                    seed,
-                    backend=backend,
-                    workers=workers,
-                    cluster=cluster,
-                    out=_shards(out_dir),
-                    confidence=confidence,
-                    progress=progress,
-                )
-            except ExperimentInterrupted as stop:
-                _interrupted(stop, out_dir)
+        exp = _experiment(
+            lambda progress: run_compare(
+                named,
+                replications,
+                seed,
+                backend=backend,
+                workers=workers,
+                cluster=cluster,
+                out=_shards(out_dir),
+                confidence=confidence,
+                progress=progress,
+            ),
+            out_dir,
+        )
         for name in named:
             out.print(ci_table(exp.summary[exp.summary.scenario == name], name, confidence))
         assert exp.differences is not None
         out.print(differences_table(exp.differences, confidence))
-        if out_dir is not None:
-            write_result(exp, out_dir)
-            out.print(f"wrote results to {out_dir}/")
-        _report(exp, report, plotlyjs)
+        _save(exp, out_dir, report, plotlyjs)
 
     _guard(go)
 
@@ -348,7 +363,6 @@ def sweep(
     import yaml
 
     from cccsim.experiment.sweep import sweep as run_sweep
-    from cccsim.results import write_result
     from cccsim.tables import sweep_table
 
     def go() -> None:
@@ -359,27 +373,23 @@ def sweep(
             if not path or not values:
                 raise ScenarioError([Problem(text, "a factor is written path=v1,v2,...")])
             factors[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
-        with _progress(True) as progress:
-            try:
-                exp = run_sweep(
-                    sc,
-                    factors,
-                    replications,
-                    seed,
-                    backend=backend,
-                    workers=workers,
-                    cluster=cluster,
-                    out=_shards(out_dir),
-                    confidence=confidence,
-                    progress=progress,
-                )
-            except ExperimentInterrupted as stop:
-                _interrupted(stop, out_dir)
+        exp = _experiment(
+            lambda progress: run_sweep(
+                sc,
+                factors,
+                replications,
+                seed,
+                backend=backend,
+                workers=workers,
+                cluster=cluster,
+                out=_shards(out_dir),
+                confidence=confidence,
+                progress=progress,
+            ),
+            out_dir,
+        )
         out.print(sweep_table(exp.summary, exp.factors, confidence))
-        if out_dir is not None:
-            write_result(exp, out_dir)
-            out.print(f"wrote results to {out_dir}/")
-        _report(exp, report, plotlyjs)
+        _save(exp, out_dir, report, plotlyjs)
 
     _guard(go)
 

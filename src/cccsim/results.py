@@ -19,6 +19,24 @@ FRAMES: tuple[str, ...] = (
 )
 
 
+EXPERIMENT_FRAMES: tuple[str, ...] = (
+    "replications",
+    "intervals",
+    "groups",
+    "group_intervals",
+    "targets",
+    "summary",
+    "target_summary",
+    "group_summary",
+    "differences",
+    "journeys",
+    "journey_summary",
+    "ivr",
+    "contacts",
+)
+"""Frames of an ExperimentResult, in the order they are written."""
+
+
 @dataclass
 class ReplicationResult:
     """KPIs of one replication; columns are documented in docs/reference/results.md."""
@@ -68,19 +86,7 @@ class ExperimentResult:
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
-        names = (
-            "replications",
-            "intervals",
-            "groups",
-            "group_intervals",
-            "targets",
-            "summary",
-            "target_summary",
-            "group_summary",
-            "differences",
-            "contacts",
-        )
-        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+        return {n: getattr(self, n) for n in EXPERIMENT_FRAMES if getattr(self, n) is not None}
 
 
 def write_frames(
@@ -161,16 +167,7 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         rep = ReplicationResult(**frames, provenance=meta["provenance"])
         rep.scenario = next(iter(scenarios.values()))
         return rep
-    names = (
-        "replications",
-        "intervals",
-        "groups",
-        "group_intervals",
-        "targets",
-        "summary",
-        "target_summary",
-        "group_summary",
-    )
+    names = EXPERIMENT_FRAMES[:8]  # the frames every experiment has
     tables: dict[str, pd.DataFrame] = {}
     for name in names:
         table = frame(name)
@@ -182,4 +179,7 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         factors=meta.get("factors", []),
         scenarios=scenarios,
         differences=frame("differences"),
+        journeys=frame("journeys"),
+        journey_summary=frame("journey_summary"),
+        ivr=frame("ivr"),
     )

@@ -8,22 +8,15 @@ from typing import Any
 import pandas as pd
 
 from cccsim import __version__
-from cccsim.experiment.runner import Point
+from cccsim.experiment.runner import ExperimentInterrupted, Point, execute
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import scenario_hash
 from cccsim.stats.ci import summarise
+from cccsim.stats.journeys import JOURNEY_COLUMNS
 from cccsim.stats.kpis import COST_COLUMNS, KPI_COLUMNS
 from cccsim.stats.targets import target_summary
 
-JOURNEY_KPIS = [
-    "customers",
-    "attempts_per_customer",
-    "served",
-    "resolved",
-    "channel_switches_per_customer",
-    "mean_time_to_resolution",
-    "customer_service_level",
-]
+JOURNEY_KPIS = JOURNEY_COLUMNS[1:]  # every journey column but the first contact type
 GROUP_KPIS = [
     "staffed_time",
     "busy_time",
@@ -107,3 +100,25 @@ def combine(
         factors=factors,
         scenarios={p.name: p.scenario for p in points},
     )
+
+
+def run_points(
+    points: list[Point],
+    replications: int,
+    seed: int,
+    confidence: float,
+    extra_provenance: dict[str, Any] | None = None,
+    **execution: Any,
+) -> ExperimentResult:
+    """Replicate every point (``execution``: backend, workers, cluster, out, progress) and combine.
+
+    On Ctrl-C, ``ExperimentInterrupted`` carries the combined result of what finished.
+    """
+    started = time.perf_counter()
+    try:
+        results = execute(points, range(replications), seed, **execution)
+    except ExperimentInterrupted as stop:
+        raise ExperimentInterrupted(
+            combine(points, stop.partial, seed, confidence, started), stop.done, stop.total
+        ) from None
+    return combine(points, results, seed, confidence, started, extra_provenance)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from cccsim.errors import ExperimentError
-from cccsim.experiment.combine import combine
+from cccsim.experiment.combine import run_points
 from cccsim.experiment.replicate import as_scenario
-from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, execute
+from cccsim.experiment.runner import Point, Progress
 from cccsim.results import ExperimentResult
 from cccsim.scenario import Scenario
 from cccsim.stats.kpis import KPI_COLUMNS
@@ -44,22 +43,17 @@ def compare(
     base = baseline or points[0].name
     if base not in scenarios:
         raise ExperimentError(f"baseline {base!r} is not one of {list(scenarios)}")
-    started = time.perf_counter()
-    try:
-        results = execute(
-            points,
-            range(replications),
-            seed,
-            backend=backend,
-            workers=workers,
-            cluster=cluster,
-            out=out,
-            progress=progress,
-        )
-    except ExperimentInterrupted as stop:
-        raise ExperimentInterrupted(
-            combine(points, stop.partial, seed, confidence, started), stop.done, stop.total
-        ) from None
-    exp = combine(points, results, seed, confidence, started, {"baseline": base})
+    exp = run_points(
+        points,
+        replications,
+        seed,
+        confidence,
+        {"baseline": base},
+        backend=backend,
+        workers=workers,
+        cluster=cluster,
+        out=out,
+        progress=progress,
+    )
     exp.differences = paired_differences(exp.replications, base, COMPARED_KPIS, confidence)
     return exp

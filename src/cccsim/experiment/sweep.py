@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from cccsim.errors import ExperimentError
-from cccsim.experiment.combine import combine
+from cccsim.experiment.combine import run_points
 from cccsim.experiment.replicate import as_scenario
-from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, execute
+from cccsim.experiment.runner import Point, Progress
 from cccsim.results import ExperimentResult
 from cccsim.scenario import Scenario, load_scenario
 
@@ -67,20 +66,14 @@ def sweep(
     Tidy frames get one column per factor, named by its dotted path.
     """
     grid = sweep_points(as_scenario(scenario), factors, points)
-    started = time.perf_counter()
-    try:
-        results = execute(
-            grid,
-            range(replications),
-            seed,
-            backend=backend,
-            workers=workers,
-            cluster=cluster,
-            out=out,
-            progress=progress,
-        )
-    except ExperimentInterrupted as stop:
-        raise ExperimentInterrupted(
-            combine(grid, stop.partial, seed, confidence, started), stop.done, stop.total
-        ) from None
-    return combine(grid, results, seed, confidence, started)
+    return run_points(
+        grid,
+        replications,
+        seed,
+        confidence,
+        backend=backend,
+        workers=workers,
+        cluster=cluster,
+        out=out,
+        progress=progress,
+    )

@@ -247,3 +247,33 @@ def test_warmup_excludes_early_arrivals() -> None:
     rep = cccsim.run_replication(cccsim.load_scenario(data))
     assert rep.summary.offered.iloc[0] == 1
     assert rep.contacts.measured.tolist() == [False, False, True]
+
+
+def test_proficiency_slows_one_group() -> None:
+    """An outsourcer 50 % slower on voice: its calls take 150 s instead of 100 s; in-house stays at
+    100 s. c0 at 0 → in-house (0–100); c1 at 5 overflows at 25 to the outsourcer (25–175)."""
+    data = scenario(
+        {"voice": voice([0, 5])},
+        {
+            "inhouse": {"skills": ["voice"], "staff": 1},
+            "outsourcer": {"skills": ["voice"], "staff": 1, "proficiency": {"voice": 1.5}},
+        },
+        routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    c = rep.contacts
+    assert c.ended_at.tolist() == [100, 175] and c.handle_time.tolist() == [100, 150]
+    assert rep.summary.aht.iloc[0] == 125
+
+
+def test_shrinkage_and_adherence_reduce_agents_on_duty() -> None:
+    """10 scheduled, 30 % shrinkage and 90 % adherence: round(10 × 0.7 × 0.9) = 6 on duty."""
+    data = scenario(
+        {"voice": voice([])},
+        {"team": {"skills": ["voice"], "staff": [10, 10], "shrinkage": 0.3, "adherence": 0.9}},
+        horizon=120,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    g = rep.group_intervals
+    assert g.scheduled_agents.tolist() == [10, 10] and g.mean_agents.tolist() == [6, 6]
+    assert rep.groups.scheduled_agents.iloc[0] == 10 and rep.groups.mean_agents.iloc[0] == 6

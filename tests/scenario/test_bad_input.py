@@ -261,6 +261,20 @@ CASES = [
         "waiting",
     ),
     ("currency", "", "currency", "at least 1"),
+    (
+        "agent_groups.outsourcer.proficiency",
+        {"chat": 1.2},
+        "agent_groups.outsourcer.proficiency.chat",
+        "not one of the group's skills",
+    ),
+    (
+        "agent_groups.outsourcer.proficiency",
+        {"voice": 0},
+        "agent_groups.outsourcer.proficiency.voice",
+        "greater than 0",
+    ),
+    ("agent_groups.inhouse.shrinkage", 1.0, "agent_groups.inhouse.shrinkage", "less than 1"),
+    ("agent_groups.inhouse.adherence", 0, "agent_groups.inhouse.adherence", "greater than 0"),
     # access strategy (issue 4)
     (
         "contact_types.voice.access.hours",

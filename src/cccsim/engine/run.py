@@ -169,6 +169,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     levels = pool.levels
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
+    proficiency = [g.proficiency for g in model.groups]
+    proficient = any(proficiency)
 
     def available(a: int, level: int) -> None:
         """Put agent ``a`` (holding ``level`` slots) at the back of its group's deque."""
@@ -266,6 +268,10 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         answered_at[c] = now
         if track_last[t]:
             last_wait[t] = now - arrived[c]
+        if proficient:
+            factors = proficiency[g]
+            if factors:  # a slower or faster group: the contact's actual handle time
+                handle[c] *= factors[t]
         end = now + handle[c]
         ended_at[c] = end
         if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back

@@ -135,6 +135,10 @@ class GroupModel:
     staff_changes: tuple[tuple[float, int], ...]  # (instant, agents on duty from then), ascending
     cost_basis: str | None = None  # "staffed_hour", "handled_minute", "handled_contact" or None
     cost_rate: float = 0.0
+    proficiency: tuple[float, ...] = ()  # handle-time multiplier per internal type (empty: all 1)
+    scheduled: tuple[
+        tuple[float, int], ...
+    ] = ()  # agents scheduled (before shrinkage), change points
 
 
 @dataclass(frozen=True)
@@ -262,9 +266,17 @@ def build_model(scenario: Scenario) -> Model:
                 name=gname,
                 skills=tuple(skills),
                 max_concurrent=group.max_concurrent,
-                staff_changes=_staff_changes(group.staff, sc),
+                staff_changes=_staff_changes(
+                    group.staff, sc, (1 - group.shrinkage) * group.adherence
+                ),
                 cost_basis=basis,
                 cost_rate=rate,
+                proficiency=tuple(
+                    group.proficiency.get(parent, 1.0) for _, parent, _, _ in internal
+                )
+                if group.proficiency
+                else (),
+                scheduled=_staff_changes(group.staff, sc),
             )
         )
     return Model(
@@ -363,15 +375,22 @@ def _cost(cost: GroupCost | None) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _staff_changes(staff: int | list[int], scenario: Scenario) -> tuple[tuple[float, int], ...]:
-    """Per-interval staffing → the instants where the number of agents on duty changes."""
+def _staff_changes(
+    staff: int | list[int], scenario: Scenario, available: float = 1.0
+) -> tuple[tuple[float, int], ...]:
+    """Per-interval staffing → the instants where the number of agents on duty changes.
+
+    ``available`` (1 − shrinkage) × adherence scales the schedule to the agents actually on duty,
+    rounded to whole agents per interval.
+    """
     if isinstance(staff, int):
-        return ((0.0, staff),)
+        return ((0.0, round(staff * available)),)
     n, per_day = scenario.n_intervals, scenario.intervals_per_day
     # a day repeated, or a schedule of whole days (its first days when longer than the horizon)
     counts = [staff[i % per_day] for i in range(n)] if len(staff) == per_day else list(staff[:n])
     changes: list[tuple[float, int]] = []
     for i, count in enumerate(counts):
-        if not changes or changes[-1][1] != count:
-            changes.append((i * scenario.interval, count))
+        net = round(count * available)
+        if not changes or changes[-1][1] != net:
+            changes.append((i * scenario.interval, net))
     return tuple(changes)

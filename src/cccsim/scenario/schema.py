@@ -524,6 +524,12 @@ class AgentGroup(_Model):
     """Chat/messaging contacts one agent serves at once (voice and email take the whole agent)."""
     cost: GroupCost | None = None
     """What the group costs the client (omitted: not costed)."""
+    proficiency: dict[Name, Annotated[float, Field(gt=0, le=10)]] = {}
+    """Handle-time multiplier per contact type for this group (e.g. {voice: 1.15}: 15 % slower)."""
+    shrinkage: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    """Share of scheduled paid time unavailable (training, meetings, absence)."""
+    adherence: Annotated[float, Field(gt=0, le=1)] = 1.0
+    """Share of the remaining time agents are actually available as scheduled."""
 
     @field_validator("skills")
     @classmethod
@@ -829,6 +835,14 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                     f"horizon) or whole days covering the horizon, got {n_staff}",
                 )
             )
+        for skill in group.proficiency:
+            if skill not in group.skills:
+                out.append(
+                    Problem(
+                        f"agent_groups.{gname}.proficiency.{skill}",
+                        f"{skill!r} is not one of the group's skills ({', '.join(group.skills)})",
+                    )
+                )
         for i, skill in enumerate(group.skills):
             if skill not in sc.contact_types:
                 out.append(

@@ -275,6 +275,16 @@ def _group_areas(rec: Records, edges: np.ndarray) -> tuple[list[np.ndarray], lis
     return staffed, busy
 
 
+def scheduled_agents(rec: Records, group: int) -> np.ndarray:
+    """Agents scheduled (before shrinkage and adherence) in each reporting interval."""
+    m = rec.model
+    changes = m.groups[group].scheduled or m.groups[group].staff_changes
+    starts = np.array([at for at, _ in changes])
+    counts = np.array([n for _, n in changes], dtype=float)
+    k = np.searchsorted(starts, np.arange(m.n_intervals) * m.interval, side="right") - 1
+    return counts[np.maximum(k, 0)]
+
+
 def groups_frame(rec: Records) -> pd.DataFrame:
     """One row per agent group over the measurement window."""
     m = rec.model
@@ -294,6 +304,11 @@ def groups_frame(rec: Records) -> pd.DataFrame:
                 "busy_time": bt,
                 "occupancy": bt / st if st > 0 else np.nan,
                 "mean_agents": st / (m.horizon - m.warmup),
+                "scheduled_agents": float(
+                    scheduled_agents(rec, g.index)[
+                        np.arange(m.n_intervals) * m.interval >= m.warmup - 1e-9
+                    ].mean()
+                ),
                 "answered": n,
                 "answered_share": n / total,
                 "operating_cost": float(per_group[g.index]),
@@ -323,6 +338,7 @@ def group_intervals_frame(rec: Records) -> pd.DataFrame:
                     "busy_time": bt,
                     "occupancy": occ,
                     "mean_agents": st / length,
+                    "scheduled_agents": scheduled_agents(rec, g.index),
                 }
             )
         )

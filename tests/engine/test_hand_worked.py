@@ -277,3 +277,17 @@ def test_shrinkage_and_adherence_reduce_agents_on_duty() -> None:
     g = rep.group_intervals
     assert g.scheduled_agents.tolist() == [10, 10] and g.mean_agents.tolist() == [6, 6]
     assert rep.groups.scheduled_agents.iloc[0] == 10 and rep.groups.mean_agents.iloc[0] == 6
+
+
+def test_after_contact_work_keeps_the_agent_busy() -> None:
+    """Handle 100 s then 20 s of wrap-up: c0 (0–100) ends at 100, but the agent is free only at
+    120, so c1 (at 10) is answered at 120. Busy time 2 × 120 s over a 300 s horizon."""
+    data = scenario(
+        {"voice": voice([0, 10], after_contact_work={"dist": "deterministic", "value": 20})},
+        {"team": {"skills": ["voice"], "staff": 1}},
+        horizon=300,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.contacts.ended_at.tolist() == [100, 220]
+    assert rep.contacts.answered_at.tolist() == [0, 120]
+    assert rep.groups.busy_time.iloc[0] == 240

@@ -160,7 +160,10 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
         assert rec.answered_at[c] >= rec.arrived_at[c] + model.after(t, g) - 1e-9
     # capacity: sweep each agent's slots over time (ends before starts at equal instants)
     for a in np.unique(rec.agent[ans]):
-        mine = np.flatnonzero(rec.agent == a)
+        # zero-length services (a handle time that underflows to 0) hold no capacity
+        mine = np.flatnonzero((rec.agent == a) & (rec.ended_at > rec.answered_at))
+        if mine.size == 0:
+            continue
         g = int(rec.group[mine[0]])
         cap = model.groups[g].max_concurrent
         slots = np.where([model.types[int(t)].exclusive for t in rec.contact_type[mine]], cap, 1)

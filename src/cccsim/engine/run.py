@@ -156,6 +156,12 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     repeat_delay = [
         Reserve(t.repeat_delay, streams.stream(f"repeat_delay/{t.name}")) for t in types
     ]
+    wrap_up = [
+        Reserve(t.after_contact_work, streams.stream(f"after_contact_work/{t.name}"))
+        if t.after_contact_work is not None
+        else None
+        for t in types
+    ]
     callback_delay = [
         Reserve(
             t.callback.later if t.callback else None, streams.stream(f"callback_delay/{t.name}")
@@ -274,6 +280,11 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 handle[c] *= factors[t]
         end = now + handle[c]
         ended_at[c] = end
+        free = end
+        acw = wrap_up[t]
+        if acw is not None:  # the agent stays busy after the customer has gone
+            free = end + acw.next()
+            extra_busy.append((g, end, free, slots / cap[g]))
         if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
             unresolved.add(c)
             spawn(
@@ -283,8 +294,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 REPEAT_KIND,
                 math.nan,
             )
-        if end < horizon:  # ends past the horizon need no event
-            heappush(heap, (end, NORMAL, next(ids), Wake(on_end, c)))
+        if free < horizon:  # ends past the horizon need no event
+            heappush(heap, (free, NORMAL, next(ids), Wake(on_end, c)))
 
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: take the highest-priority eligible waiting contacts."""

@@ -96,6 +96,7 @@ class TypeModel:
     repeat_delay: Sampler | None = None
     repeat_switch: tuple[tuple[int, float], ...] = ()
     callback_type: int = -1  # internal type of the type's own callback queue (-1: the type itself)
+    after_contact_work: Sampler | None = None
 
     def is_open(self, t: np.ndarray) -> np.ndarray:
         """Whether the channel takes contacts at each instant (hours and closed days)."""
@@ -197,6 +198,9 @@ def build_model(scenario: Scenario) -> Model:
                 channel=ct.channel,
                 exclusive=ct.channel not in CONCURRENT_CHANNELS,
                 handle=make_sampler(ct.handle_time),
+                after_contact_work=make_sampler(ct.after_contact_work)
+                if ct.after_contact_work
+                else None,
                 patience=make_sampler(ct.patience) if ct.patience is not None else None,
                 threshold=ct.service_level_threshold,
                 queue_capacity=UNLIMITED if a.queue_capacity is None else a.queue_capacity,

@@ -436,7 +436,10 @@ class ContactType(_Model):
     arrivals: Arrivals | None = None
     """When contacts arrive (omitted: only reached through an IVR, a retrial or an offline form)."""
     handle_time: Distribution
-    """Time an agent spends on a contact (talk + hold + wrap-up)."""
+    """Time an agent spends on a contact with the customer (talk and hold, plus wrap-up unless
+    ``after_contact_work`` is given separately)."""
+    after_contact_work: Distribution | None = None
+    """Wrap-up after the customer has gone: the agent stays busy, the contact is finished."""
     patience: Distribution | None = None
     """How long a contact waits before abandoning; omitted = infinite (never abandons)."""
     service_level_threshold: Duration = 20.0

@@ -97,3 +97,31 @@ def test_ivr_minutes_are_charged_and_resolved_customers_costed() -> None:
     data["contact_types"]["voice"]["costs"]["customer_pays_for"] = ["talking"]
     talk_only = cccsim.run_replication(cccsim.load_scenario(data)).summary.iloc[0]
     assert talk_only.customer_cost == pytest.approx(0.20)
+
+
+def test_customer_cost_per_journey() -> None:
+    """One customer: abandons after 10 s (no agent before 120 s), retries 150 s later (at 160) into
+    a free agent and talks 120 s. Tariff €0.60/min: 10 s + 120 s → €1.30 for the whole journey."""
+    retrial = {
+        "probability": 1.0,
+        "delay": {"dist": "deterministic", "value": 150},
+        "max_attempts": 2,
+    }
+    data = scenario(
+        {
+            "voice": voice(
+                [0],
+                handle=120,
+                patience=10,
+                costs={"customer_per_minute": 0.60},
+                access={"retrial": retrial},
+            )
+        },
+        {"team": {"skills": ["voice"], "staff": [0, 0] + [1] * 8}},
+        horizon=600,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.contacts.outcome.tolist() == ["abandoned", "answered"]
+    j = rep.journeys.set_index("first_contact_type").loc["all"]
+    assert j.customer_cost_per_customer == pytest.approx(0.60 * (10 + 120) / 60)
+    assert j.customer_cost_per_resolved_customer == pytest.approx(1.30)

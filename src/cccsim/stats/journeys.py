@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cccsim.records import ANSWERED, CALLBACK_KIND, Records
+from cccsim.stats.costs import customer_costs
 
 JOURNEY_COLUMNS = [
     "first_contact_type",
@@ -21,6 +22,8 @@ JOURNEY_COLUMNS = [
     "channel_switches_per_customer",
     "mean_time_to_resolution",
     "customer_service_level",
+    "customer_cost_per_customer",
+    "customer_cost_per_resolved_customer",
 ]
 
 
@@ -58,6 +61,7 @@ def journeys_frame(rec: Records) -> pd.DataFrame:
             "resolved_end": np.minimum.reduceat(resolved_end, starts),
             "switches": np.add.reduceat(switch, starts),
             "entered": rec.entered_at[first],
+            "cost": np.add.reduceat(customer_costs(rec)[order], starts),
             "quick": (rec.outcome[first] == ANSWERED)
             & (wait_first <= threshold)
             & (rec.kind[first] != CALLBACK_KIND),
@@ -84,6 +88,12 @@ def journeys_frame(rec: Records) -> pd.DataFrame:
                 if part["resolved"].any()
                 else np.nan,
                 "customer_service_level": float(part["quick"].mean()) if len(part) else np.nan,
+                "customer_cost_per_customer": float(part["cost"].mean()) if len(part) else np.nan,
+                "customer_cost_per_resolved_customer": float(
+                    part.loc[part["resolved"], "cost"].mean()
+                )
+                if part["resolved"].any()
+                else np.nan,
             }
         )
     return pd.DataFrame(rows, columns=JOURNEY_COLUMNS)

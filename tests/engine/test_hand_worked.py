@@ -291,3 +291,61 @@ def test_after_contact_work_keeps_the_agent_busy() -> None:
     assert rep.contacts.ended_at.tolist() == [100, 220]
     assert rep.contacts.answered_at.tolist() == [0, 120]
     assert rep.groups.busy_time.iloc[0] == 240
+
+
+def test_shift_with_a_fixed_break_and_a_staggered_lunch() -> None:
+    """A Monday shift 08:00–16:00 of 2 agents, a 15-min break at 10:00 for both, and a 30-min lunch
+    staggered over 12:00–13:00 (one agent at 12:00, the other at 12:30).
+
+    On duty: 2 from 08:00, 0 during 10:00–10:15, 1 during 12:00–13:00, 0 after 16:00. Staffed time
+    = 2 × 8 h − 2 × 15 min − 2 × 30 min = 14.5 h = 52,200 s.
+    """
+    hour = 3600
+    data = scenario(
+        {"voice": voice([10 * hour + 60])},
+        {
+            "team": {
+                "skills": ["voice"],
+                "shifts": {
+                    "day": {
+                        "start": "08:00",
+                        "length": "8h",
+                        "days": ["mon"],
+                        "agents": 2,
+                        "breaks": [
+                            {"start": "10:00", "length": "15min"},
+                            {"window": ["12:00", "13:00"], "length": "30min"},
+                        ],
+                    }
+                },
+            }
+        },
+        horizon=86400,
+        interval="1h",
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.groups.staffed_time.iloc[0] == 52200
+    on_duty = rep.group_intervals.set_index("interval").mean_agents
+    assert on_duty[8] == 2 and on_duty[10] == 2 - 2 * 0.25 and on_duty[12] == 1 and on_duty[16] == 0
+    # the call at 10:01 waits for the break to end
+    assert rep.contacts.answered_at.tolist() == [10 * hour + 15 * 60]
+
+
+def test_night_shift_runs_past_midnight_and_only_on_its_days() -> None:
+    """A Sunday-night shift 22:00–06:00 (1 agent) with day 1 = Monday: it started the day before,
+    so the agent is on duty 00:00–06:00 of day 1 and not again until Sunday."""
+    data = scenario(
+        {"voice": voice([])},
+        {
+            "team": {
+                "skills": ["voice"],
+                "shifts": {
+                    "night": {"start": "22:00", "length": "8h", "days": ["sun"], "agents": 1}
+                },
+            }
+        },
+        horizon=2 * 86400,
+        interval="1h",
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.groups.staffed_time.iloc[0] == 6 * 3600

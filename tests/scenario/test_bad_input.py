@@ -275,6 +275,13 @@ CASES = [
     ),
     ("agent_groups.inhouse.shrinkage", 1.0, "agent_groups.inhouse.shrinkage", "less than 1"),
     ("agent_groups.inhouse.adherence", 0, "agent_groups.inhouse.adherence", "greater than 0"),
+    (
+        "agent_groups.inhouse.shifts",
+        {"early": {"start": "08:00", "length": "8h", "agents": 5}},
+        "agent_groups.inhouse",
+        "either staff or shifts",
+    ),
+    ("agent_groups.inhouse.staff", DELETE, "agent_groups.inhouse", "either staff or shifts"),
     # access strategy (issue 4)
     (
         "contact_types.voice.access.hours",
@@ -600,3 +607,23 @@ def test_overrides_return_validated_copies() -> None:
     with pytest.raises(cccsim.ScenarioError) as caught:
         cccsim.load_scenario(base, overrides={"horizon": "soon"})
     assert caught.value.paths == ["horizon"]
+
+
+def test_bad_shift_fields_are_named(tmp_path: Path) -> None:
+    data = mutate("agent_groups.inhouse.staff", DELETE)
+    data["agent_groups"]["inhouse"]["shifts"] = {
+        "early": {
+            "start": 730,
+            "length": "8h",
+            "agents": 5,
+            "days": ["mon", "funday"],
+            "breaks": [{"start": "10:00", "window": ["12:00", "13:00"], "length": "15min"}],
+        },
+    }
+    with pytest.raises(cccsim.ScenarioError) as caught:
+        cccsim.load_scenario(data)
+    paths = caught.value.paths
+    assert "agent_groups.inhouse.shifts.early.start" in paths
+    assert "agent_groups.inhouse.shifts.early.days[1]" in paths
+    assert "agent_groups.inhouse.shifts.early.breaks[0]" in paths
+    assert "quote" in str(caught.value)  # an unquoted 07:30 read by YAML as 450

@@ -14,11 +14,13 @@ import numpy as np
 from cccsim.model.arrivals import ArrivalPlan, plan_arrivals
 from cccsim.model.calendar import WeeklyCalendar
 from cccsim.model.dists import Sampler, make_sampler
+from cccsim.model.shifts import shift_changes
 from cccsim.model.targets import TargetModel, build_targets
 from cccsim.scenario.load import scenario_hash
 from cccsim.scenario.schema import (
     CONCURRENT_CHANNELS,
     WEEKDAYS,
+    AgentGroup,
     Arrivals,
     Callback,
     GroupCost,
@@ -270,9 +272,7 @@ def build_model(scenario: Scenario) -> Model:
                 name=gname,
                 skills=tuple(skills),
                 max_concurrent=group.max_concurrent,
-                staff_changes=_staff_changes(
-                    group.staff, sc, (1 - group.shrinkage) * group.adherence
-                ),
+                staff_changes=_on_duty(group, sc, (1 - group.shrinkage) * group.adherence),
                 cost_basis=basis,
                 cost_rate=rate,
                 proficiency=tuple(
@@ -280,7 +280,7 @@ def build_model(scenario: Scenario) -> Model:
                 )
                 if group.proficiency
                 else (),
-                scheduled=_staff_changes(group.staff, sc),
+                scheduled=_on_duty(group, sc),
             )
         )
     return Model(
@@ -377,6 +377,15 @@ def _cost(cost: GroupCost | None) -> tuple[str | None, float]:
             if rate is not None:
                 return basis, float(rate)
     return None, 0.0
+
+
+def _on_duty(
+    group: AgentGroup, sc: Scenario, available: float = 1.0
+) -> tuple[tuple[float, int], ...]:
+    """The group's agents on duty over time, from ``staff`` or from its shifts."""
+    if group.staff is not None:
+        return _staff_changes(group.staff, sc, available)
+    return shift_changes(group.shifts, sc, available)
 
 
 def _staff_changes(

@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from cccsim.errors import Problem
-from cccsim.units import DAY, parse_duration
+from cccsim.units import DAY, parse_duration, parse_time_of_day
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 """Seconds; written as ``"30s"``, ``"5min"``, ``"8h"``, ``"2d"`` or a bare number of seconds."""
@@ -515,14 +515,58 @@ class GroupCost(_Model):
         return self
 
 
+TimeOfDay = Annotated[float, BeforeValidator(parse_time_of_day)]
+"""Seconds after midnight, written as a quoted "HH:MM"."""
+
+
+class Break(_Model):
+    """A break or lunch of a shift: at a fixed time for everyone, or staggered over a window."""
+
+    start: TimeOfDay | None = None
+    """Fixed start ("10:00"): the shift's agents all go then."""
+    window: tuple[TimeOfDay, TimeOfDay] | None = None
+    """A window (["12:00", "13:30"]) in which the agents' breaks start, staggered evenly."""
+    length: Annotated[Duration, Field(gt=0)]
+    """Length of the break."""
+
+    @model_validator(mode="after")
+    def _one_timing(self) -> Break:
+        if (self.start is None) == (self.window is None):
+            raise ValueError("give exactly one of start or window")
+        if self.window is not None and self.window[1] < self.window[0]:
+            raise ValueError("the window ends before it starts")
+        return self
+
+
+class Shift(_Model):
+    """A named shift: when it starts, how long, on which days, how many agents, and breaks."""
+
+    start: TimeOfDay
+    """Start time ("07:30"); a shift may run past midnight."""
+    length: Annotated[Duration, Field(gt=0, le=86400)]
+    """Length, e.g. 8h."""
+    days: Annotated[list[Weekday], Field(min_length=1)] = ["mon", "tue", "wed", "thu", "fri"]
+    """Weekdays the shift runs (its start day)."""
+    agents: Annotated[int, Field(ge=0, le=100_000)]
+    """Agents working the shift."""
+    breaks: list[Break] = []
+    """Breaks and lunch; agents finish the contact in hand before going."""
+
+
 class AgentGroup(_Model):
     """Agents with the same skills and staffing."""
 
     skills: Annotated[list[Name], Field(min_length=1)]
     """Contact types served, in priority order (a freed agent takes the first that waits)."""
-    staff: Annotated[int, Field(ge=0, le=100_000)] | list[Annotated[int, Field(ge=0, le=100_000)]]
-    """Agents on duty: a constant, or one number per interval (of one day, repeated daily, or of
-    the whole horizon)."""
+    staff: (
+        Annotated[int, Field(ge=0, le=100_000)]
+        | list[Annotated[int, Field(ge=0, le=100_000)]]
+        | None
+    ) = None
+    """Agents on duty: a constant, or one number per interval (of one day, repeated daily, of the
+    whole horizon, or whole days covering it). Give ``staff`` or ``shifts``."""
+    shifts: dict[Name, Shift] = {}
+    """Named shifts with breaks (instead of ``staff``)."""
     max_concurrent: Annotated[int, Field(ge=1, le=20)] = 1
     """Chat/messaging contacts one agent serves at once (voice and email take the whole agent)."""
     cost: GroupCost | None = None
@@ -533,6 +577,12 @@ class AgentGroup(_Model):
     """Share of scheduled paid time unavailable (training, meetings, absence)."""
     adherence: Annotated[float, Field(gt=0, le=1)] = 1.0
     """Share of the remaining time agents are actually available as scheduled."""
+
+    @model_validator(mode="after")
+    def _staff_or_shifts(self) -> AgentGroup:
+        if (self.staff is None) == (not self.shifts):
+            raise ValueError("give either staff or shifts")
+        return self
 
     @field_validator("skills")
     @classmethod
@@ -827,7 +877,7 @@ def _consistency_problems(sc: Scenario) -> list[Problem]:
                 )
     served: set[str] = set()
     for gname, group in sc.agent_groups.items():
-        n_staff = len(group.staff) if isinstance(group.staff, list) else None
+        n_staff = len(group.staff) if isinstance(group.staff, list) else None  # shifts: None
         if n_staff is not None and not (
             n_staff in (n_day, n_all) or (n_staff > n_all and n_staff % n_day == 0)
         ):

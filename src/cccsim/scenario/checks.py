@@ -1,0 +1,223 @@
+"""Cross-field rules of a scenario: references exist, list lengths fit the interval, and more."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from cccsim.errors import Problem
+from cccsim.units import DAY
+
+if TYPE_CHECKING:
+    from cccsim.scenario.schema import Scenario
+
+
+def consistency_problems(sc: Scenario) -> list[Problem]:
+    """Cross-field rules: references exist, list lengths fit the interval, and so on."""
+    out: list[Problem] = []
+    if sc.warmup >= sc.horizon:
+        out.append(Problem("warmup", f"must be shorter than the horizon ({sc.horizon:g}s)"))
+    per_day = DAY / sc.interval
+    if abs(per_day - round(per_day)) > 1e-9:
+        out.append(Problem("interval", "must divide a day evenly (e.g. 15min, 30min, 1h)"))
+        return out
+    n_day, n_all = sc.intervals_per_day, sc.n_intervals
+    for name, ct in sc.contact_types.items():
+        arr = ct.arrivals
+        if arr is None:
+            continue
+        if arr.per_interval is not None and len(arr.per_interval) != n_day:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals.per_interval",
+                    f"expected {n_day} values (one per {sc.interval:g}s interval of a day), "
+                    f"got {len(arr.per_interval)}",
+                )
+            )
+        if isinstance(arr.profile, list) and len(arr.profile) != n_day:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals.profile",
+                    f"expected {n_day} shares (one per interval of a day), got {len(arr.profile)}",
+                )
+            )
+    fed = _fed_types(sc)
+    for name, ct in sc.contact_types.items():
+        a = ct.access
+        if ct.arrivals is None and name not in fed:
+            out.append(
+                Problem(
+                    f"contact_types.{name}.arrivals",
+                    "required (no IVR, retrial, repeat or offline form leads to this type)",
+                )
+            )
+        if a.offline_form_type is not None:
+            form_type = sc.contact_types.get(a.offline_form_type)
+            if form_type is None:
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.offline_form_type",
+                        f"unknown contact type {a.offline_form_type!r}{_hint(a.offline_form_type, sc.contact_types)}",
+                    )
+                )
+            elif form_type.channel != "email":
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.offline_form_type",
+                        f"{a.offline_form_type!r} is {form_type.channel}; an offline form becomes an email",
+                    )
+                )
+        switches = [
+            ("retrial", a.retrial.switch if a.retrial else {}),
+            ("resolution", a.resolution.switch),
+        ]
+        for part, switch in switches:
+            for other in switch:
+                if other not in sc.contact_types:
+                    out.append(
+                        Problem(
+                            f"contact_types.{name}.access.{part}.switch.{other}",
+                            f"unknown contact type {other!r}{_hint(other, sc.contact_types)}",
+                        )
+                    )
+        for day in a.closed_days:
+            if (day - 1) * DAY >= sc.horizon:
+                out.append(
+                    Problem(
+                        f"contact_types.{name}.access.closed_days",
+                        f"day {day} is after the horizon ({sc.horizon / DAY:g} days)",
+                    )
+                )
+        for seg, segment in ct.segments.items():
+            for i, step in enumerate(segment.routing or []):
+                group = sc.agent_groups.get(step.group)
+                path = f"contact_types.{name}.segments.{seg}.routing[{i}].group"
+                if group is None:
+                    out.append(
+                        Problem(
+                            path,
+                            f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                        )
+                    )
+                elif name not in group.skills:
+                    out.append(
+                        Problem(path, f"agent group {step.group!r} lacks the skill {name!r}")
+                    )
+    for entry, ivr in sc.ivr.items():
+        for choice in ivr.choices:
+            if choice not in sc.contact_types:
+                out.append(
+                    Problem(
+                        f"ivr.{entry}.choices.{choice}",
+                        f"unknown contact type {choice!r}{_hint(choice, sc.contact_types)}",
+                    )
+                )
+    served: set[str] = set()
+    for gname, group in sc.agent_groups.items():
+        n_staff = len(group.staff) if isinstance(group.staff, list) else None  # shifts: None
+        if n_staff is not None and not (
+            n_staff in (n_day, n_all) or (n_staff > n_all and n_staff % n_day == 0)
+        ):
+            out.append(
+                Problem(
+                    f"agent_groups.{gname}.staff",
+                    f"expected one number per interval: {n_day} (a day, repeated), {n_all} (the "
+                    f"horizon) or whole days covering the horizon, got {n_staff}",
+                )
+            )
+        for skill in group.proficiency:
+            if skill not in group.skills:
+                out.append(
+                    Problem(
+                        f"agent_groups.{gname}.proficiency.{skill}",
+                        f"{skill!r} is not one of the group's skills ({', '.join(group.skills)})",
+                    )
+                )
+        for i, skill in enumerate(group.skills):
+            if skill not in sc.contact_types:
+                out.append(
+                    Problem(
+                        f"agent_groups.{gname}.skills[{i}]",
+                        f"unknown contact type {skill!r}{_hint(skill, sc.contact_types)}",
+                    )
+                )
+            served.add(skill)
+    for tname, steps in sc.routing.items():
+        if tname not in sc.contact_types:
+            out.append(
+                Problem(
+                    f"routing.{tname}",
+                    f"unknown contact type {tname!r}{_hint(tname, sc.contact_types)}",
+                )
+            )
+            continue
+        if not steps:
+            out.append(Problem(f"routing.{tname}", "needs at least one agent group"))
+        seen: set[str] = set()
+        for i, step in enumerate(steps):
+            path = f"routing.{tname}[{i}].group"
+            routed = sc.agent_groups.get(step.group)
+            if routed is None:
+                out.append(
+                    Problem(
+                        path,
+                        f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                    )
+                )
+            elif tname not in routed.skills:
+                out.append(Problem(path, f"agent group {step.group!r} lacks the skill {tname!r}"))
+            if step.group in seen:
+                out.append(Problem(path, f"agent group {step.group!r} listed twice"))
+            seen.add(step.group)
+    for tname in sc.contact_types:
+        if tname not in served:
+            out.append(
+                Problem(f"contact_types.{tname}", "no agent group has this contact type as a skill")
+            )
+    for i, target in enumerate(sc.targets):
+        if target.segment is not None:
+            owner = sc.contact_types.get(target.contact_type or "")
+            if owner is not None and target.segment not in owner.segments:
+                out.append(
+                    Problem(
+                        f"targets[{i}].segment",
+                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, ct.segments)}",
+                    )
+                )
+        if target.contact_type is not None and target.contact_type not in sc.contact_types:
+            out.append(
+                Problem(
+                    f"targets[{i}].contact_type",
+                    f"unknown contact type {target.contact_type!r}"
+                    f"{_hint(target.contact_type, sc.contact_types)}",
+                )
+            )
+        if target.agent_group is not None and target.agent_group not in sc.agent_groups:
+            out.append(
+                Problem(
+                    f"targets[{i}].agent_group",
+                    f"unknown agent group {target.agent_group!r}{_hint(target.agent_group, sc.agent_groups)}",
+                )
+            )
+    return out
+
+
+def _fed_types(sc: Scenario) -> set[str]:
+    """Contact types that receive contacts from an IVR, a retrial or repeat switch, or a form."""
+    fed = {c for ivr in sc.ivr.values() for c in ivr.choices}
+    for ct in sc.contact_types.values():
+        a = ct.access
+        fed.update(a.resolution.switch)
+        if a.retrial is not None:
+            fed.update(a.retrial.switch)
+        if a.offline_form_type is not None:
+            fed.add(a.offline_form_type)
+    return fed
+
+
+def _hint(word: str, choices: object) -> str:
+    names = list(choices)  # type: ignore[call-overload]
+    close = difflib.get_close_matches(word, names, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f" (known: {', '.join(names)})" if names else ""

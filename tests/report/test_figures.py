@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cccsim.report import comparisons as C
 from cccsim.report import figures as F
 
 COLOURS = F.colour_map(["voice", "chat"])
@@ -123,7 +124,7 @@ def test_differences_forest_counts_better_options() -> None:
             "verdict": ["better", "better"],
         }
     )
-    fig = F.differences_forest(diff)
+    fig = C.differences_forest(diff)
     assert (
         fig.layout.title.text == "Paired differences against a: 2 of 2 better with 95 % confidence"
     )

@@ -24,6 +24,7 @@ import yaml
 
 from cccsim import __version__
 from cccsim.model import build_model
+from cccsim.report import comparisons as C
 from cccsim.report import figures as F
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
@@ -119,14 +120,14 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     if several:
         option_colours = F.colour_map(types)
         comparison = Section(
-            "Options compared", figures=[F.option_bars(exp.summary, option_colours)]
+            "Options compared", figures=[C.option_bars(exp.summary, option_colours)]
         )
         if exp.differences is not None and len(exp.differences):
-            comparison.figures.append(F.differences_forest(exp.differences))
+            comparison.figures.append(C.differences_forest(exp.differences))
         if exp.factors:
             comparison.title = "Sweep"
-            comparison.figures = [F.sweep_lines(exp.summary, exp.factors[0], option_colours)]
-        frontier = F.cost_service_frontier(exp.summary, sc.currency)
+            comparison.figures = [C.sweep_lines(exp.summary, exp.factors[0], option_colours)]
+        frontier = C.cost_service_frontier(exp.summary, sc.currency)
         if frontier is not None:
             comparison.figures.append(frontier)
         sections.append(comparison)
@@ -187,7 +188,7 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     )
     if len(journeys) and (len(callbacks) or (repeats > 1).any() or exp.ivr is not None):
         sections.append(
-            Section(f"Journeys{label}", _journeys_html(exp, base), [F.journey_bars(journeys)])
+            Section(f"Journeys{label}", _journeys_html(exp, base), [C.journey_bars(journeys)])
         )
     sections.append(Section("Provenance", _provenance_html(exp)))
     return sections

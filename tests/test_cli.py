@@ -229,3 +229,12 @@ def test_compare_variants_of_one_scenario() -> None:
     assert "more staff" in result.output and "better" in result.output
     bad = runner.invoke(app, ["compare", base, "--variant", "no colon here"])
     assert bad.exit_code == 2 and "--variant" in bad.stderr
+
+
+def test_erlang_blocking_matches_erlang_b() -> None:
+    """40 calls/h × 3 min = 2 Erlangs on 5 lines with no queue: B(5, 2) = 3.67 % blocked."""
+    result = runner.invoke(
+        app, ["erlang", "--per-hour", "40", "--aht", "3min", "--agents", "5", "--blocking"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Erlang B" in result.output and "3.7%" in result.output

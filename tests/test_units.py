@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cccsim.units import format_clock, format_duration, parse_duration, parse_time_of_day
+from cccsim.units import format_duration, parse_duration, parse_time_of_day
 
 
 @pytest.mark.parametrize(
@@ -48,4 +48,3 @@ def test_time_of_day() -> None:
 def test_formatting() -> None:
     assert format_duration(30) == "30s"
     assert format_duration(5400) == "1.5h"
-    assert format_clock(86400 + 8.5 * 3600) == "d2 08:30"

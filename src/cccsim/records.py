@@ -51,7 +51,6 @@ class Records:
     """
 
     model: Model
-    seed_entropy: int
     contact_type: np.ndarray  # int16, index into model.types
     arrived_at: np.ndarray
     answered_at: np.ndarray

@@ -205,11 +205,6 @@ def agents_for_service_level(
         n += 1
 
 
-def square_root_staffing(load: float, beta: float) -> int:
-    """Halfin–Whitt start point: n = ⌈A + β·√A⌉ (β ≈ 0.5–2 for common service levels)."""
-    return max(1, math.ceil(load + beta * math.sqrt(load)))
-
-
 def _check(ok: bool, message: str) -> None:
     if not ok:
         raise ValueError(message)

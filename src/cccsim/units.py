@@ -109,10 +109,3 @@ def format_duration(seconds: float) -> str:
     if seconds < DAY:
         return f"{seconds / HOUR:.3g}h"
     return f"{seconds / DAY:.3g}d"
-
-
-def format_clock(seconds: float) -> str:
-    """Render an instant (seconds since day 1, 00:00) as ``"d2 08:30"``."""
-    day, rest = divmod(round(seconds), int(DAY))
-    hours, rest = divmod(rest, int(HOUR))
-    return f"d{day + 1} {hours:02d}:{rest // 60:02d}"

@@ -49,7 +49,6 @@ def records(
     served = outcome == ANSWERED
     return Records(
         model=model,
-        seed_entropy=0,
         contact_type=np.zeros(len(rows), dtype=np.int16),
         arrived_at=np.array([r[0] for r in rows]),
         answered_at=answered,

@@ -173,6 +173,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
     levels = pool.levels
+    whole_levels = [lv[:1] for lv in levels]  # a voice/email contact needs a fully idle agent
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
@@ -187,7 +188,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
 
     def take_available(g: int, whole: bool) -> int:
         """The agent of ``g`` to serve a contact: longest idle, or least loaded for chat; -1 if none."""
-        for deque_ in levels[g] if not whole else levels[g][:1]:
+        for deque_ in whole_levels[g] if whole else levels[g]:
             while deque_:
                 a, tok = deque_.popleft()
                 if token[a] == tok:  # lazy deletion: stale entries are skipped here, once
@@ -505,10 +506,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     group_of = np.array(agent_group or [0], dtype=np.int16)
     outcome = np.array(state, dtype=np.int8)[keep]
     agent_arr = np.where(outcome == ANSWERED, agent_arr, -1).astype(np.int32)
-    root = streams.root
     return Records(
         model=model,
-        seed_entropy=int(root.entropy) if isinstance(root.entropy, int) else 0,
         contact_type=np.array(ctype, dtype=np.int16)[keep],
         arrived_at=np.array(arrived)[keep],
         answered_at=np.array(answered_at)[keep],

@@ -8,7 +8,7 @@ batched into tasks of about a second, so scheduler overhead stays small on any b
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -177,8 +177,3 @@ def execute(
                 future.cancel()
             raise
     return results
-
-
-def points_from(scenarios: Mapping[str, Scenario]) -> list[Point]:
-    """Named scenarios → points."""
-    return [Point(name, sc) for name, sc in scenarios.items()]

@@ -35,12 +35,6 @@ class WeeklyCalendar:
         arr = np.array(merged, dtype=float).reshape(-1, 2)
         return arr[:, 0], arr[:, 1]
 
-    @property
-    def open_per_week(self) -> float:
-        """Open seconds in a week."""
-        s, e = self._week_spans()
-        return float((e - s).sum())
-
     def open_seconds_until(self, t: np.ndarray) -> np.ndarray:
         """B(t): open seconds in [0, t) for every instant in ``t``."""
         t = np.asarray(t, dtype=float)

@@ -69,11 +69,6 @@ def scenario_hash(scenario: Scenario) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def scenario_file(scenario: Scenario) -> str | None:
-    """The file a scenario was loaded from, if any."""
-    return scenario._source["file"] if scenario._source else None
-
-
 # ----------------------------------------------------------------------------- YAML
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from cccsim import theory
+from cccsim.engine.policy import RoutingPolicy, RoutingView, StandardPolicy
 from cccsim.errors import CccsimError, ExperimentError, ScenarioError
 from cccsim.experiment import ExperimentInterrupted, compare, replicate, sweep
 from cccsim.model import build_model
@@ -23,8 +24,11 @@ __all__ = [
     "ExperimentInterrupted",
     "ExperimentResult",
     "ReplicationResult",
+    "RoutingPolicy",
+    "RoutingView",
     "Scenario",
     "ScenarioError",
+    "StandardPolicy",
     "__version__",
     "build_model",
     "compare",

@@ -490,6 +490,94 @@ CASES = [
         "ivr.line.containment",
         "less than or equal",
     ),
+    # staffing and routing configurations
+    (
+        "routing.voice",
+        [{"group": "inhouse"}, {"group": "outsourcer", "when_queue_over": 5, "when_wait_over": 60}],
+        "routing.voice[1]",
+        "give one condition",
+    ),
+    (
+        "routing.voice",
+        [{"group": "inhouse"}, {"group": "outsourcer", "when_queue_over": -1}],
+        "routing.voice[1].when_queue_over",
+        "greater than or equal",
+    ),
+    (
+        "contact_types.voice.data_residency",
+        {"barred_sites": ["manilla"]},
+        "contact_types.voice.data_residency.barred_sites[0]",
+        "no agent group is at site",
+    ),
+    (
+        "contact_types.voice.data_residency",
+        {"barred_providers": ["inhouse"]},
+        "routing.voice[0].group",
+        "barred for voice",
+    ),
+    (
+        "contact_types.email.data_residency",
+        {"barred_providers": ["inhouse"]},
+        "contact_types.email.data_residency",
+        "nobody may take",
+    ),
+    ("agent_groups.inhouse.provider", "", "agent_groups.inhouse.provider", "pattern"),
+    (
+        "agent_groups.chat_team.concurrency_slowdown",
+        [1, 1.2, 1.5],
+        "agent_groups.chat_team",
+        "one factor per concurrent contact (2)",
+    ),
+    (
+        "agent_groups.inhouse.staff",
+        {"file": "data/missing.csv"},
+        "agent_groups.inhouse.staff",
+        "not found",
+    ),
+    (
+        "routing_policy",
+        {"agent_selection": "random"},
+        "routing_policy.agent_selection",
+        "longest_idle",
+    ),
+    ("routing_policy", {"policy": "nonsense"}, "routing_policy.policy", "package.module:Class"),
+    ("routing_policy", {"policy": "no_such_pkg.x:Y"}, "routing_policy.policy", "cannot import"),
+    (
+        "routing_policy",
+        {"ageing": {"email": "1h"}},
+        "routing_policy.ageing",
+        "give routing_policy.priorities",
+    ),
+    (
+        "routing_policy",
+        {"priorities": {"emial": 1}},
+        "routing_policy.priorities.emial",
+        "did you mean 'email'",
+    ),
+    (
+        "routing_policy",
+        {"reserve": [{"group": "outsourcer", "agents": 2, "protect": ["email"]}]},
+        "routing_policy.reserve[0].protect[0]",
+        "lacks the skill",
+    ),
+    (
+        "routing_policy",
+        {"reserve": [{"group": "inhouse", "agents": 0, "protect": ["voice"]}]},
+        "routing_policy.reserve[0].agents",
+        "greater than or equal to 1",
+    ),
+    (
+        "routing_policy",
+        {"blending": {"chat_team": {"max_agents": 3}}},
+        "routing_policy.blending.chat_team",
+        "no deferred (email) skill",
+    ),
+    (
+        "routing_policy",
+        {"blending": {"inhouse": {"max_agents": 3, "min_agents": 5}}},
+        "routing_policy.blending.inhouse.min_agents",
+        "above max_agents",
+    ),
 ]
 
 
@@ -627,3 +715,27 @@ def test_bad_shift_fields_are_named(tmp_path: Path) -> None:
     assert "agent_groups.inhouse.shifts.early.days[1]" in paths
     assert "agent_groups.inhouse.shifts.early.breaks[0]" in paths
     assert "quote" in str(caught.value)  # an unquoted 07:30 read by YAML as 450
+
+
+def test_staff_from_a_csv_schedule(tmp_path: Path) -> None:
+    """A CSV column of agents per interval gives the same model as the inline list."""
+    inline = BASE["agent_groups"]["inhouse"]["staff"]
+    (tmp_path / "data").mkdir()
+    for name in ("retail_bank_profile.csv",):
+        (tmp_path / "data" / name).write_text((ROOT / "scenarios" / "data" / name).read_text())
+    (tmp_path / "wfm.csv").write_text(
+        "interval,agents\n" + "".join(f"{i},{n}\n" for i, n in enumerate(inline))
+    )
+    data = copy.deepcopy(BASE)
+    data["agent_groups"]["inhouse"]["staff"] = {"file": "wfm.csv", "column": "agents"}
+    file = tmp_path / "scenario.yaml"
+    file.write_text(yaml.safe_dump(data, sort_keys=False))
+    from_csv = cccsim.build_model(cccsim.load_scenario(file)).groups[0].staff_changes
+    inline_model = cccsim.build_model(cccsim.load_scenario(ROOT / "scenarios" / "retail_bank.yaml"))
+    assert from_csv == inline_model.groups[0].staff_changes
+
+    (tmp_path / "wfm.csv").write_text("agents\n3\n2.5\n")
+    result = runner.invoke(app, ["validate", str(file)])
+    assert result.exit_code == 2
+    assert "agent_groups.inhouse.staff" in result.stderr
+    assert "wfm.csv line 3" in result.stderr and "whole number" in result.stderr

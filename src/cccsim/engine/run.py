@@ -21,6 +21,7 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool
+from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Reserve, Uniforms, initial_contacts
 from cccsim.model.build import UNLIMITED, Model
 from cccsim.records import (
@@ -177,14 +178,56 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
-    proficient = any(proficiency)
+    slowdown = [g.slowdown for g in model.groups]
+    proficient = any(proficiency) or any(slowdown)
+    busy = [0] * len(model.groups)  # agents holding any contact: idle = on duty − busy
+    free_at: list[float] = []  # per agent: when it last became available
+    by_longest_idle = model.policy.agent_selection == "longest_idle"
+    # a routing policy is consulted only when the scenario uses its options (else: fast path)
+    policy = None if model.policy.is_default else load_policy(model)
+    serving = [[0] * n_types for _ in model.groups]  # kept for policies only
+    view = RoutingView(
+        model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
+    )
 
     def available(a: int, level: int) -> None:
         """Put agent ``a`` (holding ``level`` slots) at the back of its group's deque."""
         tok = pool.next_token
         pool.next_token = tok + 1
         token[a] = tok
+        if a >= len(free_at):
+            free_at.extend([0.0] * (a + 1 - len(free_at)))
+        free_at[a] = env._now
         levels[agent_group[a]][level].append((a, tok))
+
+    def peek(g: int, whole: bool) -> tuple[int, int, int] | None:
+        """(load, token, agent) of the agent ``take_available`` would return, dropping stale entries."""
+        for lv, deque_ in enumerate(whole_levels[g] if whole else levels[g]):
+            while deque_:
+                a, tok = deque_[0]
+                if token[a] == tok:
+                    return lv, tok, a
+                deque_.popleft()
+        return None
+
+    def take_first(t: int, whole: bool) -> int:
+        """An agent of the type's first groups: longest idle across them, or by group order."""
+        groups = first_groups[t]
+        if by_longest_idle and len(groups) > 1:
+            best: tuple[int, int, int] | None = None
+            for g in groups:  # least loaded, then longest idle (tokens grow with time)
+                head = peek(g, whole)
+                if head is not None and (best is None or head < best):
+                    best = head
+            if best is None:
+                return -1
+            token[best[2]] = -1
+            return best[2]
+        for g in groups:
+            a = take_available(g, whole)
+            if a >= 0:
+                return a
+        return -1
 
     def take_available(g: int, whole: bool) -> int:
         """The agent of ``g`` to serve a contact: longest idle, or least loaded for chat; -1 if none."""
@@ -259,8 +302,12 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         t = ctype[c]
         g = agent_group[a]
         slots = cap[g] if exclusive[t] else 1
+        if not load[a]:
+            busy[g] += 1
         load[a] += slots
         served_by[c] = a
+        if policy is not None:
+            serving[g][t] += 1
         if c >= n_initial and spawned[c][2] == CALLBACK_KIND:
             dials[c] = dials.get(c, 0) + 1
             cb = types[t].callback
@@ -279,6 +326,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             factors = proficiency[g]
             if factors:  # a slower or faster group: the contact's actual handle time
                 handle[c] *= factors[t]
+            if slowdown[g] and not exclusive[t]:  # slower with more chats in hand
+                handle[c] *= slowdown[g][load[a] - 1]
         end = now + handle[c]
         ended_at[c] = end
         free = end
@@ -300,6 +349,9 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
 
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: take the highest-priority eligible waiting contacts."""
+        if policy is not None:
+            seek_work_by_policy(a, now)
+            return
         g = agent_group[a]
         token[a] = -1
         capg = cap[g]
@@ -316,6 +368,31 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                     break
             else:
                 break
+        if load[a] < capg:
+            available(a, load[a])
+
+    def seek_work_by_policy(a: int, now: float) -> None:
+        """As ``seek_work``, the policy admitting and ranking the waiting contacts."""
+        g = agent_group[a]
+        token[a] = -1
+        capg = cap[g]
+        view.now = now
+        admits, rank = policy.admits, policy.rank  # type: ignore[union-attr]
+        while load[a] < capg:
+            view.taker_load = load[a]
+            best, best_score = -1, -math.inf
+            for t in skills[g]:
+                if load[a] and exclusive[t]:
+                    continue
+                head = live_head(t)
+                if head >= 0 and arrived[head] + after_of[t][g] <= now and admits(view, t, g):
+                    score = rank(view, g, t, now - arrived[head])
+                    if score > best_score:
+                        best, best_score = t, score
+            if best < 0:
+                break
+            n_waiting[best] -= 1
+            begin(queues[best].popleft(), a, now)
         if load[a] < capg:
             available(a, load[a])
 
@@ -342,11 +419,14 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 fail(c, CLOSED, now)
             return
         whole = exclusive[t]
-        for g in first_groups[t]:
-            a = take_available(g, whole)
+        if policy is not None:
+            if route_by_policy(c, t, now):
+                return
+        else:
+            a = take_first(t, whole)
             if a >= 0:
                 begin(c, a, now)
-                if load[a] < cap[g]:
+                if load[a] < cap[agent_group[a]]:
                     available(a, load[a])
                 return
         # nobody free: the contact would queue — announce the wait, offer a callback, or balk
@@ -369,6 +449,12 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         if limit != UNLIMITED and n_waiting[t] >= limit and kind_of(c) != CALLBACK_KIND:
             fail(c, BLOCKED, now)
             return
+        enqueue(c, t, now)
+        if policy is not None:
+            dispatch_idle(t, now)
+
+    def enqueue(c: int, t: int, now: float) -> None:
+        """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
         queues[t].append(c)
         n_waiting[t] += 1
         gives_up = now + patience[c]
@@ -377,6 +463,58 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         for d in delays[t]:
             if now + d < horizon:
                 heappush(heap, (now + d, NORMAL, next(ids), Wake(on_eligible, c)))
+
+    # ---- the policy path: every matching decision goes through ``policy`` and ``view``
+
+    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
+        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
+        view.now = now
+        found = []
+        for g in groups:
+            head = peek(g, exclusive[t])
+            if head is not None:
+                view.taker_load = head[0]
+                if policy.admits(view, t, g):  # type: ignore[union-attr]
+                    found.append((g, head[2]))
+        return found
+
+    def live_head(t: int) -> int:
+        """The oldest contact still waiting in type ``t``'s queue, or -1."""
+        q = queues[t]
+        while q and state[q[0]] != WAITING:
+            q.popleft()
+        return q[0] if q else -1
+
+    def route_by_policy(c: int, t: int, now: float) -> bool:
+        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
+        n_waiting[t] += 1  # the contact being routed counts in queue conditions
+        found = candidates(t, now, first_groups[t])
+        n_waiting[t] -= 1
+        if not found:
+            return False
+        g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
+        a = take_available(g, exclusive[t])
+        if live_head(t) < 0:
+            begin(c, a, now)
+            if load[a] < cap[g]:
+                available(a, load[a])
+        else:  # a condition just opened the group while older contacts wait: they go first
+            enqueue(c, t, now)
+            seek_work(a, now)
+        return True
+
+    def dispatch_idle(t: int, now: float) -> None:
+        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
+        while True:
+            head = live_head(t)
+            if head < 0:
+                return
+            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
+            found = candidates(t, now, ready)
+            if not found:
+                return
+            g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
+            seek_work(take_available(g, exclusive[t]), now)
 
     def on_arrival(ev: Wake) -> None:
         """The next initial contact arrives (and the chain schedules the one after it)."""
@@ -406,6 +544,13 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         now = env._now
         t = ctype[c]
         since = arrived[c]
+        if policy is not None:  # the newly eligible groups' free agents, if admitted, take work
+            ready = tuple(g for g, after in routes[t] if since + after <= now)
+            found = candidates(t, now, ready)
+            if found:
+                g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)
+                seek_work(take_available(g, exclusive[t]), now)
+            return
         for g, after in routes[t]:
             # same float expression as the event's own instant: exact at the boundary
             if since + after <= now:
@@ -420,6 +565,10 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     def release(a: int, c: int, now: float) -> None:
         g = agent_group[a]
         load[a] -= cap[g] if exclusive[ctype[c]] else 1
+        if not load[a]:
+            busy[g] -= 1
+        if policy is not None:
+            serving[g][ctype[c]] -= 1
         if leaving[a]:
             if load[a] == 0:
                 pool.log_off(a, now)

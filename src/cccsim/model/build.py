@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
 from cccsim.model.arrivals import ArrivalPlan, plan_arrivals
 from cccsim.model.calendar import WeeklyCalendar
 from cccsim.model.dists import Sampler, make_sampler
+from cccsim.model.policy import PolicySpec, build_policy
 from cccsim.model.shifts import shift_changes
 from cccsim.model.targets import TargetModel, build_targets
+from cccsim.scenario.checks import barred_groups
 from cccsim.scenario.load import scenario_hash
 from cccsim.scenario.schema import (
     CONCURRENT_CHANNELS,
@@ -25,6 +28,7 @@ from cccsim.scenario.schema import (
     Callback,
     GroupCost,
     Retrial,
+    RouteStep,
     Scenario,
     Segment,
 )
@@ -142,6 +146,9 @@ class GroupModel:
     scheduled: tuple[
         tuple[float, int], ...
     ] = ()  # agents scheduled (before shrinkage), change points
+    provider: str = "inhouse"
+    site: str = ""
+    slowdown: tuple[float, ...] = ()  # handle-time factor by contacts in hand (concurrent channels)
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,7 @@ class Model:
     types: tuple[TypeModel, ...]
     groups: tuple[GroupModel, ...]
     routes: tuple[tuple[tuple[int, float], ...], ...]  # per type: (group, after) in order
+    policy: PolicySpec = field(default_factory=PolicySpec)
     targets: tuple[TargetModel, ...] = ()
     currency: str = "EUR"
     ivr: tuple[IvrModel, ...] = ()
@@ -237,14 +245,17 @@ def build_model(scenario: Scenario) -> Model:
             )
         )
     routes: list[tuple[tuple[int, float], ...]] = []
-    for _name, parent, _, seg in internal:
+    route_steps: list[list[RouteStep] | None] = []
+    for _name, parent, seg_name, seg in internal:
         steps = seg.routing if seg is not None and seg.routing else sc.routing.get(parent)
-        if steps is None:
+        route_steps.append(steps)
+        if steps is None:  # every group with the skill that data residency allows
+            barred = barred_groups(sc, parent, seg_name)
             routes.append(
                 tuple(
                     (g, 0.0)
-                    for g, group in enumerate(sc.agent_groups.values())
-                    if parent in group.skills
+                    for g, (gname, group) in enumerate(sc.agent_groups.items())
+                    if parent in group.skills and gname not in barred
                 )
             )
         else:
@@ -281,6 +292,9 @@ def build_model(scenario: Scenario) -> Model:
                 if group.proficiency
                 else (),
                 scheduled=_on_duty(group, sc),
+                provider=group.provider,
+                site=group.site or "",
+                slowdown=tuple(group.concurrency_slowdown),
             )
         )
     return Model(
@@ -293,6 +307,7 @@ def build_model(scenario: Scenario) -> Model:
         types=tuple(types),
         groups=tuple(groups),
         routes=tuple(routes),
+        policy=build_policy(sc, names, [t.channel for t in types], route_steps, group_names),
         targets=build_targets(sc, names),
         currency=sc.currency,
         ivr=tuple(
@@ -384,7 +399,8 @@ def _on_duty(
 ) -> tuple[tuple[float, int], ...]:
     """The group's agents on duty over time, from ``staff`` or from its shifts."""
     if group.staff is not None:
-        return _staff_changes(group.staff, sc, available)
+        # a StaffFile was read into a list of agents when the scenario was validated
+        return _staff_changes(cast("int | list[int]", group.staff), sc, available)
     return shift_changes(group.shifts, sc, available)
 
 

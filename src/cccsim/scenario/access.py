@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cccsim.scenario.distributions import Distribution
 from cccsim.scenario.fields import Duration, Name, WeeklyHours, _Model
@@ -17,6 +17,27 @@ class RouteStep(_Model):
     """The agent group."""
     after: Duration = 0.0
     """The group may take the contact only once it has waited this long (overflow delay)."""
+    when_queue_over: Annotated[int, Field(ge=0)] | None = None
+    """Conditional overflow: the group takes the type only while more than this many contacts of
+    it wait (the one being routed included)."""
+    when_wait_over: Duration | None = None
+    """Conditional overflow: the group takes the type only while the expected wait (contacts
+    waiting × mean handle time ÷ agents on duty in the type's unconditional groups) exceeds this."""
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> RouteStep:
+        if self.when_queue_over is not None and self.when_wait_over is not None:
+            raise ValueError("give one condition: when_queue_over or when_wait_over")
+        return self
+
+
+class DataResidency(_Model):
+    """Where a contact type's (or segment's) data may not be handled (ISO 18295-2, 5.9)."""
+
+    barred_sites: list[Name] = []
+    """Sites whose agent groups may not take these contacts."""
+    barred_providers: list[Name] = []
+    """Providers (``inhouse`` or an outsourcer's name) whose agent groups may not take them."""
 
 
 class Announcement(_Model):
@@ -103,6 +124,8 @@ class Segment(_Model):
     """Handle time multiplier (e.g. 1.5 for vulnerable customers)."""
     patience_factor: Annotated[float, Field(gt=0, le=100)] = 1.0
     """Patience multiplier."""
+    data_residency: DataResidency | None = None
+    """Sites or providers barred for this segment (in addition to the type's)."""
 
 
 class Access(_Model):

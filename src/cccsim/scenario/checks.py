@@ -6,6 +6,7 @@ import difflib
 from typing import TYPE_CHECKING
 
 from cccsim.errors import Problem
+from cccsim.plugins import import_class
 from cccsim.units import DAY
 
 if TYPE_CHECKING:
@@ -197,6 +198,172 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 Problem(
                     f"targets[{i}].agent_group",
                     f"unknown agent group {target.agent_group!r}{_hint(target.agent_group, sc.agent_groups)}",
+                )
+            )
+    out.extend(_residency_problems(sc))
+    out.extend(_policy_problems(sc))
+    return out
+
+
+def barred_groups(sc: Scenario, type_name: str, segment: str = "") -> set[str]:
+    """Agent groups that may not take a type (or one of its segments) under data residency."""
+    ct = sc.contact_types[type_name]
+    rules = [ct.data_residency]
+    if segment and segment in ct.segments:
+        rules.append(ct.segments[segment].data_residency)
+    sites = {s for r in rules if r is not None for s in r.barred_sites}
+    providers = {p for r in rules if r is not None for p in r.barred_providers}
+    return {
+        name
+        for name, group in sc.agent_groups.items()
+        if group.provider in providers or (group.site is not None and group.site in sites)
+    }
+
+
+def _residency_problems(sc: Scenario) -> list[Problem]:
+    """Barred sites and providers exist, and no routing sends a contact where it is barred."""
+    out: list[Problem] = []
+    sites = {g.site for g in sc.agent_groups.values() if g.site is not None}
+    providers = {g.provider for g in sc.agent_groups.values()} | {"inhouse"}
+    for tname, ct in sc.contact_types.items():
+        owners = [(f"contact_types.{tname}", ct.data_residency, "")]
+        owners += [
+            (f"contact_types.{tname}.segments.{seg}", segment.data_residency, seg)
+            for seg, segment in ct.segments.items()
+        ]
+        for path, rule, seg in owners:
+            if rule is None:
+                continue
+            for i, site in enumerate(rule.barred_sites):
+                if site not in sites:
+                    out.append(
+                        Problem(
+                            f"{path}.data_residency.barred_sites[{i}]",
+                            f"no agent group is at site {site!r}{_hint(site, sorted(sites))}",
+                        )
+                    )
+            for i, provider in enumerate(rule.barred_providers):
+                if provider not in providers:
+                    out.append(
+                        Problem(
+                            f"{path}.data_residency.barred_providers[{i}]",
+                            f"unknown provider {provider!r}{_hint(provider, sorted(providers))}",
+                        )
+                    )
+            barred = barred_groups(sc, tname, seg)
+            steps = (ct.segments[seg].routing if seg else None) or sc.routing.get(tname)
+            step_path = (
+                f"{path}.routing" if seg and ct.segments[seg].routing else f"routing.{tname}"
+            )
+            if steps is not None:
+                for i, step in enumerate(steps):
+                    if step.group in barred:
+                        group = sc.agent_groups[step.group]
+                        out.append(
+                            Problem(
+                                f"{step_path}[{i}].group",
+                                f"agent group {step.group!r} (provider {group.provider!r}, site "
+                                f"{group.site!r}) is barred for {tname}{'/' + seg if seg else ''} "
+                                f"by {path}.data_residency",
+                            )
+                        )
+            elif not any(
+                tname in g.skills and name not in barred for name, g in sc.agent_groups.items()
+            ):
+                out.append(
+                    Problem(
+                        f"{path}.data_residency",
+                        "bars every agent group with the skill: nobody may take these contacts",
+                    )
+                )
+    return out
+
+
+def _policy_problems(sc: Scenario) -> list[Problem]:
+    """References in routing_policy exist; reservations protect skills of their group."""
+    out: list[Problem] = []
+    rp = sc.routing_policy
+    internal = set(sc.contact_types) | {
+        f"{t}/{seg}" for t, ct in sc.contact_types.items() for seg in ct.segments
+    }
+    if rp.policy != "standard":
+        module, _, cls = rp.policy.partition(":")
+        if not module or not cls:
+            out.append(
+                Problem(
+                    "routing_policy.policy",
+                    f"expected 'standard' or a custom policy as 'package.module:Class', got {rp.policy!r}",
+                )
+            )
+        else:
+            try:
+                import_class(rp.policy)
+            except (ImportError, AttributeError, TypeError) as exc:
+                out.append(Problem("routing_policy.policy", f"cannot import {rp.policy!r}: {exc}"))
+    for field in ("priorities", "ageing"):
+        for key in getattr(rp, field):
+            if key not in internal:
+                out.append(
+                    Problem(
+                        f"routing_policy.{field}.{key}",
+                        f"unknown contact type {key!r}{_hint(key, sorted(internal))}",
+                    )
+                )
+    if rp.ageing and not rp.priorities:
+        out.append(
+            Problem(
+                "routing_policy.ageing",
+                "ageing raises priorities: give routing_policy.priorities too",
+            )
+        )
+    for i, res in enumerate(rp.reserve):
+        group = sc.agent_groups.get(res.group)
+        if group is None:
+            out.append(
+                Problem(
+                    f"routing_policy.reserve[{i}].group",
+                    f"unknown agent group {res.group!r}{_hint(res.group, sc.agent_groups)}",
+                )
+            )
+            continue
+        for j, name in enumerate(res.protect):
+            if name not in internal:
+                out.append(
+                    Problem(
+                        f"routing_policy.reserve[{i}].protect[{j}]",
+                        f"unknown contact type {name!r}{_hint(name, sorted(internal))}",
+                    )
+                )
+            elif name.split("/")[0] not in group.skills:
+                out.append(
+                    Problem(
+                        f"routing_policy.reserve[{i}].protect[{j}]",
+                        f"agent group {res.group!r} lacks the skill {name.split('/')[0]!r}",
+                    )
+                )
+    for gname, blend in rp.blending.items():
+        group = sc.agent_groups.get(gname)
+        if group is None:
+            out.append(
+                Problem(
+                    f"routing_policy.blending.{gname}",
+                    f"unknown agent group {gname!r}{_hint(gname, sc.agent_groups)}",
+                )
+            )
+        elif not any(
+            sc.contact_types[s].channel == "email" for s in group.skills if s in sc.contact_types
+        ):
+            out.append(
+                Problem(
+                    f"routing_policy.blending.{gname}",
+                    "the group has no deferred (email) skill to blend",
+                )
+            )
+        if blend.max_agents is not None and blend.min_agents > blend.max_agents:
+            out.append(
+                Problem(
+                    f"routing_policy.blending.{gname}.min_agents",
+                    f"above max_agents ({blend.max_agents})",
                 )
             )
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
@@ -18,6 +18,7 @@ from cccsim.scenario.access import (
     Announcement,
     Callback,
     ContactCosts,
+    DataResidency,
     Resolution,
     Retrial,
     RouteStep,
@@ -58,12 +59,14 @@ __all__ = [
     "AgentGroup",
     "Announcement",
     "Arrivals",
+    "Blending",
     "Break",
     "Callback",
     "Channel",
     "ConsistencyError",
     "ContactCosts",
     "ContactType",
+    "DataResidency",
     "Deterministic",
     "Distribution",
     "Duration",
@@ -76,12 +79,15 @@ __all__ = [
     "Money",
     "Name",
     "ProfileFile",
+    "Reservation",
     "Resolution",
     "Retrial",
     "RouteStep",
+    "RoutingPolicy",
     "Scenario",
     "Segment",
     "Shift",
+    "StaffFile",
     "Target",
     "TimeOfDay",
     "Uniform",
@@ -190,6 +196,8 @@ class ContactType(_Model):
     """Telephony cost to the client and tariff to the customer."""
     segments: dict[Name, Segment] = {}
     """Customer segments (e.g. vip, vulnerable), reported as contact types named type/segment."""
+    data_residency: DataResidency | None = None
+    """Sites or providers that may not handle this type (its segments inherit the bar)."""
 
     @model_validator(mode="after")
     def _channel_rules(self) -> ContactType:
@@ -289,6 +297,15 @@ class Shift(_Model):
     """Breaks and lunch; agents finish the contact in hand before going."""
 
 
+class StaffFile(_Model):
+    """A staffing schedule read from a CSV column: agents scheduled per interval."""
+
+    file: str
+    """CSV file, relative to the scenario file (e.g. exported from the workforce-management tool)."""
+    column: str | None = None
+    """Column holding the agents (default: the first column)."""
+
+
 class AgentGroup(_Model):
     """Agents with the same skills and staffing."""
 
@@ -297,10 +314,11 @@ class AgentGroup(_Model):
     staff: (
         Annotated[int, Field(ge=0, le=100_000)]
         | list[Annotated[int, Field(ge=0, le=100_000)]]
+        | StaffFile
         | None
     ) = None
-    """Agents on duty: a constant, or one number per interval (of one day, repeated daily, of the
-    whole horizon, or whole days covering it). Give ``staff`` or ``shifts``."""
+    """Agents scheduled: a constant, or one number per interval (of one day, repeated daily, of the
+    whole horizon, or whole days covering it), inline or from a CSV file. Give ``staff`` or ``shifts``."""
     shifts: dict[Name, Shift] = {}
     """Named shifts with breaks (instead of ``staff``)."""
     max_concurrent: Annotated[int, Field(ge=1, le=20)] = 1
@@ -313,11 +331,36 @@ class AgentGroup(_Model):
     """Share of scheduled paid time unavailable (training, meetings, absence)."""
     adherence: Annotated[float, Field(gt=0, le=1)] = 1.0
     """Share of the remaining time agents are actually available as scheduled."""
+    provider: Name = "inhouse"
+    """Who employs the agents: ``inhouse`` or an outsourcer's name (for costs and data residency)."""
+    site: Name | None = None
+    """Where the agents work (e.g. a city or country), for data residency and reports."""
+    concurrency_slowdown: list[Annotated[float, Field(gt=0, le=10)]] = []
+    """Chat/messaging handle-time multiplier by the number of contacts in hand when one starts
+    (this one included): [1, 1.1, 1.25] — a third concurrent chat takes 25 % longer."""
+
+    @field_validator("staff", mode="after")
+    @classmethod
+    def _load_staff(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, StaffFile):
+            numbers = _read_csv_column(value.file, value.column, info)
+            for row, n in enumerate(numbers, start=2):
+                if not (n >= 0 and float(n).is_integer() and n <= 100_000):
+                    raise ValueError(
+                        f"{value.file} line {row}: agents must be a whole number 0-100000, got {n:g}"
+                    )
+            return [int(n) for n in numbers]
+        return value
 
     @model_validator(mode="after")
     def _staff_or_shifts(self) -> AgentGroup:
         if (self.staff is None) == (not self.shifts):
             raise ValueError("give either staff or shifts")
+        if self.concurrency_slowdown and len(self.concurrency_slowdown) != self.max_concurrent:
+            raise ValueError(
+                f"concurrency_slowdown needs one factor per concurrent contact "
+                f"({self.max_concurrent}), got {len(self.concurrency_slowdown)}"
+            )
         return self
 
     @field_validator("skills")
@@ -327,6 +370,48 @@ class AgentGroup(_Model):
         if duplicates:
             raise ValueError(f"skills listed twice: {', '.join(duplicates)}")
         return skills
+
+
+class Reservation(_Model):
+    """Keep agents of a group idle for priority types (a threshold policy)."""
+
+    group: Name
+    """The agent group."""
+    agents: Annotated[int, Field(ge=1, le=100_000)]
+    """Idle agents kept back: other types are taken only while more than this many are idle."""
+    protect: Annotated[list[Name], Field(min_length=1)]
+    """Contact types (or segments, as type/segment) the idle agents are kept for."""
+
+
+class Blending(_Model):
+    """How a group blends deferred work (email) with real-time contacts."""
+
+    max_agents: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    """Most deferred contacts in service in the group at once (omitted: no cap)."""
+    min_agents: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """Deferred contacts the group keeps in service when any wait: a freed agent takes deferred
+    work first while fewer are in service (a dedicated share)."""
+
+
+class RoutingPolicy(_Model):
+    """How agents and contacts are matched (beyond each type's routing list)."""
+
+    policy: str = "standard"
+    """``standard`` (the options below), or a custom policy as ``package.module:Class``
+    implementing ``cccsim.RoutingPolicy``."""
+    agent_selection: Literal["longest_idle", "group_order", "cheapest"] = "longest_idle"
+    """Among groups with a free agent for an arriving contact: the agent idle longest, the first
+    group in the routing list, or the group whose price for this contact is lowest."""
+    priorities: dict[Name, int] = {}
+    """Priority per contact type (or type/segment); a freed agent takes the highest first
+    (default: the order of the group's skills)."""
+    ageing: dict[Name, Annotated[Duration, Field(gt=0)]] = {}
+    """Per type, the wait worth one priority level: a waiting contact's priority rises by one
+    per this much waiting (so low-priority work cannot starve)."""
+    reserve: list[Reservation] = []
+    """Idle agents kept back for priority types."""
+    blending: dict[Name, Blending] = {}
+    """Per agent group, caps and a dedicated share for deferred (email) work."""
 
 
 class Ivr(_Model):
@@ -373,6 +458,8 @@ class Scenario(_Model):
     """Agent groups by name."""
     routing: dict[Name, list[RouteStep]] = {}
     """Per contact type, the groups in order of preference; default: every group with the skill."""
+    routing_policy: RoutingPolicy = RoutingPolicy()
+    """Agent selection, priorities with ageing, reservation and blending."""
     ivr: dict[Name, Ivr] = {}
     """Entry points with an IVR that feed contact types (self-service and menu choices)."""
     targets: list[Target] = []

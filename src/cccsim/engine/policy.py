@@ -1,0 +1,210 @@
+"""Routing policies: which group takes an arriving contact, and which contact a free agent takes.
+
+The engine asks a policy three questions (the ``RoutingPolicy`` protocol) through a read-only
+``RoutingView`` of the queues and agents. ``StandardPolicy`` implements the scenario's
+``routing_policy`` options; a custom policy is any class with the same methods, named in the
+scenario as ``package.module:Class`` and built with the compiled ``Model``. The engine skips the
+policy entirely (a faster built-in path) when the scenario uses none of its options.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from cccsim.model.policy import QUEUE_OVER
+from cccsim.plugins import import_class
+
+if TYPE_CHECKING:
+    from cccsim.engine.agents import AgentPool
+    from cccsim.model.build import Model
+
+WAITING = 0  # records.OPEN: the state of a contact still in a queue
+
+
+class RoutingView:
+    """What a policy may read about the system at ``now`` (types and groups are model indices)."""
+
+    def __init__(
+        self,
+        model: Model,
+        pool: AgentPool,
+        queues: list[deque[int]],
+        n_waiting: list[int],
+        state: list[int],
+        arrived: list[float],
+        busy: list[int],
+        staff_now: list[int],
+        serving: list[list[int]],
+        free_at: list[float],
+    ) -> None:
+        self.model = model
+        self.now = 0.0
+        self.taker_load = 0  # contacts in hand of the agent that would take the contact asked about
+        self._pool, self._queues, self._n_waiting = pool, queues, n_waiting
+        self._state, self._arrived, self._busy = state, arrived, busy
+        self._staff_now, self._serving, self._free_at = staff_now, serving, free_at
+        self._mean_handle = [t.handle.mean * t.handle_factor for t in model.types]
+        conditional = [
+            {g for g, *_ in (model.policy.conditions[t] if model.policy.conditions else ())}
+            for t in range(len(model.types))
+        ]
+        self._capacity_of = [
+            tuple(
+                (g, 1 if model.types[t].exclusive else model.groups[g].max_concurrent)
+                for g, _ in model.routes[t]
+                if g not in conditional[t]
+            )
+            for t in range(len(model.types))
+        ]
+
+    def waiting(self, t: int) -> int:
+        """Contacts of type ``t`` waiting (during routing, the contact being routed included)."""
+        return self._n_waiting[t]
+
+    def oldest_wait(self, t: int) -> float:
+        """How long the oldest waiting contact of type ``t`` has waited (0 if none)."""
+        q, state = self._queues[t], self._state
+        while q and state[q[0]] != WAITING:
+            q.popleft()
+        return self.now - self._arrived[q[0]] if q else 0.0
+
+    def expected_wait(self, t: int) -> float:
+        """Waiting × mean handle time ÷ slots on duty in the type's unconditional groups."""
+        slots = sum(self._staff_now[g] * k for g, k in self._capacity_of[t])
+        return self._n_waiting[t] * self._mean_handle[t] / max(slots, 1)
+
+    def on_duty(self, g: int) -> int:
+        """Agents of group ``g`` on duty (busy leavers included)."""
+        return len(self._pool.roster[g])
+
+    def idle(self, g: int) -> int:
+        """Agents of group ``g`` on duty holding no contact."""
+        return len(self._pool.roster[g]) - self._busy[g]
+
+    def serving(self, g: int, t: int) -> int:
+        """Contacts of type ``t`` in service (or wrap-up) with agents of group ``g``."""
+        return self._serving[g][t]
+
+    def free_since(self, agent: int) -> float:
+        """When ``agent`` last became free (took its current load)."""
+        return self._free_at[agent]
+
+
+@runtime_checkable
+class RoutingPolicy(Protocol):
+    """The decisions a routing policy makes; the engine calls them at arrivals and agent releases."""
+
+    def admits(self, view: RoutingView, t: int, g: int) -> bool:
+        """May group ``g`` take a contact of type ``t`` now (conditions, reservation, caps)?"""
+        ...
+
+    def rank(self, view: RoutingView, g: int, t: int, waited: float) -> float:
+        """Priority of type ``t``'s oldest contact (waited so long) for a free agent of ``g``;
+        the highest is taken, ties going to the group's skill order."""
+        ...
+
+    def choose_group(self, view: RoutingView, t: int, candidates: list[tuple[int, int]]) -> int:
+        """Which group serves an arriving contact of type ``t``; ``candidates`` lists
+        (group, agent that would take it) for each admitting group with a free agent, in
+        routing order. Returns a group of the list."""
+        ...
+
+
+class StandardPolicy:
+    """The scenario's ``routing_policy`` options and conditional overflow steps."""
+
+    def __init__(self, model: Model) -> None:
+        spec = model.policy
+        n_types, n_groups = len(model.types), len(model.groups)
+        self.selection = spec.agent_selection
+        self.priority = spec.priority
+        self.ageing = spec.ageing
+        self.position = [
+            {t: -float(i) for i, t in enumerate(group.skills)} for group in model.groups
+        ]
+        self.condition: list[dict[int, tuple[str, float]]] = [{} for _ in range(n_types)]
+        for t, conds in enumerate(spec.conditions):
+            for g, kind, bound in conds:
+                self.condition[t][g] = (kind, bound)
+        self.reserve: list[list[tuple[int, frozenset[int]]]] = [[] for _ in range(n_groups)]
+        for g, agents, protected in spec.reserve:
+            self.reserve[g].append((agents, protected))
+        self.deferred = spec.deferred
+        self.blend: list[tuple[int, int] | None] = [None] * n_groups
+        for g, most, least in spec.blending:
+            self.blend[g] = (most, least)
+        self.price = [  # marginal price of one contact of each type, per group
+            [_marginal_price(model, g, t) for t in range(n_types)] for g in range(n_groups)
+        ]
+
+    def _deferred_in_service(self, view: RoutingView, g: int) -> int:
+        return sum(view.serving(g, t) for t in self.deferred)
+
+    def admits(self, view: RoutingView, t: int, g: int) -> bool:
+        """Conditional overflow, reservation (keep k idle for protected types) and blending caps."""
+        cond = self.condition[t].get(g)
+        if cond is not None:
+            kind, bound = cond
+            level = view.waiting(t) if kind == QUEUE_OVER else view.expected_wait(t)
+            if level <= bound:
+                return False
+        for agents, protected in self.reserve[g]:
+            # taking the contact must leave more than ``agents`` idle unless it is protected
+            idle_after = view.idle(g) - (view.taker_load == 0)
+            if t not in protected and idle_after < agents:
+                return False
+        blend = self.blend[g]
+        if blend is not None and t in self.deferred:
+            most = blend[0]
+            if most >= 0 and self._deferred_in_service(view, g) >= most:
+                return False
+        return True
+
+    def rank(self, view: RoutingView, g: int, t: int, waited: float) -> float:
+        """Priority (or skill order) plus ageing; deferred work first below a dedicated minimum."""
+        score = self.priority[t] if self.priority else self.position[g][t]
+        if self.ageing:
+            score += waited / self.ageing[t]
+        blend = self.blend[g]
+        if (
+            blend is not None
+            and t in self.deferred
+            and self._deferred_in_service(view, g) < blend[1]
+        ):
+            score += 1e12
+        return score
+
+    def choose_group(self, view: RoutingView, t: int, candidates: list[tuple[int, int]]) -> int:
+        """Longest idle agent, first group in routing order, or cheapest group for this contact."""
+        if self.selection == "group_order":
+            return candidates[0][0]
+        if self.selection == "cheapest":
+            return min(candidates, key=lambda ga: self.price[ga[0]][t])[0]
+        return min(candidates, key=lambda ga: view.free_since(ga[1]))[0]
+
+
+def _marginal_price(model: Model, g: int, t: int) -> float:
+    """What one more contact of type ``t`` costs when group ``g`` takes it (staffed time: 0)."""
+    group = model.groups[g]
+    mean_minutes = model.types[t].handle.mean * model.types[t].handle_factor / 60
+    if group.cost_basis == "handled_minute":
+        return group.cost_rate * mean_minutes
+    if group.cost_basis == "handled_contact":
+        return group.cost_rate
+    return 0.0  # paid per staffed hour (or not costed): an idle agent is already paid for
+
+
+def load_policy(model: Model) -> RoutingPolicy:
+    """The model's policy object: the standard one, or a custom class by import path."""
+    name = model.policy.name
+    if name == "standard":
+        return StandardPolicy(model)
+    cls = import_class(name)
+    policy = cls(model)
+    if not isinstance(policy, RoutingPolicy):
+        raise TypeError(f"{name} does not implement admits, rank and choose_group")
+    return policy
+
+
+__all__ = ["RoutingPolicy", "RoutingView", "StandardPolicy", "load_policy"]

@@ -95,15 +95,58 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             "skills": skills,
             "staff": staff,
             "max_concurrent": draw(st.integers(1, 3)),
+            "site": draw(st.sampled_from(["dublin", "manila"])),
         }
+        if draw(st.booleans()):
+            k = groups[f"g{g}"]["max_concurrent"]
+            groups[f"g{g}"]["concurrency_slowdown"] = [1 + 0.2 * i for i in range(k)]
+    # data residency: bar a site for a type when another group with the skill stays allowed
+    for name in names:
+        able = {groups[g]["site"] for g in groups if name in groups[g]["skills"]}
+        if len(able) > 1 and draw(st.booleans()):
+            types[name]["data_residency"] = {"barred_sites": ["manila"]}
     routing: dict[str, Any] = {}
     for name in names:
         able = [g for g, spec in groups.items() if name in spec["skills"]]
         if len(able) > 1 and draw(st.booleans()):
             order = draw(st.permutations(able))
-            routing[name] = [
-                {"group": g, "after": draw(st.sampled_from([0, 0, 5, 30, 120]))} for g in order
+            steps = []
+            for g in order:
+                if types[name].get("data_residency") and groups[g]["site"] == "manila":
+                    continue
+                step: dict[str, Any] = {"group": g, "after": draw(st.sampled_from([0, 0, 5, 30]))}
+                if steps and draw(st.booleans()):  # conditional overflow
+                    if draw(st.booleans()):
+                        step["when_queue_over"] = draw(st.integers(0, 3))
+                    else:
+                        step["when_wait_over"] = draw(st.sampled_from([10, 60, 300]))
+                steps.append(step)
+            if steps:
+                routing[name] = steps
+    policy: dict[str, Any] = {}
+    if draw(st.booleans()):
+        policy["agent_selection"] = draw(
+            st.sampled_from(["longest_idle", "group_order", "cheapest"])
+        )
+        if draw(st.booleans()):
+            policy["priorities"] = {n: draw(st.integers(0, 3)) for n in names}
+            if draw(st.booleans()):
+                policy["ageing"] = {names[0]: draw(st.sampled_from([30, 600]))}
+        g0 = next(iter(groups))
+        if draw(st.booleans()):
+            policy["reserve"] = [
+                {
+                    "group": g0,
+                    "agents": draw(st.integers(1, 2)),
+                    "protect": groups[g0]["skills"][:1],
+                }
             ]
+        if draw(st.booleans()):
+            for g, spec in groups.items():
+                if any(types[s]["channel"] == "email" for s in spec["skills"]):
+                    low = draw(st.integers(0, 2))
+                    policy["blending"] = {g: {"min_agents": low, "max_agents": low + 1}}
+                    break
     return {
         "name": "generated",
         "horizon": f"{hours}h",
@@ -111,6 +154,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         "contact_types": types,
         "agent_groups": groups,
         "routing": routing,
+        "routing_policy": policy,
     }
 
 
@@ -157,6 +201,7 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
     for c in np.flatnonzero(ans):
         t, g = int(rec.contact_type[c]), int(rec.group[c])
         assert t in model.groups[g].skills
+        assert g in [grp for grp, _ in model.routes[t]]  # routed there (data residency kept)
         assert rec.answered_at[c] >= rec.arrived_at[c] + model.after(t, g) - 1e-9
     # capacity: sweep each agent's slots over time (ends before starts at equal instants)
     for a in np.unique(rec.agent[ans]):

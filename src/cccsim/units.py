@@ -109,3 +109,11 @@ def format_duration(seconds: float) -> str:
     if seconds < DAY:
         return f"{seconds / HOUR:.3g}h"
     return f"{seconds / DAY:.3g}d"
+
+
+def format_time_of_day(seconds: float) -> str:
+    """Seconds after midnight as ``"HH:MM"`` (``"HH:MM:SS"`` when seconds are not whole minutes)."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{secs:02d}" if secs else "")

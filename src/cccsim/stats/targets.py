@@ -113,7 +113,7 @@ def _edges(rec: Records, per: str) -> np.ndarray:
     return edges[edges >= m.warmup - 1e-9] if m.warmup else edges
 
 
-def _values(rec: Records, t: TargetModel) -> np.ndarray:
+def period_values(rec: Records, t: TargetModel) -> np.ndarray:
     """The KPI in each measurement period (one value for per: period)."""
     m = rec.model
     edges = _edges(rec, t.per)
@@ -171,7 +171,7 @@ def evaluate_targets(rec: Records) -> pd.DataFrame:
     m = rec.model
     rows = []
     for t in m.targets:
-        values = _values(rec, t)
+        values = period_values(rec, t)
         if t.per == "period":
             attained = float(values[0])
             met = _meets(t, attained)

@@ -1,0 +1,200 @@
+"""Shared parts of the ``cccsim`` command: the app, consoles, error guard and common options.
+
+Exit codes: 0 success, 2 bad input (scenario, option or override), 1 internal error, 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from cccsim import __version__
+from cccsim.errors import CccsimError, Problem, ScenarioError
+from cccsim.experiment.runner import ExperimentInterrupted
+from cccsim.scenario.load import load_scenario, parse_override
+from cccsim.scenario.schema import Scenario
+
+app = typer.Typer(
+    name="cccsim",
+    help="Simulate a multichannel contact centre's access and contact strategy.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+_state: dict[str, bool] = {"debug": False}
+T = TypeVar("T")
+
+
+def guard(action: Callable[[], T]) -> T:
+    """Run ``action``; bad input → one message and exit 2; anything else → exit 1 (no traceback)."""
+    try:
+        return action()
+    except ScenarioError as exc:
+        err.print(
+            f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True
+        )
+        raise typer.Exit(2) from None
+    except CccsimError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            traceback.print_exc()
+        else:
+            err.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (rerun with --debug "
+                "for the traceback and please report it)",
+                highlight=False,
+            )
+        raise typer.Exit(1) from None
+
+
+def load_file(path: Path, sets: list[str] | None) -> Scenario:
+    overrides = dict(parse_override(s) for s in sets or [])
+    return load_scenario(path, overrides=overrides)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"cccsim {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", "-s", help="Override a field: path=value (e.g. agent_groups.inhouse.staff=60)."
+    ),
+]
+
+
+BackendOption = Annotated[str, typer.Option(help="auto, serial, processes or dask.")]
+WorkersOption = Annotated[int | None, typer.Option(help="Worker processes (default: all cores).")]
+ClusterOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 (implies dask).")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Write results (and resumable shards) to this folder.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed of the experiment.")]
+RepsOption = Annotated[
+    int, typer.Option("--replications", "-r", min=1, help="Replications per scenario.")
+]
+ConfidenceOption = Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")]
+ReportOption = Annotated[
+    Path | None, typer.Option("--report", help="Also write a self-contained HTML report here.")
+]
+PlotlyOption = Annotated[
+    str, typer.Option("--plotlyjs", help="inline (works offline) or cdn (a smaller file).")
+]
+
+
+def write_report_to(result: Any, path: Path | None, plotlyjs: str) -> None:
+    if path is None:
+        return
+    from cccsim.report import write_report
+
+    if plotlyjs not in ("inline", "cdn"):
+        raise ScenarioError([Problem("--plotlyjs", "expected inline or cdn")])
+    write_report(result, path, plotlyjs=plotlyjs)
+    out.print(f"wrote report {path}")
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with ETA on stderr for experiments (quiet for single replications)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("replications", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def shards_dir(out_dir: Path | None) -> Path | None:
+    return out_dir / "shards" if out_dir is not None else None
+
+
+def run_experiment(
+    call: Callable[[Callable[[int, int], None] | None], Any], out_dir: Path | None
+) -> Any:
+    """Run an experiment under a progress bar; on Ctrl-C say what was kept and exit 130."""
+    with progress_bar(True) as progress:
+        try:
+            return call(progress)
+        except ExperimentInterrupted as stop:
+            interrupted(stop, out_dir)
+
+
+def save(exp: Any, out_dir: Path | None, report: Path | None, plotlyjs: str) -> None:
+    """Write an experiment's results (with --out) and its report (with --report)."""
+    from cccsim.results import write_result
+
+    if out_dir is not None:
+        write_result(exp, out_dir)
+        out.print(f"wrote results to {out_dir}/")
+    write_report_to(exp, report, plotlyjs)
+
+
+def interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
+    err.print(
+        f"[yellow]interrupted[/]: {stop.done} of {stop.total} replications finished", soft_wrap=True
+    )
+    if out_dir is not None:
+        err.print(
+            f"finished replications are kept in {out_dir}/shards; rerun the same command to resume"
+        )
+    raise typer.Exit(130)
+
+
+def costed(sc: Scenario) -> bool:
+    """Whether the scenario prices anything (then the CLI prints a costs table)."""
+    return any(g.cost is not None for g in sc.agent_groups.values()) or any(
+        ct.costs.customer_per_minute or ct.costs.telephony_per_minute
+        for ct in sc.contact_types.values()
+    )
+
+
+def bad_option(option: str, message: str) -> None:
+    raise ScenarioError([Problem(option, message)])

@@ -17,6 +17,7 @@ from cccsim.report import write_report
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
 from cccsim.simulate import run_replication
+from cccsim.staffing import StaffingPlan, search_staffing
 
 __all__ = [
     "CccsimError",
@@ -28,6 +29,7 @@ __all__ = [
     "RoutingView",
     "Scenario",
     "ScenarioError",
+    "StaffingPlan",
     "StandardPolicy",
     "__version__",
     "build_model",
@@ -35,6 +37,7 @@ __all__ = [
     "load_scenario",
     "replicate",
     "run_replication",
+    "search_staffing",
     "sweep",
     "theory",
     "write_report",

@@ -258,8 +258,15 @@ def build_model(scenario: Scenario) -> Model:
                     if parent in group.skills and gname not in barred
                 )
             )
-        else:
-            routes.append(tuple((group_names.index(s.group), s.after) for s in steps))
+        else:  # a segment inheriting the type's routing drops the groups it bars
+            barred = (
+                barred_groups(sc, parent, seg_name)
+                if seg is not None and not seg.routing
+                else set()
+            )
+            routes.append(
+                tuple((group_names.index(s.group), s.after) for s in steps if s.group not in barred)
+            )
     groups = []
     for g, (gname, group) in enumerate(sc.agent_groups.items()):
         routed = {t for t, steps in enumerate(routes) if any(grp == g for grp, _ in steps)}

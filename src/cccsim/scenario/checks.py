@@ -251,10 +251,19 @@ def _residency_problems(sc: Scenario) -> list[Problem]:
                         )
                     )
             barred = barred_groups(sc, tname, seg)
-            steps = (ct.segments[seg].routing if seg else None) or sc.routing.get(tname)
-            step_path = (
-                f"{path}.routing" if seg and ct.segments[seg].routing else f"routing.{tname}"
-            )
+            own = ct.segments[seg].routing if seg else sc.routing.get(tname)
+            step_path = f"{path}.routing" if seg else f"routing.{tname}"
+            inherited = sc.routing.get(tname) if seg and not own else None
+            if inherited is not None:  # a segment's bars filter the type's routing
+                if all(step.group in barred for step in inherited):
+                    out.append(
+                        Problem(
+                            f"{path}.data_residency",
+                            f"bars every group in routing.{tname}: give the segment its own routing",
+                        )
+                    )
+                continue
+            steps = own
             if steps is not None:
                 for i, step in enumerate(steps):
                     if step.group in barred:

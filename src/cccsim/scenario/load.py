@@ -63,6 +63,13 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenari
     return out
 
 
+def override_data(
+    data: dict[str, Any], overrides: Mapping[str, Any], file: str | None = None
+) -> dict[str, Any]:
+    """A copy of raw scenario data (as read from YAML) with dotted-path overrides applied."""
+    return _with_overrides(data, overrides, file)
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """A short, stable hash of the validated scenario (provenance, caching, shard names)."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))

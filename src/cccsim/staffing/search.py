@@ -57,6 +57,7 @@ class StaffingPlan:
     rounds: int
     converged: bool
     confidence: float
+    changes: dict[str, Any]  # dotted-path overrides that turn the input scenario into ``scenario``
     shifts: pd.DataFrame | None = None
 
     @property
@@ -97,7 +98,15 @@ def search_staffing(
         if unknown:
             raise ExperimentError(f"unknown agent group(s) {unknown}; the scenario has {names}")
     searched = set(range(len(names))) if groups is None else {names.index(g) for g in groups}
-    targets = [t for t in model.targets if t.kpi in SEARCHABLE_KPIS and t.type_index is not None]
+    # real-time targets are held per interval; deferred (email) work waits for the next staffed
+    # hours by design, so its targets are reported for the final staffing, not searched
+    targets = [
+        t
+        for t in model.targets
+        if t.kpi in SEARCHABLE_KPIS
+        and t.type_index is not None
+        and model.types[t.type_index].channel != "email"
+    ]
     primary: dict[int, int] = {}
     for t in targets:
         assert t.type_index is not None
@@ -108,7 +117,7 @@ def search_staffing(
     if not targets:
         raise ExperimentError(
             "the staffing search needs a service_level, asa, abandon_rate, wait_over or p_wait "
-            "target for a contact type answered by a searched group"
+            "target for a voice, chat or messaging contact type answered by a searched group"
         )
     active = sorted(set(primary.values()))
     start = erlang_start(model, targets, primary)
@@ -145,7 +154,7 @@ def search_staffing(
         need = np.where(keep, trial, need)
     failing, kpis = evaluate(need)
     converged = converged and not failing.any()
-    plan_scenario, scheduled = _scenario_with(sc, model, need, active)
+    scheduled, changes = _schedule(sc, model, need, active)
     staff = _staff_frame(model, need, scheduled, start, active)
     shift_table = None
     if shifts:
@@ -160,20 +169,18 @@ def search_staffing(
         ]
         staff["covered"] = np.concatenate([s.covered for s in solutions])
         shift_table = shifts_frame(solutions, sc)
-        plan_scenario = apply_overrides(
-            sc,
-            {
-                f"agent_groups.{s.group}.{key}": value
-                for s in solutions
-                for key, value in (
-                    ("staff", None),
-                    ("shifts", {n: shift_as_data(sh) for n, sh in s.shifts.items()}),
-                )
-            },
-        )
+        changes = {
+            f"agent_groups.{s.group}.{key}": value
+            for s in solutions
+            for key, value in (
+                ("staff", None),
+                ("shifts", {n: shift_as_data(sh) for n, sh in s.shifts.items()}),
+            )
+        }
+    plan_scenario = apply_overrides(sc, changes)
     result = replicate(plan_scenario, replications, seed, backend="serial")
     return StaffingPlan(
-        staff, kpis, plan_scenario, result, rounds, converged, confidence, shift_table
+        staff, kpis, plan_scenario, result, rounds, converged, confidence, changes, shift_table
     )
 
 
@@ -236,16 +243,16 @@ def _available(sc: Scenario, name: str) -> float:
 
 def _scheduled_for(on_duty: int, available: float) -> int:
     """Fewest scheduled agents whose on-duty count round(s × available) reaches ``on_duty``."""
-    s = math.ceil(on_duty / available - 1e-9)
+    s = max(0, math.floor((on_duty - 0.5) / available) - 1)  # round() may round up: start low
     while round(s * available) < on_duty:
         s += 1
     return s
 
 
-def _scenario_with(
+def _schedule(
     sc: Scenario, model: Model, need: np.ndarray, active: list[int]
-) -> tuple[Scenario, np.ndarray]:
-    """The scenario with each searched group staffed per interval of the horizon (scheduled)."""
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Scheduled agents per (group, interval), and the overrides that staff the scenario so."""
     scheduled = np.zeros(need.shape, dtype=np.int64)
     overrides: dict[str, Any] = {}
     for g in active:
@@ -254,7 +261,7 @@ def _scenario_with(
         scheduled[g] = [_scheduled_for(int(n), avail) for n in need[g]]
         overrides[f"agent_groups.{name}.staff"] = scheduled[g].tolist()
         overrides[f"agent_groups.{name}.shifts"] = {}
-    return apply_overrides(sc, overrides), scheduled
+    return scheduled, overrides
 
 
 def _staff_frame(

@@ -1,0 +1,166 @@
+"""``cccsim staff``: the fewest agents per interval meeting the targets (and shifts covering them)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+import yaml
+from rich.table import Table
+
+from cccsim.cli.common import (
+    ConfidenceOption,
+    SeedOption,
+    SetOption,
+    app,
+    costed,
+    guard,
+    load_file,
+    out,
+    progress_bar,
+)
+from cccsim.errors import Problem, ScenarioError
+from cccsim.scenario.load import override_data, parse_override
+from cccsim.units import format_time_of_day, parse_duration
+
+
+@app.command()
+def staff(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (with targets).")],
+    group: Annotated[
+        list[str] | None,
+        typer.Option("--group", "-g", help="Agent group to staff (repeat; default: all targeted)."),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option("--replications", "-r", min=2, help="Replications per search round.")
+    ] = 30,
+    seed: SeedOption = 1,
+    confidence: ConfidenceOption = 0.9,
+    shifts: Annotated[
+        bool, typer.Option("--shifts", help="Also choose agents per shift (integer program).")
+    ] = False,
+    shift_length: Annotated[
+        str, typer.Option(help="Length of generated shifts (groups without their own shifts).")
+    ] = "8h",
+    max_rounds: Annotated[int, typer.Option(min=1, help="Cap on simulation rounds.")] = 40,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="Write the staffed scenario YAML here.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Write staff.csv, kpis.csv (and shifts.csv) here.")
+    ] = None,
+    sets: SetOption = None,
+) -> None:
+    """Find the fewest agents per interval meeting every target, with the cost it implies."""
+    from cccsim.staffing import search_staffing
+    from cccsim.tables import costs_table, targets_table
+
+    def go() -> None:
+        try:
+            length = parse_duration(shift_length)
+        except ValueError as exc:
+            raise ScenarioError([Problem("--shift-length", str(exc))]) from None
+        if not 0 < length <= 86400:
+            raise ScenarioError([Problem("--shift-length", "expected a length up to 24h")])
+        sc = load_file(scenario, sets)
+        with progress_bar(True) as progress:
+            result = search_staffing(
+                sc,
+                groups=group,
+                replications=replications,
+                seed=seed,
+                confidence=confidence,
+                max_rounds=max_rounds,
+                shifts=shifts,
+                shift_length=length,
+                progress=progress,
+            )
+        verdict = "converged" if result.converged else "[yellow]did not converge[/]"
+        out.print(
+            f"staffing search {verdict} in {result.rounds} rounds of {replications} replications "
+            f"({result.agent_hours:,.1f} agent-hours scheduled)"
+        )
+        out.print(_staff_table(result.staff))
+        if result.shifts is not None:
+            out.print(_shifts_table(result.shifts))
+        exp = result.result
+        if len(exp.target_summary):
+            out.print(targets_table(exp.target_summary, sc.currency))
+        if costed(sc):
+            out.print(costs_table(exp.summary, sc.currency, long_form=True))
+        if out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            result.staff.to_csv(out_dir / "staff.csv", index=False)
+            result.kpis.to_csv(out_dir / "kpis.csv", index=False)
+            if result.shifts is not None:
+                result.shifts.to_csv(out_dir / "shifts.csv", index=False)
+            out.print(f"wrote the staffing tables to {out_dir}/")
+        if plan is not None:
+            _write_plan(scenario, sets, result.changes, plan)
+            out.print(f"wrote the staffed scenario {plan} (run it with: cccsim run {plan})")
+
+    guard(go)
+
+
+def _staff_table(staff: pd.DataFrame) -> Table:
+    """Agents scheduled per interval (rows) and group (columns); intervals nobody works are left out."""
+    wide = staff.pivot_table(
+        index="interval_start", columns="agent_group", values="agents", sort=False
+    )
+    wide = wide[(wide > 0).any(axis=1)]
+    table = Table(title="agents scheduled per interval")
+    table.add_column("day", justify="right")
+    table.add_column("from", justify="right")
+    for name in wide.columns:
+        table.add_column(str(name), justify="right")
+    for start, row in wide.iterrows():
+        at = float(start)  # type: ignore[arg-type]
+        table.add_row(
+            f"{at // 86400 + 1:.0f}",
+            format_time_of_day(at % 86400),
+            *(f"{v:.0f}" for v in row),
+        )
+    return table
+
+
+def _shifts_table(shifts: pd.DataFrame) -> Table:
+    table = Table(title="agents per shift")
+    for column in ("agent_group", "shift", "start", "length", "days", "agents", "paid_hours"):
+        table.add_column(column.replace("_", " "), justify="right")
+    for row in shifts.to_dict("records"):
+        table.add_row(
+            str(row["agent_group"]),
+            str(row["shift"]),
+            str(row["start"]),
+            f"{float(row['length']) / 3600:g}h",
+            str(row["days"]),
+            str(row["agents"]),
+            f"{float(row['paid_hours']):,.1f}",
+        )
+    return table
+
+
+def _write_plan(source: Path, sets: list[str] | None, changes: dict[str, Any], path: Path) -> None:
+    """The original YAML with the overrides and the plan's staffing, CSV paths kept valid."""
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    overrides = dict(parse_override(s) for s in sets or [])
+    data = override_data(override_data(data, overrides, str(source)), changes, str(source))
+    _rebase_files(data, source.parent, path.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _rebase_files(node: Any, old: Path, new: Path) -> None:
+    """Relative ``file:`` entries point to the same CSV files from the new folder."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "file" and isinstance(value, str) and not os.path.isabs(value):
+                node[key] = os.path.relpath((old / value).resolve(), new.resolve())
+            else:
+                _rebase_files(value, old, new)
+    elif isinstance(node, list):
+        for item in node:
+            _rebase_files(item, old, new)

@@ -195,10 +195,20 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         tok = pool.next_token
         pool.next_token = tok + 1
         token[a] = tok
+        levels[agent_group[a]][level].append((a, tok))
+
+    def available_timed(a: int, level: int) -> None:
+        """``available`` that also notes when (for policies reading ``free_since``)."""
         if a >= len(free_at):
             free_at.extend([0.0] * (a + 1 - len(free_at)))
         free_at[a] = env._now
+        tok = pool.next_token
+        pool.next_token = tok + 1
+        token[a] = tok
         levels[agent_group[a]][level].append((a, tok))
+
+    if policy is not None:
+        available = available_timed  # the plain path skips the bookkeeping
 
     def peek(g: int, whole: bool) -> tuple[int, int, int] | None:
         """(load, token, agent) of the agent ``take_available`` would return, dropping stale entries."""
@@ -210,24 +220,17 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 deque_.popleft()
         return None
 
-    def take_first(t: int, whole: bool) -> int:
-        """An agent of the type's first groups: longest idle across them, or by group order."""
-        groups = first_groups[t]
-        if by_longest_idle and len(groups) > 1:
-            best: tuple[int, int, int] | None = None
-            for g in groups:  # least loaded, then longest idle (tokens grow with time)
-                head = peek(g, whole)
-                if head is not None and (best is None or head < best):
-                    best = head
-            if best is None:
-                return -1
-            token[best[2]] = -1
-            return best[2]
+    def take_longest_idle(groups: tuple[int, ...], whole: bool) -> int:
+        """The least-loaded, then longest-idle agent across ``groups`` (tokens grow with time)."""
+        best: tuple[int, int, int] | None = None
         for g in groups:
-            a = take_available(g, whole)
-            if a >= 0:
-                return a
-        return -1
+            head = peek(g, whole)
+            if head is not None and (best is None or head < best):
+                best = head
+        if best is None:
+            return -1
+        token[best[2]] = -1
+        return best[2]
 
     def take_available(g: int, whole: bool) -> int:
         """The agent of ``g`` to serve a contact: longest idle, or least loaded for chat; -1 if none."""
@@ -302,12 +305,11 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         t = ctype[c]
         g = agent_group[a]
         slots = cap[g] if exclusive[t] else 1
-        if not load[a]:
-            busy[g] += 1
+        if policy is not None:  # what policies read: busy agents, contacts in service by type
+            busy[g] += not load[a]
+            serving[g][t] += 1
         load[a] += slots
         served_by[c] = a
-        if policy is not None:
-            serving[g][t] += 1
         if c >= n_initial and spawned[c][2] == CALLBACK_KIND:
             dials[c] = dials.get(c, 0) + 1
             cb = types[t].callback
@@ -423,7 +425,15 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             if route_by_policy(c, t, now):
                 return
         else:
-            a = take_first(t, whole)
+            groups = first_groups[t]
+            if by_longest_idle and len(groups) > 1:
+                a = take_longest_idle(groups, whole)
+            else:
+                a = -1
+                for g in groups:
+                    a = take_available(g, whole)
+                    if a >= 0:
+                        break
             if a >= 0:
                 begin(c, a, now)
                 if load[a] < cap[agent_group[a]]:
@@ -565,9 +575,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     def release(a: int, c: int, now: float) -> None:
         g = agent_group[a]
         load[a] -= cap[g] if exclusive[ctype[c]] else 1
-        if not load[a]:
-            busy[g] -= 1
         if policy is not None:
+            busy[g] -= not load[a]
             serving[g][ctype[c]] -= 1
         if leaving[a]:
             if load[a] == 0:

@@ -247,3 +247,29 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
 @given(scenarios(), st.integers(0, 2**32 - 1))
 def test_invariants_hold_on_generated_scenarios(data: dict[str, Any], seed: int) -> None:
     check_invariants(data, seed)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**32 - 1), st.sampled_from(["longest_idle", "group_order"]))
+def test_policy_path_equals_the_built_in_path(
+    data: dict[str, Any], seed: int, selection: str
+) -> None:
+    """Without policy options the engine skips the policy; running the same rules through the
+    ``RoutingPolicy`` protocol (the standard policy named by import path) gives identical records."""
+    plain = dict(data)
+    plain["routing"] = {
+        t: [{k: v for k, v in step.items() if not k.startswith("when_")} for step in steps]
+        for t, steps in data["routing"].items()
+    }
+    plain["routing_policy"] = {"agent_selection": selection}
+    through = dict(plain)
+    through["routing_policy"] = {
+        "agent_selection": selection,
+        "policy": "cccsim.engine.policy:StandardPolicy",
+    }
+    fast_model = build_model(cccsim.load_scenario(plain))
+    policy_model = build_model(cccsim.load_scenario(through))
+    assert fast_model.policy.is_default and not policy_model.policy.is_default
+    a, b = run(fast_model, seed), run(policy_model, seed)
+    for name in ("arrived_at", "answered_at", "ended_at", "outcome", "agent", "handle_time"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)

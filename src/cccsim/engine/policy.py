@@ -90,6 +90,15 @@ class RoutingView:
         """When ``agent`` last became free (took its current load)."""
         return self._free_at[agent]
 
+    def free_order(self, agent: int) -> int:
+        """A number that grows each time an agent becomes free: lower means free for longer
+        (ties in ``free_since`` broken as the built-in path breaks them)."""
+        return self._pool.token[agent]
+
+    def load(self, agent: int) -> int:
+        """Contact slots ``agent`` holds (a voice or email contact holds all of them)."""
+        return self._pool.load[agent]
+
 
 @runtime_checkable
 class RoutingPolicy(Protocol):
@@ -181,7 +190,8 @@ class StandardPolicy:
             return candidates[0][0]
         if self.selection == "cheapest":
             return min(candidates, key=lambda ga: self.price[ga[0]][t])[0]
-        return min(candidates, key=lambda ga: view.free_since(ga[1]))[0]
+        # least loaded, then free for longest: exactly the built-in path's choice
+        return min(candidates, key=lambda ga: (view.load(ga[1]), view.free_order(ga[1])))[0]
 
 
 def _marginal_price(model: Model, g: int, t: int) -> float:

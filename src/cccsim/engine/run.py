@@ -561,16 +561,21 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)
                 seek_work(take_available(g, exclusive[t]), now)
             return
-        for g, after in routes[t]:
-            # same float expression as the event's own instant: exact at the boundary
-            if since + after <= now:
+        # same float expression as the event's own instant: exact at the boundary
+        ready = tuple(g for g, after in routes[t] if since + after <= now)
+        if by_longest_idle and len(ready) > 1:
+            a = take_longest_idle(ready, exclusive[t])
+        else:
+            a = -1
+            for g in ready:
                 a = take_available(g, exclusive[t])
                 if a >= 0:
-                    n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
-                    begin(c, a, now)
-                    if load[a] < cap[g]:
-                        available(a, load[a])
-                    return
+                    break
+        if a >= 0:
+            n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
+            begin(c, a, now)
+            if load[a] < cap[agent_group[a]]:
+                available(a, load[a])
 
     def release(a: int, c: int, now: float) -> None:
         g = agent_group[a]
@@ -664,7 +669,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     group_of = np.array(agent_group or [0], dtype=np.int16)
     outcome = np.array(state, dtype=np.int8)[keep]
     agent_arr = np.where(outcome == ANSWERED, agent_arr, -1).astype(np.int32)
-    return Records(
+    records = Records(
         model=model,
         contact_type=np.array(ctype, dtype=np.int16)[keep],
         arrived_at=np.array(arrived)[keep],
@@ -689,3 +694,11 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
         ivr=first.ivr,
     )
+    # Memory: the event callbacks above refer to each other (a reference cycle), which would keep
+    # the per-contact lists alive until the next garbage collection; empty them now instead.
+    for column in (ctype, arrived, handle, patience, state, answered_at, ended_at, served_by):
+        column.clear()
+    open_now.clear()
+    spawned.clear()
+    queues.clear()
+    return records

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import cccsim
-from tests.conftest import scenario, voice
+from tests.conftest import ROOT, scenario, voice
 
 TWO_GROUPS = {
     "inhouse": {"skills": ["voice"], "staff": 1},
@@ -357,3 +357,20 @@ def test_reservation_never_raises_the_protected_wait(seed: int) -> None:
     e1 = kept[kept.contact_type == "email"].wait_time
     assert v1.mean() <= v0.mean() + 1e-9
     assert e1.mean() >= e0.mean() - 1e-9
+
+
+def test_groups_frame_names_provider_and_site() -> None:
+    """Costs per provider come from the groups frame (operating cost by provider)."""
+    r = cccsim.run_replication(
+        cccsim.load_scenario(ROOT / "scenarios" / "telecom_offshore.yaml"), seed=1
+    )
+    g = r.groups.set_index("agent_group")
+    assert g.loc["offshore_manila", "provider"] == "offshore_bpo"
+    assert g.loc["offshore_manila", "site"] == "manila"
+    assert g.loc["inhouse_onshore", "provider"] == "inhouse"
+    by_provider = r.groups.groupby("provider").operating_cost.sum()
+    assert set(by_provider.index) == {"inhouse", "nearshore_bpo", "offshore_bpo"}
+    assert (by_provider > 0).all()
+    # fraud never reaches a barred site
+    fraud = r.contacts[r.contacts.contact_type == "fraud"]
+    assert set(fraud.agent_group.dropna()) == {"inhouse_onshore"}

@@ -300,6 +300,8 @@ def groups_frame(rec: Records) -> pd.DataFrame:
         rows.append(
             {
                 "agent_group": g.name,
+                "provider": g.provider,
+                "site": g.site,
                 "staffed_time": st,
                 "busy_time": bt,
                 "occupancy": bt / st if st > 0 else np.nan,

@@ -537,7 +537,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         c = ev._value
         t = ctype[c]
         if special[t] and kind_of(c) != CALLBACK_KIND:
-            open_now[c] = bool(types[t].is_open(np.array([env._now]))[0])
+            open_now[c] = types[t].open_at(env._now)
         arrive(c, env._now)
 
     def on_patience(ev: Wake) -> None:

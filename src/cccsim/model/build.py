@@ -112,12 +112,21 @@ class TypeModel:
             open_ &= ~np.isin((t // DAY).astype(int), list(self.closed_days))
         return open_
 
+    def open_at(self, t: float) -> bool:
+        """``is_open`` for one instant (no numpy: the engine asks once per created contact)."""
+        if self.calendar is not None and not self.calendar.open_at(t):
+            return False
+        return int(t // DAY) not in self.closed_days
+
     def next_opening(self, t: float) -> float:
         """The first instant at or after ``t`` when the channel is open (inf if never)."""
-        step = 60.0
-        probe = np.arange(t, t + 15 * DAY, step)
-        hits = np.flatnonzero(self.is_open(probe))
-        return float(probe[hits[0]]) if hits.size else math.inf
+        for _ in range(800):  # two years of closed days at most
+            if self.calendar is not None:
+                t = self.calendar.next_open(t)
+            if not math.isfinite(t) or int(t // DAY) not in self.closed_days:
+                return t
+            t = (t // DAY + 1) * DAY  # a closed day: try from the next midnight
+        return math.inf
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ in [0, t); B is piecewise linear, so it is evaluated for all contacts at once.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -19,6 +22,15 @@ class WeeklyCalendar:
 
     spans: tuple[tuple[int, float, float], ...]
     first_weekday: int = 0
+
+    @cached_property
+    def _spans(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._week_spans()
+
+    @cached_property
+    def _span_lists(self) -> tuple[list[float], list[float]]:
+        s, e = self._spans
+        return s.tolist(), e.tolist()
 
     def _week_spans(self) -> tuple[np.ndarray, np.ndarray]:
         """Merged open spans as seconds from the start of simulated day 1's week position."""
@@ -38,13 +50,34 @@ class WeeklyCalendar:
     def open_seconds_until(self, t: np.ndarray) -> np.ndarray:
         """B(t): open seconds in [0, t) for every instant in ``t``."""
         t = np.asarray(t, dtype=float)
-        s, e = self._week_spans()
+        s, e = self._spans
         weeks, within = np.divmod(t, WEEK)
         partial = np.clip(within[..., None] - s, 0.0, e - s).sum(axis=-1)
         return weeks * float((e - s).sum()) + partial
 
     def is_open(self, t: np.ndarray) -> np.ndarray:
         """Whether each instant lies in an open span."""
-        s, e = self._week_spans()
+        s, e = self._spans
         within = np.mod(np.asarray(t, dtype=float), WEEK)
         return ((within[..., None] >= s) & (within[..., None] < e)).any(axis=-1)
+
+    def open_at(self, t: float) -> bool:
+        """``is_open`` for one instant, without numpy (the engine asks once per created contact)."""
+        starts, ends = self._span_lists
+        within = t % WEEK
+        k = bisect_right(starts, within) - 1
+        return k >= 0 and within < ends[k]
+
+    def next_open(self, t: float) -> float:
+        """The first instant at or after ``t`` inside an open span (inf if never open)."""
+        starts, ends = self._span_lists
+        if not starts:
+            return math.inf
+        week_start = t - t % WEEK
+        within = t - week_start
+        k = bisect_right(starts, within) - 1
+        if k >= 0 and within < ends[k]:
+            return t
+        if k + 1 < len(starts):
+            return week_start + starts[k + 1]
+        return week_start + WEEK + starts[0]

@@ -8,6 +8,7 @@ and after-contact work included), in concurrent slots for chat and messaging.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -38,17 +39,38 @@ def meets(metrics: QueueMetrics, target: TargetModel) -> bool:
 def erlang_servers(
     rate: float, handle: float, patience: float, threshold: float, target: TargetModel
 ) -> int:
-    """Fewest servers for which the M/M/n(+M) queue meets the target (0 without arrivals)."""
+    """Fewest servers for which the M/M/n(+M) queue meets the target (0 without arrivals).
+
+    More servers never hurt these KPIs, so a bracket by doubling and a bisection find the number
+    with a handful of evaluations (each an Erlang A solve); intervals with the same load share
+    them through a cache.
+    """
     if rate <= 0:
         return 0
     load = rate * handle
-    n = max(1, math.floor(load) + (0 if math.isfinite(patience) else 1))
-    ceiling = n + 50 + math.ceil(20 * math.sqrt(load))
-    while n < ceiling:
-        if meets(erlang_a_metrics(rate, handle, patience, n, threshold), target):
-            return n
-        n += 1
-    return ceiling
+    ceiling = math.ceil(load) + 50 + math.ceil(20 * math.sqrt(load))
+
+    def ok(n: int) -> bool:
+        return meets(_metrics(rate, handle, patience, n, threshold), target)
+
+    hi = max(1, math.ceil(load))
+    while not ok(hi):
+        if hi >= ceiling:
+            return ceiling
+        hi = min(2 * hi, ceiling)
+    lo = 0  # ok(lo) is false or lo = 0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@lru_cache(maxsize=65536)
+def _metrics(rate: float, handle: float, patience: float, n: int, threshold: float) -> QueueMetrics:
+    return erlang_a_metrics(rate, handle, patience, n, threshold)
 
 
 def erlang_start(model: Model, targets: list[TargetModel], primary: dict[int, int]) -> np.ndarray:

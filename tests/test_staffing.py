@@ -276,3 +276,50 @@ def test_staff_command_without_targets_exits_2(tmp_path: Path) -> None:
     file.write_text(yaml.safe_dump(data))
     result = runner.invoke(app, ["staff", str(file)])
     assert result.exit_code == 2 and "needs a service_level" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("per_hour", "aht", "patience", "kpi", "bound"),
+    [
+        (240, 180, 60, "service_level", 0.8),
+        (600, 120, math.inf, "service_level", 0.9),
+        (900, 300, 240, "service_level", 0.8),
+        (900, 300, 240, "abandon_rate", 0.05),
+        (900, 300, 240, "asa", 20.0),
+        (300, 240, 600, "wait_over", 0.05),
+        (50, 600, 300, "p_wait", 0.3),
+    ],
+)
+def test_erlang_servers_is_the_fewest_meeting_the_target(
+    per_hour: float, aht: float, patience: float, kpi: str, bound: float
+) -> None:
+    """The start's shortcut search equals a plain scan of Erlang A (C without patience) from one
+    agent up, with the target's definition."""
+    from cccsim.model.targets import TargetModel
+    from cccsim.staffing.erlang import erlang_servers, meets
+
+    low = kpi == "service_level"
+    target = TargetModel(
+        label=kpi,
+        kpi=kpi,
+        type_index=0,
+        group_index=None,
+        threshold=20.0,
+        short_abandon=0.0,
+        over="offered",
+        calendar=None,
+        per="interval",
+        share_of_periods=None,
+        at_least=bound if low else None,
+        at_most=None if low else bound,
+        penalty=None,
+        bonus=None,
+    )
+    lam = per_hour / 3600
+    scan = next(
+        n
+        for n in range(1, 500)
+        if meets(theory.erlang_a_metrics(lam, aht, patience, n, 20.0), target, patience)
+    )
+    assert erlang_servers(lam, aht, patience, 20.0, target) == scan
+    assert erlang_servers(lam, aht, patience, 20.0, target, enough=scan + 3) == scan + 3

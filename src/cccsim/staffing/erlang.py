@@ -14,21 +14,25 @@ import numpy as np
 
 from cccsim.model.build import Model
 from cccsim.model.targets import TargetModel
-from cccsim.theory import QueueMetrics, erlang_a_metrics
+from cccsim.theory import QueueMetrics, erlang_a_metrics, erlang_c_metrics
 
 SEARCHABLE_KPIS = frozenset({"service_level", "asa", "abandon_rate", "wait_over", "p_wait"})
 """Target KPIs that more agents improve; the staffing search holds these."""
 
 
-def meets(metrics: QueueMetrics, target: TargetModel) -> bool:
+def meets(metrics: QueueMetrics, target: TargetModel, patience: float = math.inf) -> bool:
     """Whether an Erlang C/A queue meets ``target``'s bound(s)."""
-    value = {
-        "service_level": metrics.service_level,
-        "asa": metrics.asa,
-        "abandon_rate": metrics.p_abandon,
-        "wait_over": 1 - metrics.virtual_service_level,
-        "p_wait": metrics.p_wait,
-    }[target.kpi]
+    if target.kpi == "wait_over":
+        # waited longer than X: the virtual wait exceeds X and the customer stays that long
+        stays = math.exp(-(target.threshold or 0.0) / patience)
+        value = (1 - metrics.virtual_service_level) * stays
+    else:
+        value = {
+            "service_level": metrics.service_level,
+            "asa": metrics.asa,
+            "abandon_rate": metrics.p_abandon,
+            "p_wait": metrics.p_wait,
+        }[target.kpi]
     if math.isnan(value):
         return True  # nobody answered or waited: nothing to miss
     low_ok = target.at_least is None or value >= target.at_least - 1e-12
@@ -37,35 +41,46 @@ def meets(metrics: QueueMetrics, target: TargetModel) -> bool:
 
 
 def erlang_servers(
-    rate: float, handle: float, patience: float, threshold: float, target: TargetModel
+    rate: float,
+    handle: float,
+    patience: float,
+    threshold: float,
+    target: TargetModel,
+    enough: int = 0,
 ) -> int:
-    """Fewest servers for which the M/M/n(+M) queue meets the target (0 without arrivals).
+    """Fewest servers, but at least ``enough``, for which the M/M/n(+M) queue meets the target
+    (0 without arrivals).
 
-    More servers never hurt these KPIs, so a bracket by doubling and a bisection find the number
-    with a handful of evaluations (each an Erlang A solve); intervals with the same load share
-    them through a cache.
+    Speed: ``enough`` (what other targets already need) is tried first, then the Erlang C number
+    (closed form) as a guess — abandonment only shortens waits, so with a patience the answer is
+    at or below it — stepping one server at a time from there. An Erlang A solve grows with the
+    queue it must represent, so never probing below what is already needed keeps it to a few
+    cheap solves; a cache shares them between intervals with the same load.
     """
     if rate <= 0:
-        return 0
+        return enough
     load = rate * handle
-    ceiling = math.ceil(load) + 50 + math.ceil(20 * math.sqrt(load))
+    ceiling = max(enough, math.ceil(load) + 50 + math.ceil(20 * math.sqrt(load)))
 
-    def ok(n: int) -> bool:
-        return meets(_metrics(rate, handle, patience, n, threshold), target)
+    def ok(n: int, exact: bool = True) -> bool:
+        if exact:
+            return meets(_metrics(rate, handle, patience, n, threshold), target, patience)
+        return meets(erlang_c_metrics(rate, handle, n, threshold), target)
 
-    hi = max(1, math.ceil(load))
-    while not ok(hi):
-        if hi >= ceiling:
-            return ceiling
-        hi = min(2 * hi, ceiling)
-    lo = 0  # ok(lo) is false or lo = 0
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    if enough >= 1 and ok(enough):
+        return enough
+    guess = max(enough + 1, math.floor(load) + 1)
+    if target.kpi != "abandon_rate":  # Erlang C has no abandonment to size on
+        while guess < ceiling and not ok(guess, exact=False):
+            guess += 1
+    n = guess
+    if ok(n):
+        while n - 1 > max(enough, 0) and ok(n - 1):
+            n -= 1
+        return n
+    while n < ceiling and not ok(n):
+        n += 1
+    return n
 
 
 @lru_cache(maxsize=65536)
@@ -94,7 +109,8 @@ def erlang_start(model: Model, targets: list[TargetModel], primary: dict[int, in
             mean += tm.after_contact_work.mean
         rate[g] += lam
         work[g] += lam * mean
-    for target in targets:
+    # service levels first: they usually need the most, and the others then only check that
+    for target in sorted(targets, key=lambda t: t.kpi != "service_level"):
         assert target.type_index is not None
         g = primary[target.type_index]
         tm = model.types[target.type_index]
@@ -107,6 +123,7 @@ def erlang_start(model: Model, targets: list[TargetModel], primary: dict[int, in
             if rate[g, i] <= 0:
                 continue
             handle = work[g, i] / rate[g, i]
-            servers = erlang_servers(rate[g, i], handle, patience, threshold, target)
+            enough = int(need[g, i]) * slots
+            servers = erlang_servers(rate[g, i], handle, patience, threshold, target, enough)
             need[g, i] = max(need[g, i], math.ceil(servers / slots))
     return need

@@ -121,3 +121,34 @@ def test_same_seed_gives_byte_identical_parquet(tmp_path: Path) -> None:
     for name in ("contacts.parquet", "summary.parquet"):
         blobs = {(p / name).read_bytes() for p in paths}
         assert len(blobs) == 1, name
+
+
+def test_reservation_larger_than_the_group_starves_only_unprotected_work() -> None:
+    """Keeping 20 of 8 agents for voice: email is never taken (open at the horizon), voice is."""
+    data = base()
+    data["routing_policy"] = {"reserve": [{"group": "team", "agents": 20, "protect": ["voice"]}]}
+    r = run(data)
+    s = r.summary.set_index("contact_type")
+    assert s.loc["mail", "answered"] == 0 and s.loc["mail", "open"] == s.loc["mail", "offered"]
+    assert s.loc["voice", "answered"] > 0
+
+
+def test_blending_cap_of_zero_and_an_overflow_that_never_opens() -> None:
+    data = base()
+    data["agent_groups"]["backup"] = {"skills": ["voice"], "staff": 5}
+    data["routing"] = {
+        "voice": [{"group": "team"}, {"group": "backup", "when_queue_over": 1_000_000}]
+    }
+    data["routing_policy"] = {"blending": {"team": {"max_agents": 0}}}
+    r = run(data)
+    s = r.summary.set_index("contact_type")
+    assert s.loc["mail", "answered"] == 0
+    g = r.groups.set_index("agent_group")
+    assert g.loc["backup", "answered"] == 0 and g.loc["backup", "occupancy"] == 0
+
+
+def test_staffing_search_with_nothing_to_staff() -> None:
+    """No arrivals: the search needs no agents and converges at once."""
+    data = base(arrivals={"per_hour": 0})
+    plan = cccsim.search_staffing(data, replications=2, seed=1)
+    assert plan.converged and (plan.staff.agents == 0).all()

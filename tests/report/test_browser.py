@@ -166,3 +166,33 @@ def test_cdn_option_links_instead_of_embedding(tmp_path: Path) -> None:
     assert link in small.read_text() and link not in full.read_text()
     assert small.stat().st_size < full.stat().st_size / 3
     assert full.read_text().count("Plotly.newPlot") >= 6
+
+
+def test_staffing_report_renders(browser: Browser, tmp_path: Path) -> None:
+    """`cccsim staff --report`: the plan (agents per interval, targets per interval, shifts)
+    before the usual sections for the plan's simulation, offline and without console errors."""
+    report = tmp_path / "staffing.html"
+    result = runner.invoke(
+        app,
+        [
+            "staff",
+            str(ROOT / "scenarios" / "insurer_blended.yaml"),
+            "--group",
+            "inhouse",
+            "-r",
+            "3",
+            "--max-rounds",
+            "2",
+            "--shifts",
+            "--report",
+            str(report),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    found = open_report(browser, report)
+    assert found["plotly"] and not found["errors"], found["errors"]
+    assert found["figures"] == found["expected"] >= 8
+    titles = " ".join(found["titles"])  # type: ignore[arg-type]
+    assert "Agents per interval" in titles and "Targets per interval" in titles
+    text = report.read_text()
+    assert "agent-hours scheduled" in text and "<th>paid hours</th>" in text

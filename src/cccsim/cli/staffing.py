@@ -13,6 +13,8 @@ from rich.table import Table
 
 from cccsim.cli.common import (
     ConfidenceOption,
+    PlotlyOption,
+    ReportOption,
     SeedOption,
     SetOption,
     app,
@@ -21,6 +23,7 @@ from cccsim.cli.common import (
     load_file,
     out,
     progress_bar,
+    write_report_to,
 )
 from cccsim.errors import Problem, ScenarioError
 from cccsim.scenario.load import override_data, parse_override
@@ -53,6 +56,8 @@ def staff(
         Path | None, typer.Option("--out", help="Write staff.csv, kpis.csv (and shifts.csv) here.")
     ] = None,
     sets: SetOption = None,
+    report: ReportOption = None,
+    plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Find the fewest agents per interval meeting every target, with the cost it implies."""
     from cccsim.staffing import search_staffing
@@ -101,6 +106,7 @@ def staff(
         if plan is not None:
             _write_plan(scenario, sets, result.changes, plan)
             out.print(f"wrote the staffed scenario {plan} (run it with: cccsim run {plan})")
+        write_report_to(result, report, plotlyjs)
 
     guard(go)
 

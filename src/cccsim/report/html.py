@@ -26,8 +26,10 @@ from cccsim import __version__
 from cccsim.model import build_model
 from cccsim.report import comparisons as C
 from cccsim.report import figures as F
+from cccsim.report import staffing as S
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
+from cccsim.staffing import StaffingPlan
 from cccsim.tables import fmt
 from cccsim.units import format_duration
 
@@ -64,9 +66,13 @@ def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentRes
 
 
 def render_report(
-    result: ReplicationResult | ExperimentResult, title: str | None = None, plotlyjs: str = "inline"
+    result: ReplicationResult | ExperimentResult | StaffingPlan,
+    title: str | None = None,
+    plotlyjs: str = "inline",
 ) -> str:
-    """The report page as one HTML string."""
+    """The report page as one HTML string (a staffing plan: the plan, then its simulation)."""
+    if isinstance(result, StaffingPlan):
+        return _staffing_page(result, title, plotlyjs)
     exp = as_experiment(result)
     sections = build_sections(exp)
     names = list(exp.scenarios)
@@ -77,7 +83,7 @@ def render_report(
 
 
 def write_report(
-    result: ReplicationResult | ExperimentResult,
+    result: ReplicationResult | ExperimentResult | StaffingPlan,
     path: str | Path,
     title: str | None = None,
     plotlyjs: str = "inline",
@@ -91,6 +97,17 @@ def write_report(
     tmp.write_text(render_report(result, title, plotlyjs), encoding="utf-8")
     os.replace(tmp, target)
     return target
+
+
+def _staffing_page(plan: StaffingPlan, title: str | None, plotlyjs: str) -> str:
+    week_start = plan.scenario.start_weekday
+    figures = [S.staffing_lines(plan.staff, week_start)]
+    if len(plan.kpis):
+        figures.append(S.target_bands(plan.kpis, week_start))
+    first = Section("Staffing plan", S.staffing_summary_html(plan), figures)
+    sections = [first, *build_sections(plan.result)]
+    heading = title or f"Staffing plan: {plan.scenario.name}"
+    return _page(heading, _subtitle(plan.result), sections, plotlyjs)
 
 
 # ----------------------------------------------------------------------------- sections

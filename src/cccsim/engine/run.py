@@ -21,6 +21,7 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool
+from cccsim.engine.columns import ContactColumns, assemble_records
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Reserve, Uniforms, initial_contacts
 from cccsim.model.build import UNLIMITED, Model
@@ -86,24 +87,22 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     heap: list[Any] = env._queue
     ids: count[int] = count()
     env._eid = ids
-    # ---- per-contact columns (Python lists: the fastest thing to index in the loop)
-    ctype: list[int] = first.kind.tolist()
-    arrived: list[float] = first.arrived.tolist()
-    handle: list[float] = first.handle.tolist()
-    patience: list[float] = first.patience.tolist()
+    # ---- per-contact columns, bound to locals (the fastest thing to index in the loop)
+    cols = ContactColumns.of(first)
+    ctype, arrived, handle, patience = cols.ctype, cols.arrived, cols.handle, cols.patience
+    state, answered_at, ended_at, served_by = (
+        cols.state,
+        cols.answered_at,
+        cols.ended_at,
+        cols.served_by,
+    )
+    spawned, unresolved, offered_cb, dials = (
+        cols.spawned,
+        cols.unresolved,
+        cols.offered_cb,
+        cols.dials,
+    )
     decide = first.decide  # (n, 3) uniforms, read only on the paths that need them
-    state = [WAITING] * n_initial
-    answered_at = [math.nan] * n_initial
-    ended_at = [math.nan] * n_initial
-    served_by = [-1] * n_initial
-    # Memory and speed: initial contacts are their own customer, attempt 1, inbound, so only
-    # contacts created during the run carry these attributes (in dicts keyed by contact id).
-    spawned: dict[
-        int, list[Any]
-    ] = {}  # c → [customer, attempt, kind, entered, u_balk, u_accept, u_resolve]
-    unresolved: set[int] = set()
-    offered_cb: set[int] = set()
-    dials: dict[int, int] = {}
     extra_busy: list[tuple[int, float, float, float]] = []
 
     # ---- per-type tables
@@ -642,63 +641,8 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     n_events = next(ids) - len(heap) - 1  # scheduled − still queued − simpy's stop event
     pool.close(horizon)
 
-    # contacts created during the run but due after the horizon never arrived: drop them
-    keep = np.array(arrived) < horizon
-    n_all = len(ctype)
-    columns: dict[str, np.ndarray] = {
-        "customer": np.arange(n_all, dtype=np.int64),
-        "attempt": np.ones(n_all, dtype=np.int16),
-        "kind": np.full(n_all, INBOUND, dtype=np.int8),
-        "entered": np.concatenate([first.entered, np.full(n_all - n_initial, np.nan)]),
-        "unresolved": np.zeros(n_all, dtype=bool),
-        "offered_cb": np.zeros(n_all, dtype=bool),
-        "dials": np.zeros(n_all, dtype=np.int16),
-    }
-    for c, (owner, tries, kind_, since, *_) in spawned.items():
-        columns["customer"][c], columns["attempt"][c], columns["kind"][c] = owner, tries, kind_
-        columns["entered"][c] = since
-    columns["entered"] = np.where(
-        np.isnan(columns["entered"]), np.array(arrived), columns["entered"]
-    )
-    columns["unresolved"][list(unresolved)] = True
-    columns["offered_cb"][list(offered_cb)] = True
-    for c, k in dials.items():
-        columns["dials"][c] = k
-    sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
-    agent_arr = np.array(served_by, dtype=np.int32)[keep]
-    group_of = np.array(agent_group or [0], dtype=np.int16)
-    outcome = np.array(state, dtype=np.int8)[keep]
-    agent_arr = np.where(outcome == ANSWERED, agent_arr, -1).astype(np.int32)
-    records = Records(
-        model=model,
-        contact_type=np.array(ctype, dtype=np.int16)[keep],
-        arrived_at=np.array(arrived)[keep],
-        answered_at=np.array(answered_at)[keep],
-        ended_at=np.array(ended_at)[keep],
-        handle_time=np.array(handle)[keep],
-        outcome=outcome,
-        agent=agent_arr,
-        group=np.where(agent_arr >= 0, group_of[np.maximum(agent_arr, 0)], -1).astype(np.int16),
-        session_agent=sessions[:, 0].astype(np.int32),
-        session_group=sessions[:, 1].astype(np.int16),
-        session_start=sessions[:, 2],
-        session_end=sessions[:, 3],
-        n_events=n_events,
-        customer=columns["customer"][keep],
-        attempt=columns["attempt"][keep],
-        kind=columns["kind"][keep],
-        entered_at=columns["entered"][keep],
-        resolved=(outcome == ANSWERED) & ~columns["unresolved"][keep],
-        offered_callback=columns["offered_cb"][keep],
-        dial_attempts=columns["dials"][keep],
-        extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
-        ivr=first.ivr,
-    )
-    # Memory: the event callbacks above refer to each other (a reference cycle), which would keep
-    # the per-contact lists alive until the next garbage collection; empty them now instead.
-    for column in (ctype, arrived, handle, patience, state, answered_at, ended_at, served_by):
-        column.clear()
+    records = assemble_records(model, cols, first, pool, extra_busy, n_events)
+    cols.clear()
     open_now.clear()
-    spawned.clear()
     queues.clear()
     return records

@@ -323,3 +323,14 @@ def test_erlang_servers_is_the_fewest_meeting_the_target(
     )
     assert erlang_servers(lam, aht, patience, 20.0, target) == scan
     assert erlang_servers(lam, aht, patience, 20.0, target, enough=scan + 3) == scan + 3
+
+
+def test_the_plan_is_the_same_on_every_backend() -> None:
+    """Each round's replications may run on worker processes: same seeds, same plan."""
+    data = stationary()
+    serial = cccsim.search_staffing(data, replications=6, seed=4, max_rounds=3, backend="serial")
+    pooled = cccsim.search_staffing(
+        data, replications=6, seed=4, max_rounds=3, backend="processes", workers=2
+    )
+    pd.testing.assert_frame_equal(serial.staff, pooled.staff)
+    pd.testing.assert_frame_equal(serial.kpis, pooled.kpis)

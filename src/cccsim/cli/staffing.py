@@ -12,11 +12,14 @@ import yaml
 from rich.table import Table
 
 from cccsim.cli.common import (
+    BackendOption,
+    ClusterOption,
     ConfidenceOption,
     PlotlyOption,
     ReportOption,
     SeedOption,
     SetOption,
+    WorkersOption,
     app,
     costed,
     guard,
@@ -56,6 +59,9 @@ def staff(
         Path | None, typer.Option("--out", help="Write staff.csv, kpis.csv (and shifts.csv) here.")
     ] = None,
     sets: SetOption = None,
+    backend: BackendOption = "auto",
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
@@ -81,6 +87,9 @@ def staff(
                 max_rounds=max_rounds,
                 shifts=shifts,
                 shift_length=length,
+                backend=backend,
+                workers=workers,
+                cluster=cluster,
                 progress=progress,
             )
         verdict = "converged" if result.converged else "[yellow]did not converge[/]"

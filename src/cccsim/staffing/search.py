@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pandas as pd
 
 from cccsim.engine import run
 from cccsim.errors import ExperimentError
+from cccsim.experiment.executors import open_executor
 from cccsim.experiment.replicate import as_scenario, replicate
 from cccsim.model import build_model
 from cccsim.model.build import Model
@@ -77,6 +79,9 @@ def search_staffing(
     max_rounds: int = 40,
     shifts: bool = False,
     shift_length: float = 8 * 3600,
+    backend: str = "auto",
+    workers: int | None = None,
+    cluster: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> StaffingPlan:
     """Find the fewest agents per interval of the searched ``groups`` (default: every group that
@@ -85,6 +90,7 @@ def search_staffing(
     With ``shifts``, also choose how many agents start each allowed shift (the group's own shifts
     in the scenario, else shifts of ``shift_length`` starting at any interval on any day) to
     cover the requirement at the least paid time, and verify that staffing by simulation.
+    Each round's replications run on ``backend`` (as in ``replicate``): the plan is the same on any.
     """
     if replications < 2:
         raise ExperimentError("the staffing search needs at least 2 replications per round")
@@ -121,39 +127,14 @@ def search_staffing(
         )
     active = sorted(set(primary.values()))
     start = erlang_start(model, targets, primary)
-    need = start.copy()
-    minimal = np.zeros(need.shape, dtype=bool)
-    rows = np.zeros(need.shape, dtype=bool)
-    rows[active] = True
     seeds = [replication_seed(seed, r) for r in range(replications)]
+    with open_executor(backend, workers, cluster) as pool:
 
-    def evaluate(staff: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-        return _evaluate(
-            model, _with_staff(model, staff, active), targets, primary, seeds, confidence
-        )
+        def evaluate(staff: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
+            staffed = _with_staff(model, staff, active)
+            return _evaluate(model, staffed, targets, primary, seeds, confidence, pool)
 
-    rounds, converged = 0, False
-    while rounds < max_rounds:
-        failing, _ = evaluate(need)
-        rounds += 1
-        if progress is not None:
-            progress(rounds, max_rounds)
-        if failing.any():  # short somewhere: one more agent there, never fewer again
-            need = need + failing
-            minimal |= failing
-            continue
-        propose = rows & (need > 0) & ~minimal
-        if not propose.any():
-            converged = True
-            break
-        trial = need - propose
-        failing_trial, _ = evaluate(trial)
-        rounds += 1
-        keep = propose & ~failing_trial
-        minimal |= propose & failing_trial
-        need = np.where(keep, trial, need)
-    failing, kpis = evaluate(need)
-    converged = converged and not failing.any()
+        need, kpis, rounds, converged = _adjust(evaluate, start, active, max_rounds, progress)
     scheduled, changes = _schedule(sc, model, need, active)
     staff = _staff_frame(model, need, scheduled, start, active)
     shift_table = None
@@ -178,10 +159,51 @@ def search_staffing(
             )
         }
     plan_scenario = apply_overrides(sc, changes)
-    result = replicate(plan_scenario, replications, seed, backend="serial")
+    result = replicate(
+        plan_scenario, replications, seed, backend=backend, workers=workers, cluster=cluster
+    )
     return StaffingPlan(
         staff, kpis, plan_scenario, result, rounds, converged, confidence, changes, shift_table
     )
+
+
+def _adjust(
+    evaluate: Callable[[np.ndarray], tuple[np.ndarray, pd.DataFrame]],
+    start: np.ndarray,
+    active: list[int],
+    max_rounds: int,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[np.ndarray, pd.DataFrame, int, bool]:
+    """Rounds of +1 where a target misses and −1 where all hold (kept only if they still hold).
+
+    Returns the staffing, its per-interval KPIs, the rounds used and whether it settled.
+    """
+    need = start.copy()
+    minimal = np.zeros(need.shape, dtype=bool)  # one fewer was tried (or missed): stop there
+    rows = np.zeros(need.shape, dtype=bool)
+    rows[active] = True
+    rounds, converged = 0, False
+    while rounds < max_rounds:
+        failing, _ = evaluate(need)
+        rounds += 1
+        if progress is not None:
+            progress(rounds, max_rounds)
+        if failing.any():  # short somewhere: one more agent there, never fewer again
+            need = need + failing
+            minimal |= failing
+            continue
+        propose = rows & (need > 0) & ~minimal
+        if not propose.any():
+            converged = True
+            break
+        trial = need - propose
+        failing_trial, _ = evaluate(trial)
+        rounds += 1
+        keep = propose & ~failing_trial
+        minimal |= propose & failing_trial
+        need = np.where(keep, trial, need)
+    failing, kpis = evaluate(need)
+    return need, kpis, rounds, converged and not failing.any()
 
 
 def _with_staff(model: Model, need: np.ndarray, active: list[int]) -> Model:
@@ -208,16 +230,13 @@ def _evaluate(
     primary: dict[int, int],
     seeds: list[np.random.SeedSequence],
     confidence: float,
+    pool: Executor,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Simulate every seed; return (group × interval misses, per-target per-interval KPIs)."""
     n_int = base.n_intervals
-    values = np.full((len(targets), len(seeds), n_int), np.nan)
     per_interval = [replace(t, per="interval") for t in targets]
-    for r, seed in enumerate(seeds):
-        rec = run(model, seed)
-        for k, t in enumerate(per_interval):
-            v = period_values(rec, t)
-            values[k, r, n_int - v.size :] = v  # the warm-up's intervals stay NaN
+    futures = [pool.submit(_interval_values, model, per_interval, seed) for seed in seeds]
+    values = np.stack([f.result() for f in futures], axis=1)  # target × replication × interval
     failing = np.zeros((len(base.groups), n_int), dtype=bool)
     rows = []
     for k, t in enumerate(targets):
@@ -234,6 +253,18 @@ def _evaluate(
                 failing[primary[t.type_index], i] = True
             rows.append((t.label, i, i * base.interval, mean, low, high, met))
     return failing, pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+def _interval_values(
+    model: Model, targets: list[TargetModel], seed: np.random.SeedSequence
+) -> np.ndarray:
+    """One replication's value of each target in each interval (NaN in the warm-up)."""
+    rec = run(model, seed)
+    out = np.full((len(targets), model.n_intervals), np.nan)
+    for k, t in enumerate(targets):
+        v = period_values(rec, t)
+        out[k, model.n_intervals - v.size :] = v
+    return out
 
 
 def _available(sc: Scenario, name: str) -> float:

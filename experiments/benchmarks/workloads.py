@@ -22,11 +22,13 @@ AGENTS, RHO, HANDLE, PATIENCE = 50, 0.95, 300.0, 600.0
 RATE = RHO * AGENTS / HANDLE
 
 
-def mm50m_scenario(contacts: int) -> cccsim.Scenario:
-    """The M/M/50+M workload as a cccsim scenario whose horizon holds ``contacts`` arrivals."""
+def mm50m_scenario(contacts: int, policy: str = "standard") -> cccsim.Scenario:
+    """The M/M/50+M workload as a cccsim scenario whose horizon holds ``contacts`` arrivals;
+    ``policy`` other than standard routes every decision through that ``RoutingPolicy``."""
     return cccsim.load_scenario(
         {
             "name": "M/M/50+M",
+            "routing_policy": {"policy": policy},
             "horizon": contacts / RATE,
             "interval": "1h",
             "contact_types": {
@@ -42,9 +44,9 @@ def mm50m_scenario(contacts: int) -> cccsim.Scenario:
     )
 
 
-def cccsim_mm50m(contacts: int, seed: int) -> dict[str, Any]:
+def cccsim_mm50m(contacts: int, seed: int, policy: str = "standard") -> dict[str, Any]:
     """cccsim's engine with its full columnar contact records."""
-    model = build_model(mm50m_scenario(contacts))
+    model = build_model(mm50m_scenario(contacts, policy))
     start = time.perf_counter()
     rec = run(model, seed)
     seconds = time.perf_counter() - start
@@ -243,8 +245,15 @@ def cccsim_multichannel(scale: float, seed: int) -> dict[str, Any]:
     }
 
 
+def cccsim_mm50m_policy(contacts: int, seed: int) -> dict[str, Any]:
+    """The same rules through the ``RoutingPolicy`` protocol (what conditional overflow,
+    priorities, reservation, blending and custom policies cost): the standard policy by path."""
+    return cccsim_mm50m(contacts, seed, policy="cccsim.engine.policy:StandardPolicy")
+
+
 WORKLOADS = {
     "cccsim": cccsim_mm50m,
+    "cccsim (policy path)": cccsim_mm50m_policy,
     "cccsim+kpis": cccsim_mm50m_kpis,
     "simpy-textbook": textbook_mm50m,
     "ciw": ciw_mm50m,

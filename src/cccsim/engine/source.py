@@ -17,6 +17,7 @@ import numpy as np
 from cccsim.model.build import Model
 from cccsim.model.dists import Sampler
 from cccsim.rng import Streams
+from cccsim.units import DAY
 
 BLOCK = 4096
 
@@ -69,83 +70,127 @@ class Initial:
     ]  # (entry, called_at, ivr time, contained, choice)
 
 
-def initial_contacts(model: Model, streams: Streams) -> Initial:
-    """Draw every contact that arrives of its own accord (own arrivals and IVR callers)."""
-    horizon = model.horizon
-    feed: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-    ivr_rows: list[tuple[str, float, float, bool, str]] = []
-    for entry in model.ivr:
-        calls = entry.arrivals.draw(streams.stream(f"arrivals/ivr/{entry.name}"))
-        calls = calls[calls < horizon]
-        spent = entry.time.draw(streams.stream(f"ivr_time/{entry.name}"), calls.size)
-        u = streams.stream(f"ivr_choice/{entry.name}").random((calls.size, 2))
-        contained = u[:, 0] < entry.containment
-        bounds = np.cumsum([p for _, p in entry.choices])
-        pick = np.minimum(
-            np.searchsorted(bounds, u[:, 1] * bounds[-1], side="right"), len(bounds) - 1
-        )
-        for i in range(calls.size):
-            choice = entry.choices[pick[i]][0]
-            ivr_rows.append(
-                (entry.name, float(calls[i]), float(spent[i]), bool(contained[i]), choice)
+class Source:
+    """Draws the contacts that arrive of their own accord (own arrivals and IVR callers), one
+    window of time at a time, so only the current day's contacts are ever held.
+
+    IVR callers are drawn by the window of their call; one whose IVR time carries it past the
+    window's end joins the queue in the next window, drawn with that window's contacts.
+    """
+
+    def __init__(self, model: Model, streams: Streams) -> None:
+        self.model = model
+        self.streams = streams
+        self._pending: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # type → (joins, entered)
+        self._rngs: dict[str, np.random.Generator] = {}
+
+    def _stream(self, name: str) -> np.random.Generator:
+        """The named stream, continued from window to window."""
+        rng = self._rngs.get(name)
+        if rng is None:
+            rng = self._rngs[name] = self.streams.stream(name)
+        return rng
+
+    def draw(self, start: float, end: float) -> Initial:
+        """The contacts joining a queue in [start, end), ordered by that instant."""
+        model = self.model
+        horizon = model.horizon
+        feed: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        for parent, pending in self._pending.items():
+            feed.setdefault(parent, []).append(pending)
+        ivr_rows: list[tuple[str, float, float, bool, str]] = []
+        for entry in model.ivr:
+            calls = entry.arrivals.draw(self._stream(f"arrivals/ivr/{entry.name}"), start, end)
+            spent = entry.time.draw(self._stream(f"ivr_time/{entry.name}"), calls.size)
+            u = self._stream(f"ivr_choice/{entry.name}").random((calls.size, 2))
+            contained = u[:, 0] < entry.containment
+            bounds = np.cumsum([p for _, p in entry.choices])
+            pick = np.minimum(
+                np.searchsorted(bounds, u[:, 1] * bounds[-1], side="right"), len(bounds) - 1
             )
-        for k, (choice, _) in enumerate(entry.choices):
-            mask = ~contained & (pick == k)
-            feed.setdefault(choice, []).append((calls[mask] + spent[mask], calls[mask]))
-    parts = []
-    for base in (t for t in model.types if not t.segment):
-        members = model.types_of(base.parent)
-        own = (
-            base.arrivals.draw(streams.stream(f"arrivals/{base.parent}"))
-            if base.has_arrivals
-            else np.empty(0)
+            for i in range(calls.size):
+                choice = entry.choices[pick[i]][0]
+                ivr_rows.append(
+                    (entry.name, float(calls[i]), float(spent[i]), bool(contained[i]), choice)
+                )
+            for k, (choice, _) in enumerate(entry.choices):
+                mask = ~contained & (pick == k)
+                feed.setdefault(choice, []).append((calls[mask] + spent[mask], calls[mask]))
+        self._pending = {}
+        parts = []
+        for base in (t for t in model.types if not t.segment):
+            members = model.types_of(base.parent)
+            own = (
+                base.arrivals.draw(self._stream(f"arrivals/{base.parent}"), start, end)
+                if base.has_arrivals
+                else np.empty(0)
+            )
+            joined = np.concatenate([own, *(j for j, _ in feed.get(base.parent, []))])
+            entered_at = np.concatenate([own, *(e for _, e in feed.get(base.parent, []))])
+            order = np.argsort(joined, kind="stable")
+            joined, entered_at = joined[order], entered_at[order]
+            later = (joined >= end) & (joined < horizon)
+            if later.any():  # joins in a later window: drawn with it
+                self._pending[base.parent] = (joined[later], entered_at[later])
+            now = joined < end
+            arrived, entered_at = joined[now], entered_at[now]
+            n = arrived.size
+            shares = (
+                np.cumsum([t.segment_share for t in members[1:]])
+                if len(members) > 1
+                else np.empty(0)
+            )
+            u_segment = self._stream(f"segment/{base.parent}").random(n)
+            which = (
+                np.searchsorted(shares, u_segment, side="right")
+                if shares.size
+                else np.zeros(n, dtype=int)
+            )
+            # index 0 .. k-1 = segments (first `shares` bins), k = default customers
+            seg_index = np.where(which < len(members) - 1, which + 1, 0) if shares.size else which
+            kinds = np.array([m.index for m in members], dtype=np.int16)[seg_index]
+            factor_h = np.array([m.handle_factor for m in members])[seg_index]
+            factor_p = np.array([m.patience_factor for m in members])[seg_index]
+            handle = base.handle.draw(self._stream(f"handle/{base.parent}"), n) * factor_h
+            patience = (
+                base.patience.draw(self._stream(f"patience/{base.parent}"), n) * factor_p
+                if base.patience is not None
+                else np.full(n, math.inf)
+            )
+            decide = self._stream(f"decide/{base.parent}").random((n, 3))
+            parts.append((kinds, arrived, entered_at, handle, patience, decide))
+        if not parts:
+            empty = np.empty(0)
+            return Initial(
+                np.empty(0, dtype=np.int16), empty, empty, empty, empty, np.empty((0, 3)), ivr_rows
+            )
+        kinds, arrived, entered, handle, patience, decide = (
+            np.concatenate(x) for x in zip(*parts, strict=True)
         )
-        joined = [own, *(j for j, _ in feed.get(base.parent, []))]
-        entered_parts = [own, *(e for _, e in feed.get(base.parent, []))]
-        arrived, entered_at = np.concatenate(joined), np.concatenate(entered_parts)
         order = np.argsort(arrived, kind="stable")
-        arrived, entered_at = arrived[order], entered_at[order]
-        keep = arrived < horizon
-        arrived, entered_at = arrived[keep], entered_at[keep]
-        n = arrived.size
-        shares = (
-            np.cumsum([t.segment_share for t in members[1:]]) if len(members) > 1 else np.empty(0)
-        )
-        u_segment = streams.stream(f"segment/{base.parent}").random(n)
-        which = (
-            np.searchsorted(shares, u_segment, side="right")
-            if shares.size
-            else np.zeros(n, dtype=int)
-        )
-        # index 0 .. k-1 = segments (first `shares` bins), k = default customers
-        seg_index = np.where(which < len(members) - 1, which + 1, 0) if shares.size else which
-        kinds = np.array([m.index for m in members], dtype=np.int16)[seg_index]
-        factor_h = np.array([m.handle_factor for m in members])[seg_index]
-        factor_p = np.array([m.patience_factor for m in members])[seg_index]
-        handle = base.handle.draw(streams.stream(f"handle/{base.parent}"), n) * factor_h
-        patience = (
-            base.patience.draw(streams.stream(f"patience/{base.parent}"), n) * factor_p
-            if base.patience is not None
-            else np.full(n, math.inf)
-        )
-        decide = streams.stream(f"decide/{base.parent}").random((n, 3))
-        parts.append((kinds, arrived, entered_at, handle, patience, decide))
-        del kinds, arrived, entered_at, handle, patience, decide
-    if not parts:
-        empty = np.empty(0)
         return Initial(
-            np.empty(0, dtype=np.int16), empty, empty, empty, empty, np.empty((0, 3)), ivr_rows
+            kinds[order],
+            arrived[order],
+            entered[order],
+            handle[order],
+            patience[order],
+            decide[order],
+            ivr_rows,
         )
-    kinds, arrived, entered, handle, patience, decide = (
-        np.concatenate(x) for x in zip(*parts, strict=True)
-    )
-    order = np.argsort(arrived, kind="stable")
+
+
+def initial_contacts(model: Model, streams: Streams) -> Initial:
+    """Every contact of the horizon that arrives of its own accord, drawn day by day."""
+    source = Source(model, streams)
+    days = [source.draw(d * DAY, (d + 1) * DAY) for d in range(math.ceil(model.horizon / DAY))]
+    if not days:
+        return source.draw(0.0, 0.0)
     return Initial(
-        kinds[order],
-        arrived[order],
-        entered[order],
-        handle[order],
-        patience[order],
-        decide[order],
-        ivr_rows,
+        np.concatenate([d.kind for d in days]),
+        np.concatenate([d.arrived for d in days]),
+        np.concatenate([d.entered for d in days]),
+        np.concatenate([d.handle for d in days]),
+        np.concatenate([d.patience for d in days]),
+        np.concatenate([d.decide for d in days]),
+        [row for d in days for row in d.ivr],
     )

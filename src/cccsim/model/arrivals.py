@@ -8,6 +8,7 @@ inhomogeneous Poisson process. Over-dispersion multiplies each day's expectation
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,23 +32,32 @@ class ArrivalPlan:
         """Expected number of arrivals over the horizon."""
         return float(self.expected.sum())
 
-    def draw(self, rng: np.random.Generator) -> np.ndarray:
-        """Sorted arrival instants (seconds) of one replication."""
+    def draw(
+        self, rng: np.random.Generator, start: float = 0.0, end: float = math.inf
+    ) -> np.ndarray:
+        """Sorted arrival instants (seconds) in [start, end) of one replication.
+
+        Windows are whole days (the engine draws a day at a time, so memory does not grow with
+        the horizon): each day draws its busyness factor, then its intervals' Poisson counts,
+        then the instants, so a stream gives the same contacts however the days are grouped.
+        """
+        end = min(end, self.horizon)
         if self.trace is not None:
-            return self.trace[self.trace < self.horizon].copy()
-        expected = self.expected
-        n = len(expected)
+            t = self.trace
+            return t[(t >= start) & (t < end)].copy()
+        first = round(start / self.interval)
+        last = int(np.ceil(end / self.interval - 1e-9))
+        index = np.arange(first, last)
+        expected = self.expected[first:last]
         if self.overdispersion_cv > 0:
-            n_days = int(np.ceil(self.horizon / DAY))
             shape = 1.0 / self.overdispersion_cv**2
+            days = (index * self.interval // DAY).astype(int)
+            n_days = int(days[-1] - days[0] + 1) if days.size else 0
             busyness = rng.gamma(shape, 1.0 / shape, n_days)
-            day_of = (np.arange(n) * self.interval // DAY).astype(int)
-            expected = expected * busyness[day_of]
+            expected = expected * busyness[days - days[0]] if days.size else expected
         counts = rng.poisson(expected)
-        starts = np.repeat(np.arange(n) * self.interval, counts)
-        lengths = np.repeat(
-            np.minimum(self.interval, self.horizon - np.arange(n) * self.interval), counts
-        )
+        starts = np.repeat(index * self.interval, counts)
+        lengths = np.repeat(np.minimum(self.interval, self.horizon - index * self.interval), counts)
         times = starts + rng.random(starts.size) * lengths
         times.sort()
         return times

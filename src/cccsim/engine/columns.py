@@ -1,63 +1,72 @@
-"""Per-contact state of a running replication, and the columnar records made from it at the end.
+"""Per-contact state of a running replication, flushed day by day into columnar batches.
 
-The engine reads and writes these Python lists directly (the fastest thing to index in its loop);
-contacts are numbered in the order they were created: the initial contacts first, then the ones
-the run creates (retrials, repeats, callbacks, offline forms).
+The engine reads and writes these Python lists directly (the fastest thing to index in its loop).
+Each simulated day it moves the contacts that are finished — their customer's whole journey
+included — into a compact columnar batch and renumbers the ones still active, so the lists hold
+about a day of contacts however long the horizon. Batches go to a sink: kept in memory (and
+joined into ``Records`` at the end), or written out as the run goes.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from cccsim.engine.agents import AgentPool
-from cccsim.engine.source import Initial
 from cccsim.model.build import Model
-from cccsim.records import ANSWERED, INBOUND, OPEN, Records
+from cccsim.records import ANSWERED, INBOUND, Records
+
+CONTACT_FIELDS = (
+    "contact_id",
+    "contact_type",
+    "arrived_at",
+    "answered_at",
+    "ended_at",
+    "handle_time",
+    "outcome",
+    "agent",
+    "group",
+    "customer",
+    "attempt",
+    "kind",
+    "entered_at",
+    "resolved",
+    "offered_callback",
+    "dial_attempts",
+)
+"""Columns of a batch of finished contacts (``contact_id`` numbers contacts by creation)."""
 
 
 @dataclass
 class ContactColumns:
-    """One list per attribute, indexed by contact id."""
+    """One list per attribute, indexed by the contact's current (local) number."""
 
-    ctype: list[int]
-    arrived: list[float]
-    handle: list[float]
-    patience: list[float]
-    state: list[int]
-    answered_at: list[float]
-    ended_at: list[float]
-    served_by: list[int]
-    # Memory and speed: initial contacts are their own customer, attempt 1, inbound, so only
-    # contacts created during the run carry these (c → [customer, attempt, kind, entered,
-    # u_balk, u_accept, u_resolve]).
+    ctype: list[int] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)
+    handle: list[float] = field(default_factory=list)
+    patience: list[float] = field(default_factory=list)
+    state: list[int] = field(default_factory=list)
+    answered_at: list[float] = field(default_factory=list)
+    ended_at: list[float] = field(default_factory=list)
+    served_by: list[int] = field(default_factory=list)
+    open_now: list[bool] = field(default_factory=list)  # its channel was open when it came
+    gid: list[int] = field(default_factory=list)  # number by creation, kept for good
+    decide: list[Any] = field(default_factory=list)  # [u_balk, u_accept, u_resolve] or None
+    # Memory and speed: contacts the customer started themselves are their own customer,
+    # attempt 1, inbound, so only contacts created during the run carry these
+    # (c → [customer gid, attempt, kind, entered, u_balk, u_accept, u_resolve]).
     spawned: dict[int, list[Any]] = field(default_factory=dict)
+    entered: dict[int, float] = field(default_factory=dict)  # IVR callers: when they called
     unresolved: set[int] = field(default_factory=set)  # answered but not resolved
     offered_cb: set[int] = field(default_factory=set)  # offered a callback
     dials: dict[int, int] = field(default_factory=dict)  # callback calls made
 
-    @classmethod
-    def of(cls, first: Initial) -> ContactColumns:
-        """Columns holding the initial contacts, all waiting to arrive."""
-        n = int(first.arrived.size)
-        return cls(
-            ctype=first.kind.tolist(),
-            arrived=first.arrived.tolist(),
-            handle=first.handle.tolist(),
-            patience=first.patience.tolist(),
-            state=[OPEN] * n,
-            answered_at=[math.nan] * n,
-            ended_at=[math.nan] * n,
-            served_by=[-1] * n,
-        )
-
-    def clear(self) -> None:
-        """Release the lists (the engine's callbacks form a reference cycle that would keep them
-        alive until the next garbage collection)."""
-        for column in (
+    def lists(self) -> tuple[list[Any], ...]:
+        """Every per-contact list (renumbered together)."""
+        return (
             self.ctype,
             self.arrived,
             self.handle,
@@ -66,66 +75,151 @@ class ContactColumns:
             self.answered_at,
             self.ended_at,
             self.served_by,
-        ):
-            column.clear()
-        self.spawned.clear()
+            self.open_now,
+            self.gid,
+            self.decide,
+        )
+
+    def owner(self, c: int) -> int:
+        """The customer (gid of the journey's first contact) of contact ``c``."""
+        spawned = self.spawned.get(c)
+        return spawned[0] if spawned is not None else self.gid[c]
+
+    def batch(self, ids: list[int], group_of: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
+        """Columns of contacts ``ids`` (ascending; those that arrived before the horizon)."""
+        arrived_all = np.array(self.arrived, dtype=float)
+        take = np.array(ids, dtype=np.int64)
+        take = take[arrived_all[take] < horizon] if take.size else take
+
+        def col(values: list[Any], dtype: Any) -> np.ndarray:
+            return np.array(values, dtype=dtype)[take] if take.size else np.empty(0, dtype)
+
+        outcome = col(self.state, np.int8)
+        agent = np.where(outcome == ANSWERED, col(self.served_by, np.int32), -1).astype(np.int32)
+        arrived = arrived_all[take]
+        customer = col(self.gid, np.int64)
+        attempt = np.ones(take.size, dtype=np.int16)
+        kind = np.full(take.size, INBOUND, dtype=np.int8)
+        entered = arrived.copy()
+        position = {
+            c: i for i, c in enumerate(take.tolist()) if c in self.spawned or c in self.entered
+        }
+        for c, i in position.items():  # only contacts with a journey or an IVR call before
+            spawned = self.spawned.get(c)
+            if spawned is not None:
+                customer[i], attempt[i], kind[i] = spawned[0], spawned[1], spawned[2]
+                if not math.isnan(spawned[3]):
+                    entered[i] = spawned[3]
+            else:
+                entered[i] = self.entered[c]
+
+        def flag(members: set[int] | dict[int, int]) -> np.ndarray:
+            out = np.zeros(len(self.arrived), dtype=bool)
+            out[list(members)] = True
+            return out[take]
+
+        dials = np.zeros(len(self.arrived), dtype=np.int16)
+        for c, k in self.dials.items():
+            dials[c] = k
+        return {
+            "contact_id": col(self.gid, np.int64),
+            "contact_type": col(self.ctype, np.int16),
+            "arrived_at": arrived,
+            "answered_at": col(self.answered_at, float),
+            "ended_at": col(self.ended_at, float),
+            "handle_time": col(self.handle, float),
+            "outcome": outcome,
+            "agent": agent,
+            "group": np.where(agent >= 0, group_of[np.maximum(agent, 0)], -1).astype(np.int16),
+            "customer": customer,
+            "attempt": attempt,
+            "kind": kind,
+            "entered_at": entered,
+            "resolved": (outcome == ANSWERED) & ~flag(self.unresolved),
+            "offered_callback": flag(self.offered_cb),
+            "dial_attempts": dials[take],
+        }
+
+    def keep_only(self, keep: list[int]) -> dict[int, int]:
+        """Renumber: contacts ``keep`` (ascending) become 0, 1, …; return old → new."""
+        new_of = {old: new for new, old in enumerate(keep)}
+        for values in self.lists():
+            values[:] = [values[c] for c in keep]
+        for table in (self.spawned, self.entered, self.dials):
+            moved = {new_of[c]: v for c, v in table.items() if c in new_of}
+            table.clear()
+            table.update(moved)  # type: ignore[arg-type]
+        for members in (self.unresolved, self.offered_cb):
+            moved_set = {new_of[c] for c in members if c in new_of}
+            members.clear()
+            members.update(moved_set)
+        return new_of
+
+    def clear(self) -> None:
+        """Release everything (the engine's callbacks form a reference cycle)."""
+        for values in self.lists():
+            values.clear()
+        for table in (self.spawned, self.entered, self.dials, self.unresolved, self.offered_cb):
+            table.clear()
 
 
-def assemble_records(
-    model: Model,
-    cols: ContactColumns,
-    first: Initial,
-    pool: AgentPool,
-    extra_busy: list[tuple[int, float, float, float]],
-    n_events: int,
-) -> Records:
-    """Columnar records of the contacts that arrived within the horizon."""
-    n_initial = int(first.arrived.size)
-    arrived = np.array(cols.arrived)
-    # contacts created during the run but due after the horizon never arrived: drop them
-    keep = arrived < model.horizon
-    n_all = len(cols.ctype)
-    customer = np.arange(n_all, dtype=np.int64)
-    attempt = np.ones(n_all, dtype=np.int16)
-    kind = np.full(n_all, INBOUND, dtype=np.int8)
-    entered = np.concatenate([first.entered, np.full(n_all - n_initial, np.nan)])
-    for c, (owner, tries, kind_, since, *_) in cols.spawned.items():
-        customer[c], attempt[c], kind[c], entered[c] = owner, tries, kind_, since
-    entered = np.where(np.isnan(entered), arrived, entered)
-    unresolved = np.zeros(n_all, dtype=bool)
-    unresolved[list(cols.unresolved)] = True
-    offered_cb = np.zeros(n_all, dtype=bool)
-    offered_cb[list(cols.offered_cb)] = True
-    dials = np.zeros(n_all, dtype=np.int16)
-    for c, k in cols.dials.items():
-        dials[c] = k
-    sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
-    group_of = np.array(pool.group or [0], dtype=np.int16)
-    outcome = np.array(cols.state, dtype=np.int8)[keep]
-    agent = np.array(cols.served_by, dtype=np.int32)[keep]
-    agent = np.where(outcome == ANSWERED, agent, -1).astype(np.int32)
-    return Records(
-        model=model,
-        contact_type=np.array(cols.ctype, dtype=np.int16)[keep],
-        arrived_at=arrived[keep],
-        answered_at=np.array(cols.answered_at)[keep],
-        ended_at=np.array(cols.ended_at)[keep],
-        handle_time=np.array(cols.handle)[keep],
-        outcome=outcome,
-        agent=agent,
-        group=np.where(agent >= 0, group_of[np.maximum(agent, 0)], -1).astype(np.int16),
-        session_agent=sessions[:, 0].astype(np.int32),
-        session_group=sessions[:, 1].astype(np.int16),
-        session_start=sessions[:, 2],
-        session_end=sessions[:, 3],
-        n_events=n_events,
-        customer=customer[keep],
-        attempt=attempt[keep],
-        kind=kind[keep],
-        entered_at=entered[keep],
-        resolved=(outcome == ANSWERED) & ~unresolved[keep],
-        offered_callback=offered_cb[keep],
-        dial_attempts=dials[keep],
-        extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
-        ivr=first.ivr,
-    )
+class ContactSink(Protocol):
+    """Where finished contacts go during a run."""
+
+    def add(self, batch: dict[str, np.ndarray]) -> None:
+        """Take one batch of finished contacts (columns of ``CONTACT_FIELDS``)."""
+        ...
+
+
+class MemorySink:
+    """Keeps the batches, to join them into one ``Records`` at the end."""
+
+    def __init__(self) -> None:
+        self.batches: list[dict[str, np.ndarray]] = []
+
+    def add(self, batch: dict[str, np.ndarray]) -> None:
+        if batch["contact_id"].size:
+            self.batches.append(batch)
+
+    def records(
+        self,
+        model: Model,
+        pool: AgentPool,
+        extra_busy: list[tuple[int, float, float, float]],
+        ivr: list[tuple[str, float, float, bool, str]],
+        n_events: int,
+    ) -> Records:
+        """All contacts in creation order, with the agents' sessions and extra busy time."""
+        if self.batches:
+            joined = {k: np.concatenate([b[k] for b in self.batches]) for k in CONTACT_FIELDS}
+        else:
+            joined = ContactColumns().batch([], np.zeros(1, dtype=np.int16), math.inf)
+        order = np.argsort(joined["contact_id"], kind="stable")
+        c = {k: v[order] for k, v in joined.items()}
+        sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
+        self.batches.clear()
+        return Records(
+            model=model,
+            contact_type=c["contact_type"],
+            arrived_at=c["arrived_at"],
+            answered_at=c["answered_at"],
+            ended_at=c["ended_at"],
+            handle_time=c["handle_time"],
+            outcome=c["outcome"],
+            agent=c["agent"],
+            group=c["group"],
+            session_agent=sessions[:, 0].astype(np.int32),
+            session_group=sessions[:, 1].astype(np.int16),
+            session_start=sessions[:, 2],
+            session_end=sessions[:, 3],
+            n_events=n_events,
+            customer=c["customer"],
+            attempt=c["attempt"],
+            kind=c["kind"],
+            entered_at=c["entered_at"],
+            resolved=c["resolved"],
+            offered_callback=c["offered_callback"],
+            dial_attempts=c["dial_attempts"],
+            extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
+            ivr=ivr,
+        )

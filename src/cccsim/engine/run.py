@@ -21,9 +21,9 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool
-from cccsim.engine.columns import ContactColumns, assemble_records
+from cccsim.engine.columns import ContactColumns, MemorySink
 from cccsim.engine.policy import RoutingView, load_policy
-from cccsim.engine.source import Reserve, Uniforms, initial_contacts
+from cccsim.engine.source import Reserve, Source, Uniforms
 from cccsim.model.build import UNLIMITED, Model
 from cccsim.records import (
     ABANDONED,
@@ -44,8 +44,10 @@ from cccsim.records import (
     Records,
 )
 from cccsim.rng import Streams
+from cccsim.units import DAY
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
+FLUSH = True  # move finished contacts out of the lists every day (tests switch it off to compare)
 NORMAL = 1  # simpy's priority of ordinary events
 
 
@@ -77,8 +79,8 @@ def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> f
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     """Simulate one replication of ``model`` with ``seed`` and return its records."""
     streams = Streams(seed)
-    first = initial_contacts(model, streams)
-    n_initial = int(first.arrived.size)
+    source = Source(model, streams)
+    sink = MemorySink()
 
     env = simpy.Environment()
     horizon = model.horizon
@@ -88,7 +90,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     ids: count[int] = count()
     env._eid = ids
     # ---- per-contact columns, bound to locals (the fastest thing to index in the loop)
-    cols = ContactColumns.of(first)
+    cols = ContactColumns()
     ctype, arrived, handle, patience = cols.ctype, cols.arrived, cols.handle, cols.patience
     state, answered_at, ended_at, served_by = (
         cols.state,
@@ -102,7 +104,10 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         cols.offered_cb,
         cols.dials,
     )
-    decide = first.decide  # (n, 3) uniforms, read only on the paths that need them
+    open_now, gid, decide = cols.open_now, cols.gid, cols.decide
+    next_gid = 0
+    chunk_end = 0  # the current day's contacts that came of their own accord end here
+    ivr_rows: list[tuple[str, float, float, bool, str]] = []
     extra_busy: list[tuple[int, float, float, float]] = []
 
     # ---- per-type tables
@@ -127,17 +132,13 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         or t.callback is not None
         for t in types
     ]
-    open_mask = np.ones(n_initial, dtype=bool)
-    for t in types:
-        if special[t.index]:
-            mine = first.kind == t.index
-            open_mask[mine] = t.is_open(first.arrived[mine])
-    open_now: list[bool] = open_mask.tolist()
     mean_handle = [t.handle.mean * t.handle_factor for t in types]
     last_wait = [0.0] * n_types
     track_last = [t.announce == "last_wait" for t in types]
     callback_queue = [t.callback_type if t.callback_type >= 0 else t.index for t in types]
     partial_fcr = [t.resolution < 1 and t.repeat_delay is not None for t in types]
+    # the three decision uniforms are kept only where a contact's type may read them
+    decides = any(special) or any(partial_fcr)
     staff_now = [0] * len(model.groups)
     # dynamic contacts draw from their own buffered streams (by base type)
     uniforms = Uniforms(streams.stream("journeys"))
@@ -242,14 +243,14 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         return -1
 
     def kind_of(c: int) -> int:
-        return spawned[c][2] if c >= n_initial else INBOUND
+        return spawned[c][2] if c in spawned else INBOUND
 
     def attempt_of(c: int) -> int:
-        return spawned[c][1] if c >= n_initial else 1
+        return spawned[c][1] if c in spawned else 1
 
     def u(c: int, k: int) -> float:
         """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
-        return spawned[c][4 + k] if c >= n_initial else float(decide[c, k])
+        return spawned[c][4 + k] if c in spawned else float(decide[c][k])
 
     def spawn(t: int, at: float, of: int, kind_: int, since: float) -> None:
         """Create a contact of type ``t`` that joins at ``at`` (a retrial, repeat or callback)."""
@@ -262,9 +263,20 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         answered_at.append(math.nan)
         ended_at.append(math.nan)
         served_by.append(-1)
-        owner = spawned[of][0] if of >= n_initial else of
+        nonlocal next_gid
+        gid.append(next_gid)
+        next_gid += 1
+        decide.append(None)
         tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
-        spawned[c] = [owner, tries, kind_, since, uniforms.next(), uniforms.next(), uniforms.next()]
+        spawned[c] = [
+            cols.owner(of),
+            tries,
+            kind_,
+            since,
+            uniforms.next(),
+            uniforms.next(),
+            uniforms.next(),
+        ]
         open_now.append(True)
         if at < horizon:
             heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
@@ -309,7 +321,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             serving[g][t] += 1
         load[a] += slots
         served_by[c] = a
-        if c >= n_initial and spawned[c][2] == CALLBACK_KIND:
+        if spawned and c in spawned and spawned[c][2] == CALLBACK_KIND:
             dials[c] = dials.get(c, 0) + 1
             cb = types[t].callback
             if cb is not None and uniforms.next() >= cb.reach:  # nobody picks up
@@ -528,7 +540,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     def on_arrival(ev: Wake) -> None:
         """The next initial contact arrives (and the chain schedules the one after it)."""
         c = ev._value
-        if c + 1 < n_initial:
+        if c + 1 < chunk_end:
             heappush(heap, (arrived[c + 1], NORMAL, next(ids), Wake(on_arrival, c + 1)))
         arrive(c, env._now)  # == arrived[c] exactly: arrivals are pushed at their drawn instants
 
@@ -635,14 +647,97 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
                 set_staff(group.index, target, 0.0)
             elif at < horizon:
                 heappush(heap, (at, NORMAL, next(ids), Wake(on_staff, (group.index, target))))
-    if n_initial:
-        heappush(heap, (arrived[0], NORMAL, next(ids), Wake(on_arrival, 0)))
+    # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
+    live_events = {on_arrival, on_spawned, on_end, on_dial_end, on_redial}
+    contact_events = live_events | {on_patience, on_eligible}
+
+    def load_day(start: float) -> None:
+        """Append the contacts joining a queue in [start, start + 1 day) and start their chain."""
+        nonlocal next_gid, chunk_end
+        day = source.draw(start, min(start + DAY, horizon))
+        n, base = int(day.arrived.size), len(ctype)
+        ctype.extend(day.kind.tolist())
+        arrived.extend(day.arrived.tolist())
+        handle.extend(day.handle.tolist())
+        patience.extend(day.patience.tolist())
+        state.extend([WAITING] * n)
+        answered_at.extend([math.nan] * n)
+        ended_at.extend([math.nan] * n)
+        served_by.extend([-1] * n)
+        gid.extend(range(next_gid, next_gid + n))
+        next_gid += n
+        decide.extend(day.decide.tolist() if decides else [None] * n)
+        is_open = np.ones(n, dtype=bool)
+        for t in types:
+            if special[t.index]:
+                mine = day.kind == t.index
+                is_open[mine] = t.is_open(day.arrived[mine])
+        open_now.extend(is_open.tolist())
+        for k in np.flatnonzero(day.entered != day.arrived).tolist():
+            cols.entered[base + k] = float(day.entered[k])
+        ivr_rows.extend(day.ivr)
+        chunk_end = base + n
+        if n:
+            heappush(heap, (arrived[base], NORMAL, next(ids), Wake(on_arrival, base)))
+
+    def queued_wakes() -> list[tuple[Wake, list[Callable[[Wake], None]]]]:
+        """The queued events that are ours, with their callback lists."""
+        out = []
+        for entry in heap:
+            ev = entry[3]
+            if type(ev) is Wake and ev.callbacks:
+                out.append((ev, ev.callbacks))
+        return out
+
+    def flush() -> None:
+        """Hand finished contacts (whole journeys) to the sink and renumber the rest."""
+        wakes = queued_wakes()
+        pending = {ev._value for ev, callbacks in wakes if callbacks[0] in live_events}
+        status = np.array(state, dtype=np.int8)
+        active = (status == WAITING) | (status == SCHEDULED)
+        active[list(pending)] = True
+        if spawned:  # a journey leaves the lists only once all of its contacts are finished
+            owner = np.array(gid, dtype=np.int64)
+            for c, journey in spawned.items():
+                owner[c] = journey[0]
+            active |= np.isin(owner, owner[active])
+        keep = np.flatnonzero(active).tolist()
+        sink.add(cols.batch(np.flatnonzero(~active).tolist(), group_of_now(), horizon))
+        new_of = cols.keep_only(keep)
+        for q in queues:
+            moved = [new_of[c] for c in q if c in new_of]
+            q.clear()
+            q.extend(moved)
+        for ev, callbacks in wakes:
+            if callbacks[0] in contact_events:
+                if ev._value in new_of:
+                    ev._value = new_of[ev._value]
+                else:  # a patience or eligibility check of a finished contact: nothing to do
+                    callbacks[0] = _ignore
+
+    def group_of_now() -> np.ndarray:
+        return np.array(pool.group or [0], dtype=np.int16)
+
+    def on_day(ev: Wake) -> None:
+        start = ev._value
+        if FLUSH:
+            flush()
+        load_day(start)
+        if start + DAY < horizon:
+            heappush(heap, (start + DAY, NORMAL, next(ids), Wake(on_day, start + DAY)))
+
+    load_day(0.0)
+    if horizon > DAY:
+        heappush(heap, (DAY, NORMAL, next(ids), Wake(on_day, DAY)))
     env.run(until=horizon)
     n_events = next(ids) - len(heap) - 1  # scheduled − still queued − simpy's stop event
     pool.close(horizon)
-
-    records = assemble_records(model, cols, first, pool, extra_busy, n_events)
+    sink.add(cols.batch(list(range(len(ctype))), group_of_now(), horizon))
+    records = sink.records(model, pool, extra_busy, ivr_rows, n_events)
     cols.clear()
-    open_now.clear()
     queues.clear()
     return records
+
+
+def _ignore(ev: Wake) -> None:
+    """The callback of an event whose contact has left the engine's lists."""

@@ -17,7 +17,6 @@ import numpy as np
 from cccsim.model.build import Model
 from cccsim.model.dists import Sampler
 from cccsim.rng import Streams
-from cccsim.units import DAY
 
 BLOCK = 4096
 
@@ -177,20 +176,3 @@ class Source:
             decide[order],
             ivr_rows,
         )
-
-
-def initial_contacts(model: Model, streams: Streams) -> Initial:
-    """Every contact of the horizon that arrives of its own accord, drawn day by day."""
-    source = Source(model, streams)
-    days = [source.draw(d * DAY, (d + 1) * DAY) for d in range(math.ceil(model.horizon / DAY))]
-    if not days:
-        return source.draw(0.0, 0.0)
-    return Initial(
-        np.concatenate([d.kind for d in days]),
-        np.concatenate([d.arrived for d in days]),
-        np.concatenate([d.entered for d in days]),
-        np.concatenate([d.handle for d in days]),
-        np.concatenate([d.patience for d in days]),
-        np.concatenate([d.decide for d in days]),
-        [row for d in days for row in d.ivr],
-    )

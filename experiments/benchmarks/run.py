@@ -26,13 +26,15 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 NOTES = """## Notes
 
-- Records are columnar (41 bytes per contact). While a replication runs, the engine keeps its
-  per-contact state in Python lists (about 240 bytes per contact at peak), so peak memory still
-  grows with the horizon: streaming records to Parquet shards *during* a run is not implemented
-  yet (experiments already write one shard per finished replication).
+- The engine draws contacts a day at a time and, each simulated day, moves the finished
+  journeys out of its per-contact Python lists into compact columnar batches (72 bytes per
+  contact) and renumbers the rest, so its working set is about one day of contacts whatever the
+  horizon. The batches are still joined in memory for the statistics, so peak memory grows with
+  the horizon at about a third of its former rate; writing the batches to Parquet during the run
+  and computing the statistics from additive per-batch tallies is the remaining step.
 - The engine's speed tricks are commented where they are made (`src/cccsim/engine/run.py`):
   contacts are callbacks, not processes; events are slotted objects pushed straight onto simpy's
-  heap; random numbers are drawn in blocks before the run; levels are integrated after the run.
+  heap; random numbers are drawn in blocks; levels are integrated after the run.
 """
 
 

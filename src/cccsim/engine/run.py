@@ -2,7 +2,7 @@
 
 Contacts are not simpy processes. The arrival chain, service ends, patience expiries, overflow
 eligibility, callback dials and staffing changes are events whose callbacks update flat lists.
-Initial contacts are drawn before the run (``engine/source.py``); retrials, repeats and callbacks
+Initial contacts are drawn a day at a time (``engine/source.py``); retrials, repeats and callbacks
 are created during it, their random attributes taken from buffered named streams.
 
 Tie rule: events at the same instant run in the order they were scheduled.

@@ -1,5 +1,5 @@
-"""Where contacts come from: the initial contacts of a replication, drawn in blocks before the
-run, and buffered streams for the contacts the run itself creates (retrials, repeats, callbacks).
+"""Where contacts come from: the initial contacts of a replication, drawn in blocks a day at a
+time, and buffered streams for the contacts the run itself creates (retrials, repeats, callbacks).
 
 Everything a contact decides at arrival is drawn here from its own type's named streams, in
 arrival order, so options that differ in staffing, routing or access rules still see the same

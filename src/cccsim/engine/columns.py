@@ -190,14 +190,13 @@ class MemorySink:
         n_events: int,
     ) -> Records:
         """All contacts in creation order, with the agents' sessions and extra busy time."""
-        if self.batches:
-            joined = {k: np.concatenate([b[k] for b in self.batches]) for k in CONTACT_FIELDS}
-        else:
-            joined = ContactColumns().batch([], np.zeros(1, dtype=np.int16), math.inf)
-        order = np.argsort(joined["contact_id"], kind="stable")
-        c = {k: v[order] for k, v in joined.items()}
-        sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
+        batches = self.batches or [ContactColumns().batch([], np.zeros(1, np.int16), math.inf)]
+        order = np.argsort(np.concatenate([b["contact_id"] for b in batches]), kind="stable")
+        c: dict[str, np.ndarray] = {}
+        for k in CONTACT_FIELDS:  # memory: one field at a time, released from the batches
+            c[k] = np.concatenate([b.pop(k) for b in batches])[order]
         self.batches.clear()
+        sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
         return Records(
             model=model,
             contact_type=c["contact_type"],

@@ -374,3 +374,58 @@ def test_groups_frame_names_provider_and_site() -> None:
     # fraud never reaches a barred site
     fraud = r.contacts[r.contacts.contact_type == "fraud"]
     assert set(fraud.agent_group.dropna()) == {"inhouse_onshore"}
+
+
+VIEWER = '''
+SEEN = []
+
+
+class Viewer:
+    """Standard skill order; notes what the view shows when a freed agent ranks its work."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def admits(self, view, t, g):
+        return True
+
+    def rank(self, view, g, t, waited):
+        SEEN.append({
+            "now": view.now, "waited": waited, "waiting": view.waiting(t),
+            "oldest_wait": view.oldest_wait(t), "expected_wait": view.expected_wait(t),
+            "on_duty": view.on_duty(g), "idle": view.idle(g), "serving": view.serving(g, t),
+            "taker_load": view.taker_load,
+        })
+        return 0.0
+
+    def choose_group(self, view, t, candidates):
+        return candidates[0][0]
+'''
+
+
+def test_routing_view_reports_the_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two agents, calls at 0, 1, 2 (handle 100). At 100 the first agent frees and ranks the one
+    waiting call (arrived at 2): it has waited 98 s, 1 call waits, the expected wait is 1 × 100 s
+    ÷ 2 agents, both agents are on duty, the freed one is idle and the other serves one call."""
+    (tmp_path / "viewer.py").write_text(textwrap.dedent(VIEWER))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    data = scenario(
+        {"voice": voice([0, 1, 2])},
+        {"team": {"skills": ["voice"], "staff": 2}},
+        routing_policy={"policy": "viewer:Viewer"},
+    )
+    assert contacts(data).answered_at.tolist() == [0, 1, 100]
+    import viewer  # type: ignore[import-not-found]
+
+    assert viewer.SEEN[0] == {
+        "now": 100.0,
+        "waited": 98.0,
+        "waiting": 1,
+        "oldest_wait": 98.0,
+        "expected_wait": 50.0,
+        "on_duty": 2,
+        "idle": 1,
+        "serving": 1,
+        "taker_load": 0,
+    }
+    sys.modules.pop("viewer", None)

@@ -3,15 +3,15 @@
 The engine reads and writes these Python lists directly (the fastest thing to index in its loop).
 Each simulated day it moves the contacts that are finished — their customer's whole journey
 included — into a compact columnar batch and renumbers the ones still active, so the lists hold
-about a day of contacts however long the horizon. Batches go to a sink: kept in memory (and
-joined into ``Records`` at the end), or written out as the run goes.
+about a day of contacts however long the horizon. The batches are kept (``MemorySink``) and
+joined into ``Records`` at the end.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -161,14 +161,6 @@ class ContactColumns:
             values.clear()
         for table in (self.spawned, self.entered, self.dials, self.unresolved, self.offered_cb):
             table.clear()
-
-
-class ContactSink(Protocol):
-    """Where finished contacts go during a run."""
-
-    def add(self, batch: dict[str, np.ndarray]) -> None:
-        """Take one batch of finished contacts (columns of ``CONTACT_FIELDS``)."""
-        ...
 
 
 class MemorySink:

@@ -10,7 +10,14 @@ import pytest
 
 from tests.conftest import ROOT
 
-SCRIPTS = ["outsourcing_tradeoff", "callbacks_vs_staff", "staffing_frontier", "theory_validation"]
+SCRIPTS = [
+    "outsourcing_tradeoff",
+    "callbacks_vs_staff",
+    "staffing_frontier",
+    "theory_validation",
+    "routing_policies",
+    "staffing_plan",
+]
 
 
 @pytest.mark.slow

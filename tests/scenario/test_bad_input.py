@@ -739,3 +739,12 @@ def test_staff_from_a_csv_schedule(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "agent_groups.inhouse.staff" in result.stderr
     assert "wfm.csv line 3" in result.stderr and "whole number" in result.stderr
+
+
+def test_overrides_keep_times_of_day_valid() -> None:
+    """A scenario with shifts and breaks takes overrides (its dump keeps times as "HH:MM")."""
+    base = cccsim.load_scenario(ROOT / "scenarios" / "insurer_blended.yaml")
+    shorter = cccsim.load_scenario(base, overrides={"horizon": "1d"})
+    early = shorter.agent_groups["inhouse"].shifts["early"]
+    assert early.start == 7.5 * 3600 and early.breaks[0].window == (36000.0, 39600.0)
+    assert shorter.horizon == 86400

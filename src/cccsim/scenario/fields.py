@@ -6,10 +6,17 @@ import csv
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+)
 
 from cccsim.errors import Problem
-from cccsim.units import parse_duration, parse_time_of_day
+from cccsim.units import format_time_of_day, parse_duration, parse_time_of_day
 
 Duration = Annotated[float, BeforeValidator(parse_duration)]
 """Seconds; written as ``"30s"``, ``"5min"``, ``"8h"``, ``"2d"`` or a bare number of seconds."""
@@ -115,5 +122,7 @@ WeeklyHours = Annotated[tuple[tuple[int, float, float], ...], BeforeValidator(pa
 """Weekly hours: ``{"mon-fri": "08:00-18:00", "sat": ["09:00-12:00", "13:00-15:00"]}``."""
 
 
-TimeOfDay = Annotated[float, BeforeValidator(parse_time_of_day)]
+TimeOfDay = Annotated[
+    float, BeforeValidator(parse_time_of_day), PlainSerializer(format_time_of_day)
+]  # dumped back as "HH:MM", so a dumped scenario validates again (overrides, plans)
 """Seconds after midnight, written as a quoted "HH:MM"."""

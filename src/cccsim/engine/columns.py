@@ -10,14 +10,18 @@ joined into ``Records`` at the end.
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from cccsim.engine.agents import AgentPool
+from cccsim.engine.events import Wake, ignore, queued_wakes
+from cccsim.engine.source import Initial
 from cccsim.model.build import Model
-from cccsim.records import ANSWERED, INBOUND, Records
+from cccsim.records import ANSWERED, INBOUND, OPEN, SCHEDULED, Records
 
 CONTACT_FIELDS = (
     "contact_id",
@@ -63,6 +67,71 @@ class ContactColumns:
     unresolved: set[int] = field(default_factory=set)  # answered but not resolved
     offered_cb: set[int] = field(default_factory=set)  # offered a callback
     dials: dict[int, int] = field(default_factory=dict)  # callback calls made
+    next_gid: int = 0
+
+    def new_gid(self) -> int:
+        """The creation number of the next contact."""
+        self.next_gid += 1
+        return self.next_gid - 1
+
+    def add_day(self, day: Initial, is_open: np.ndarray, keep_decisions: bool) -> int:
+        """Append a day's contacts (all still to arrive); return the number of the first."""
+        n, base = int(day.arrived.size), len(self.ctype)
+        self.ctype.extend(day.kind.tolist())
+        self.arrived.extend(day.arrived.tolist())
+        self.handle.extend(day.handle.tolist())
+        self.patience.extend(day.patience.tolist())
+        self.state.extend([OPEN] * n)
+        self.answered_at.extend([math.nan] * n)
+        self.ended_at.extend([math.nan] * n)
+        self.served_by.extend([-1] * n)
+        self.gid.extend(range(self.next_gid, self.next_gid + n))
+        self.next_gid += n
+        self.decide.extend(day.decide.tolist() if keep_decisions else [None] * n)
+        self.open_now.extend(is_open.tolist())
+        for k in np.flatnonzero(day.entered != day.arrived).tolist():
+            self.entered[base + k] = float(day.entered[k])
+        return base
+
+    def finish_day(
+        self,
+        heap: list[Any],
+        queues: list[deque[int]],
+        live_events: set[Callable[[Wake], None]],
+        contact_events: set[Callable[[Wake], None]],
+        group_of: np.ndarray,
+        horizon: float,
+    ) -> dict[str, np.ndarray]:
+        """Take out the finished contacts as a batch and renumber the rest, in the queues and in
+        the queued events too (events of contacts that left become no-ops).
+
+        A contact is finished when it neither waits, nor is scheduled for a call, nor has a
+        queued event that needs it (``live_events``: arrivals, service ends, dials); a journey
+        leaves only once all of its contacts are finished.
+        """
+        wakes = queued_wakes(heap)
+        pending = [ev._value for ev, callbacks in wakes if callbacks[0] in live_events]
+        status = np.array(self.state, dtype=np.int8)
+        active = (status == OPEN) | (status == SCHEDULED)
+        active[pending] = True
+        if self.spawned:
+            owner = np.array(self.gid, dtype=np.int64)
+            for c, journey in self.spawned.items():
+                owner[c] = journey[0]
+            active |= np.isin(owner, owner[active])
+        batch = self.batch(np.flatnonzero(~active).tolist(), group_of, horizon)
+        new_of = self.keep_only(np.flatnonzero(active).tolist())
+        for q in queues:
+            moved = [new_of[c] for c in q if c in new_of]
+            q.clear()
+            q.extend(moved)
+        for ev, callbacks in wakes:
+            if callbacks[0] in contact_events:
+                if ev._value in new_of:
+                    ev._value = new_of[ev._value]
+                else:  # a patience or eligibility check of a finished contact: nothing to do
+                    callbacks[0] = ignore
+        return batch
 
     def lists(self) -> tuple[list[Any], ...]:
         """Every per-contact list (renumbered together)."""

@@ -22,6 +22,7 @@ import simpy
 
 from cccsim.engine.agents import AgentPool
 from cccsim.engine.columns import ContactColumns, MemorySink
+from cccsim.engine.events import NORMAL, Wake
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Reserve, Source, Uniforms
 from cccsim.model.build import UNLIMITED, Model
@@ -48,23 +49,6 @@ from cccsim.units import DAY
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
 FLUSH = True  # move finished contacts out of the lists every day (tests switch it off to compare)
-NORMAL = 1  # simpy's priority of ordinary events
-
-
-class Wake:
-    """The least an event needs for ``simpy.Environment.step``: callbacks, ``_ok`` and a value.
-
-    Speed: a slotted object pushed straight onto the environment's heap costs about a third of a
-    ``simpy.events.Timeout`` (whose ``__init__`` and ``Environment.schedule`` calls dominated the
-    profile); simpy still pops it, advances the clock and runs its callbacks as for any event.
-    """
-
-    __slots__ = ("_value", "callbacks")
-    _ok = True  # never fails, so step() never looks for _defused
-
-    def __init__(self, callback: Callable[[Wake], None], value: Any) -> None:
-        self.callbacks: list[Callable[[Wake], None]] | None = [callback]
-        self._value = value
 
 
 def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> float:
@@ -105,7 +89,6 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         cols.dials,
     )
     open_now, gid, decide = cols.open_now, cols.gid, cols.decide
-    next_gid = 0
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[tuple[str, float, float, bool, str]] = []
     extra_busy: list[tuple[int, float, float, float]] = []
@@ -263,9 +246,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
         answered_at.append(math.nan)
         ended_at.append(math.nan)
         served_by.append(-1)
-        nonlocal next_gid
-        gid.append(next_gid)
-        next_gid += 1
+        gid.append(cols.new_gid())
         decide.append(None)
         tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
         spawned[c] = [
@@ -648,72 +629,35 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             elif at < horizon:
                 heappush(heap, (at, NORMAL, next(ids), Wake(on_staff, (group.index, target))))
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
-    live_events = {on_arrival, on_spawned, on_end, on_dial_end, on_redial}
+    live_events: set[Callable[[Wake], None]] = {
+        on_arrival,
+        on_spawned,
+        on_end,
+        on_dial_end,
+        on_redial,
+    }
     contact_events = live_events | {on_patience, on_eligible}
 
     def load_day(start: float) -> None:
         """Append the contacts joining a queue in [start, start + 1 day) and start their chain."""
-        nonlocal next_gid, chunk_end
+        nonlocal chunk_end
         day = source.draw(start, min(start + DAY, horizon))
-        n, base = int(day.arrived.size), len(ctype)
-        ctype.extend(day.kind.tolist())
-        arrived.extend(day.arrived.tolist())
-        handle.extend(day.handle.tolist())
-        patience.extend(day.patience.tolist())
-        state.extend([WAITING] * n)
-        answered_at.extend([math.nan] * n)
-        ended_at.extend([math.nan] * n)
-        served_by.extend([-1] * n)
-        gid.extend(range(next_gid, next_gid + n))
-        next_gid += n
-        decide.extend(day.decide.tolist() if decides else [None] * n)
-        is_open = np.ones(n, dtype=bool)
+        is_open = np.ones(day.arrived.size, dtype=bool)
         for t in types:
             if special[t.index]:
                 mine = day.kind == t.index
                 is_open[mine] = t.is_open(day.arrived[mine])
-        open_now.extend(is_open.tolist())
-        for k in np.flatnonzero(day.entered != day.arrived).tolist():
-            cols.entered[base + k] = float(day.entered[k])
+        base = cols.add_day(day, is_open, keep_decisions=decides)
         ivr_rows.extend(day.ivr)
-        chunk_end = base + n
-        if n:
+        chunk_end = len(ctype)
+        if chunk_end > base:
             heappush(heap, (arrived[base], NORMAL, next(ids), Wake(on_arrival, base)))
-
-    def queued_wakes() -> list[tuple[Wake, list[Callable[[Wake], None]]]]:
-        """The queued events that are ours, with their callback lists."""
-        out = []
-        for entry in heap:
-            ev = entry[3]
-            if type(ev) is Wake and ev.callbacks:
-                out.append((ev, ev.callbacks))
-        return out
 
     def flush() -> None:
         """Hand finished contacts (whole journeys) to the sink and renumber the rest."""
-        wakes = queued_wakes()
-        pending = {ev._value for ev, callbacks in wakes if callbacks[0] in live_events}
-        status = np.array(state, dtype=np.int8)
-        active = (status == WAITING) | (status == SCHEDULED)
-        active[list(pending)] = True
-        if spawned:  # a journey leaves the lists only once all of its contacts are finished
-            owner = np.array(gid, dtype=np.int64)
-            for c, journey in spawned.items():
-                owner[c] = journey[0]
-            active |= np.isin(owner, owner[active])
-        keep = np.flatnonzero(active).tolist()
-        sink.add(cols.batch(np.flatnonzero(~active).tolist(), group_of_now(), horizon))
-        new_of = cols.keep_only(keep)
-        for q in queues:
-            moved = [new_of[c] for c in q if c in new_of]
-            q.clear()
-            q.extend(moved)
-        for ev, callbacks in wakes:
-            if callbacks[0] in contact_events:
-                if ev._value in new_of:
-                    ev._value = new_of[ev._value]
-                else:  # a patience or eligibility check of a finished contact: nothing to do
-                    callbacks[0] = _ignore
+        sink.add(
+            cols.finish_day(heap, queues, live_events, contact_events, group_of_now(), horizon)
+        )
 
     def group_of_now() -> np.ndarray:
         return np.array(pool.group or [0], dtype=np.int16)
@@ -737,7 +681,3 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     cols.clear()
     queues.clear()
     return records
-
-
-def _ignore(ev: Wake) -> None:
-    """The callback of an event whose contact has left the engine's lists."""

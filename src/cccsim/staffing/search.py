@@ -73,7 +73,7 @@ def search_staffing(
     scenario: Scenario | str | Path | Mapping[str, Any],
     *,
     groups: Sequence[str] | None = None,
-    replications: int = 10,
+    replications: int = 30,
     seed: int = 0,
     confidence: float = 0.9,
     max_rounds: int = 40,

@@ -349,3 +349,34 @@ def test_night_shift_runs_past_midnight_and_only_on_its_days() -> None:
     )
     rep = cccsim.run_replication(cccsim.load_scenario(data))
     assert rep.groups.staffed_time.iloc[0] == 6 * 3600
+
+
+def test_journeys_cross_midnight_intact() -> None:
+    """A call at 23:59:00 abandons after 30 s (the only agent is busy until 00:01:40 on day 2);
+    its retrial, 5 minutes later on day 2, is answered. The daily flush at midnight keeps the
+    unfinished journey together: both attempts share a customer and the retrial is attempt 2."""
+    day = 86400.0
+    data = scenario(
+        {
+            "voice": voice(
+                [day - 160, day - 60],
+                handle=200,
+                patience=30,
+                access={
+                    "retrial": {
+                        "probability": 1.0,
+                        "delay": {"dist": "deterministic", "value": 300},
+                        "max_attempts": 2,
+                    }
+                },
+            )
+        },
+        {"team": {"skills": ["voice"], "staff": 1}},
+        horizon=2 * day,
+    )
+    c = contacts(data).sort_values("arrived_at").reset_index(drop=True)
+    assert c.outcome.tolist() == ["answered", "abandoned", "answered"]
+    assert c.arrived_at.tolist() == [day - 160, day - 60, day - 30 + 300]
+    assert c.customer[1] == c.customer[2] != c.customer[0]
+    assert c.attempt.tolist() == [1, 1, 2]
+    assert c.answered_at[2] == day + 270

@@ -258,28 +258,15 @@ class MemorySink:
             c[k] = np.concatenate([b.pop(k) for b in batches])[order]
         self.batches.clear()
         sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
+        del c["contact_id"]  # the order above is all it is needed for
         return Records(
             model=model,
-            contact_type=c["contact_type"],
-            arrived_at=c["arrived_at"],
-            answered_at=c["answered_at"],
-            ended_at=c["ended_at"],
-            handle_time=c["handle_time"],
-            outcome=c["outcome"],
-            agent=c["agent"],
-            group=c["group"],
+            **c,
             session_agent=sessions[:, 0].astype(np.int32),
             session_group=sessions[:, 1].astype(np.int16),
             session_start=sessions[:, 2],
             session_end=sessions[:, 3],
             n_events=n_events,
-            customer=c["customer"],
-            attempt=c["attempt"],
-            kind=c["kind"],
-            entered_at=c["entered_at"],
-            resolved=c["resolved"],
-            offered_callback=c["offered_callback"],
-            dial_attempts=c["dial_attempts"],
             extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
             ivr=ivr,
         )

@@ -58,7 +58,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"contact_types.{name}.access.offline_form_type",
-                        f"unknown contact type {a.offline_form_type!r}{_hint(a.offline_form_type, sc.contact_types)}",
+                        _unknown("contact type", a.offline_form_type, sc.contact_types),
                     )
                 )
             elif form_type.channel != "email":
@@ -78,7 +78,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                     out.append(
                         Problem(
                             f"contact_types.{name}.access.{part}.switch.{other}",
-                            f"unknown contact type {other!r}{_hint(other, sc.contact_types)}",
+                            _unknown("contact type", other, sc.contact_types),
                         )
                     )
         for day in a.closed_days:
@@ -97,7 +97,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                     out.append(
                         Problem(
                             path,
-                            f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                            _unknown("agent group", step.group, sc.agent_groups),
                         )
                     )
                 elif name not in group.skills:
@@ -110,7 +110,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"ivr.{entry}.choices.{choice}",
-                        f"unknown contact type {choice!r}{_hint(choice, sc.contact_types)}",
+                        _unknown("contact type", choice, sc.contact_types),
                     )
                 )
     served: set[str] = set()
@@ -139,7 +139,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"agent_groups.{gname}.skills[{i}]",
-                        f"unknown contact type {skill!r}{_hint(skill, sc.contact_types)}",
+                        _unknown("contact type", skill, sc.contact_types),
                     )
                 )
             served.add(skill)
@@ -148,7 +148,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
             out.append(
                 Problem(
                     f"routing.{tname}",
-                    f"unknown contact type {tname!r}{_hint(tname, sc.contact_types)}",
+                    _unknown("contact type", tname, sc.contact_types),
                 )
             )
             continue
@@ -162,7 +162,7 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         path,
-                        f"unknown agent group {step.group!r}{_hint(step.group, sc.agent_groups)}",
+                        _unknown("agent group", step.group, sc.agent_groups),
                     )
                 )
             elif tname not in routed.skills:
@@ -189,15 +189,14 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
             out.append(
                 Problem(
                     f"targets[{i}].contact_type",
-                    f"unknown contact type {target.contact_type!r}"
-                    f"{_hint(target.contact_type, sc.contact_types)}",
+                    _unknown("contact type", target.contact_type, sc.contact_types),
                 )
             )
         if target.agent_group is not None and target.agent_group not in sc.agent_groups:
             out.append(
                 Problem(
                     f"targets[{i}].agent_group",
-                    f"unknown agent group {target.agent_group!r}{_hint(target.agent_group, sc.agent_groups)}",
+                    _unknown("agent group", target.agent_group, sc.agent_groups),
                 )
             )
     out.extend(_residency_problems(sc))
@@ -315,7 +314,7 @@ def _policy_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"routing_policy.{field}.{key}",
-                        f"unknown contact type {key!r}{_hint(key, sorted(internal))}",
+                        _unknown("contact type", key, sorted(internal)),
                     )
                 )
     if rp.ageing and not rp.priorities:
@@ -331,7 +330,7 @@ def _policy_problems(sc: Scenario) -> list[Problem]:
             out.append(
                 Problem(
                     f"routing_policy.reserve[{i}].group",
-                    f"unknown agent group {res.group!r}{_hint(res.group, sc.agent_groups)}",
+                    _unknown("agent group", res.group, sc.agent_groups),
                 )
             )
             continue
@@ -340,7 +339,7 @@ def _policy_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"routing_policy.reserve[{i}].protect[{j}]",
-                        f"unknown contact type {name!r}{_hint(name, sorted(internal))}",
+                        _unknown("contact type", name, sorted(internal)),
                     )
                 )
             elif name.split("/")[0] not in group.skills:
@@ -356,7 +355,7 @@ def _policy_problems(sc: Scenario) -> list[Problem]:
             out.append(
                 Problem(
                     f"routing_policy.blending.{gname}",
-                    f"unknown agent group {gname!r}{_hint(gname, sc.agent_groups)}",
+                    _unknown("agent group", gname, sc.agent_groups),
                 )
             )
         elif not any(
@@ -389,6 +388,11 @@ def _fed_types(sc: Scenario) -> set[str]:
         if a.offline_form_type is not None:
             fed.add(a.offline_form_type)
     return fed
+
+
+def _unknown(what: str, name: str, choices: object) -> str:
+    """The message for a name that is not defined, with the nearest one or the known ones."""
+    return f"unknown {what} {name!r}{_hint(name, choices)}"
 
 
 def _hint(word: str, choices: object) -> str:

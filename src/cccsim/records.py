@@ -46,7 +46,8 @@ email made from an offline chat form, or a repeat of an unresolved contact."""
 class Records:
     """What happened in one replication, one array per column.
 
-    Contacts are ordered by arrival. ``answered_at``/``ended_at`` are NaN where they did not
+    Contacts are ordered by creation (``contact_id``; a part streamed during the run holds
+    whole journeys, in the order they finished). ``answered_at``/``ended_at`` are NaN where they did not
     happen; ``agent``/``group`` are -1 for contacts never served.
     """
 
@@ -64,7 +65,8 @@ class Records:
     session_start: np.ndarray
     session_end: np.ndarray  # the horizon for sessions still open
     n_events: int
-    customer: np.ndarray | None = None  # int64: the journey each contact belongs to
+    contact_id: np.ndarray | None = None  # int64: number by creation (gaps where none arrived)
+    customer: np.ndarray | None = None  # int64: contact_id of the journey's first contact
     attempt: np.ndarray | None = None  # int16: 1 for the first contact of a journey
     kind: np.ndarray | None = None  # int8: KINDS
     entered_at: np.ndarray | None = (

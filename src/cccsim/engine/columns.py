@@ -3,8 +3,9 @@
 The engine reads and writes these Python lists directly (the fastest thing to index in its loop).
 Each simulated day it moves the contacts that are finished — their customer's whole journey
 included — into a compact columnar batch and renumbers the ones still active, so the lists hold
-about a day of contacts however long the horizon. The batches are kept (``MemorySink``) and
-joined into ``Records`` at the end.
+about a day of contacts however long the horizon. Each batch goes to a ``Sink`` as one part of
+the records: ``MemorySink`` joins the parts into ``Records``; a streaming sink (``cccsim.stream``)
+writes them to Parquet and keeps only their statistics.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from cccsim.engine.agents import AgentPool
 from cccsim.engine.events import Wake, ignore, queued_wakes
 from cccsim.engine.source import Initial
 from cccsim.model.build import Model
@@ -232,41 +232,76 @@ class ContactColumns:
             table.clear()
 
 
+class Sink(Protocol):
+    """Where the engine hands each day's finished part of the records (whole journeys)."""
+
+    def add(self, part: Records) -> None: ...
+
+
+def part_records(
+    model: Model,
+    batch: dict[str, np.ndarray],
+    sessions: list[tuple[int, int, float, float]],
+    extra_busy: list[tuple[int, float, float, float]],
+    ivr: list[tuple[str, float, float, bool, str]],
+) -> Records:
+    """One part of a replication's records: finished contacts with the sessions, unanswered
+    dials and IVR calls recorded since the previous part. Parts add up to the whole."""
+    spans = np.array(sessions, dtype=float).reshape(-1, 4)
+    return Records(
+        model=model,
+        **batch,
+        session_agent=spans[:, 0].astype(np.int32),
+        session_group=spans[:, 1].astype(np.int16),
+        session_start=spans[:, 2],
+        session_end=spans[:, 3],
+        n_events=0,
+        extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
+        ivr=list(ivr),
+    )
+
+
+def empty_part(model: Model) -> Records:
+    """Records of nothing (with every column, typed)."""
+    return part_records(
+        model, ContactColumns().batch([], np.zeros(1, np.int16), math.inf), [], [], []
+    )
+
+
+_PART_ARRAYS = (
+    *CONTACT_FIELDS,
+    "session_agent",
+    "session_group",
+    "session_start",
+    "session_end",
+    "extra_busy",
+)
+
+
 class MemorySink:
-    """Keeps the batches, to join them into one ``Records`` at the end."""
+    """Keeps the parts, to join them into one ``Records`` (contacts in creation order) at the end."""
 
     def __init__(self) -> None:
-        self.batches: list[dict[str, np.ndarray]] = []
+        self.parts: list[Records] = []
 
-    def add(self, batch: dict[str, np.ndarray]) -> None:
-        if batch["contact_id"].size:
-            self.batches.append(batch)
+    def add(self, part: Records) -> None:
+        self.parts.append(part)
 
-    def records(
-        self,
-        model: Model,
-        pool: AgentPool,
-        extra_busy: list[tuple[int, float, float, float]],
-        ivr: list[tuple[str, float, float, bool, str]],
-        n_events: int,
-    ) -> Records:
-        """All contacts in creation order, with the agents' sessions and extra busy time."""
-        batches = self.batches or [ContactColumns().batch([], np.zeros(1, np.int16), math.inf)]
-        order = np.argsort(np.concatenate([b["contact_id"] for b in batches]), kind="stable")
-        c: dict[str, np.ndarray] = {}
-        for k in CONTACT_FIELDS:  # memory: one field at a time, released from the batches
-            c[k] = np.concatenate([b.pop(k) for b in batches])[order]
-        self.batches.clear()
-        sessions = np.array(pool.sessions, dtype=float).reshape(-1, 4)
-        del c["contact_id"]  # the order above is all it is needed for
+    def records(self, model: Model, n_events: int) -> Records:
+        """All parts joined; contacts ordered by ``contact_id``."""
+        parts = self.parts
+        self.parts = []
+        if not parts:
+            parts = [empty_part(model)]
+        columns: dict[str, Any] = {}
+        for name in _PART_ARRAYS:  # memory: one field at a time
+            columns[name] = np.concatenate([getattr(p, name) for p in parts])
+        order = np.argsort(columns["contact_id"], kind="stable")
+        for name in CONTACT_FIELDS:
+            columns[name] = columns[name][order]
         return Records(
             model=model,
-            **c,
-            session_agent=sessions[:, 0].astype(np.int32),
-            session_group=sessions[:, 1].astype(np.int16),
-            session_start=sessions[:, 2],
-            session_end=sessions[:, 3],
+            **columns,
             n_events=n_events,
-            extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
-            ivr=ivr,
+            ivr=[row for p in parts for row in (p.ivr or [])],
         )

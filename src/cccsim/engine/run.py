@@ -21,7 +21,7 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool
-from cccsim.engine.columns import ContactColumns, MemorySink
+from cccsim.engine.columns import ContactColumns, MemorySink, Sink, part_records
 from cccsim.engine.events import NORMAL, Wake
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Reserve, Source, Uniforms
@@ -62,9 +62,16 @@ def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> f
 
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     """Simulate one replication of ``model`` with ``seed`` and return its records."""
+    sink = MemorySink()
+    n_events = run_into(model, seed, sink)
+    return sink.records(model, n_events)
+
+
+def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> int:
+    """Simulate one replication, handing its records to ``sink`` a part at a time (finished
+    journeys each simulated midnight, the rest at the horizon); return the number of events."""
     streams = Streams(seed)
     source = Source(model, streams)
-    sink = MemorySink()
 
     env = simpy.Environment()
     horizon = model.horizon
@@ -602,6 +609,11 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
 
     def on_redial(ev: Wake) -> None:
         c = ev._value
+        # An overflow that served this callback left its queue entry behind (lazy deletion);
+        # waiting again, the old entry would come back to life and jump the queue.
+        q = queues[ctype[c]]
+        if c in q:  # (unless it was popped as stale already)
+            q.remove(c)
         state[c] = WAITING
         arrived[c] = env._now  # back in the queue from now
         arrive(c, env._now)
@@ -654,10 +666,16 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
             heappush(heap, (arrived[base], NORMAL, next(ids), Wake(on_arrival, base)))
 
     def flush() -> None:
-        """Hand finished contacts (whole journeys) to the sink and renumber the rest."""
-        sink.add(
-            cols.finish_day(heap, queues, live_events, contact_events, group_of_now(), horizon)
-        )
+        """Hand finished contacts (whole journeys) to the sink and renumber the rest, with the
+        sessions, unanswered dials and IVR calls recorded so far."""
+        batch = cols.finish_day(heap, queues, live_events, contact_events, group_of_now(), horizon)
+        hand_over(batch)
+
+    def hand_over(batch: dict[str, np.ndarray]) -> None:
+        sink.add(part_records(model, batch, pool.sessions, extra_busy, ivr_rows))
+        pool.sessions.clear()
+        extra_busy.clear()
+        ivr_rows.clear()
 
     def group_of_now() -> np.ndarray:
         return np.array(pool.group or [0], dtype=np.int16)
@@ -676,8 +694,7 @@ def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
     env.run(until=horizon)
     n_events = next(ids) - len(heap) - 1  # scheduled − still queued − simpy's stop event
     pool.close(horizon)
-    sink.add(cols.batch(list(range(len(ctype))), group_of_now(), horizon))
-    records = sink.records(model, pool, extra_busy, ivr_rows, n_events)
+    hand_over(cols.batch(list(range(len(ctype))), group_of_now(), horizon))
     cols.clear()
     queues.clear()
-    return records
+    return n_events

@@ -74,11 +74,11 @@ def test_interrupted_run_resumes_without_recomputing(
     calls: list[int] = []
     real = runner.run_replication
 
-    def counting(scenario, seed):  # type: ignore[no-untyped-def]
+    def counting(scenario, seed, **options):  # type: ignore[no-untyped-def]
         calls.append(seed.spawn_key[0])
         if len(calls) == 4:
             raise KeyboardInterrupt
-        return real(scenario, seed)
+        return real(scenario, seed, **options)
 
     monkeypatch.setattr(runner, "run_replication", counting)
     with pytest.raises(cccsim.ExperimentInterrupted) as stop:
@@ -91,9 +91,15 @@ def test_interrupted_run_resumes_without_recomputing(
     resumed = cccsim.replicate(sc, 6, seed=9, backend="serial", out=tmp_path)
     assert calls == [3, 4, 5]  # only the missing replications ran
     monkeypatch.setattr(runner, "run_replication", real)
-    fresh = cccsim.replicate(sc, 6, seed=9, backend="serial")
+    fresh = cccsim.replicate(sc, 6, seed=9, backend="serial", keep_contacts=True)
     pd.testing.assert_frame_equal(resumed.replications, fresh.replications)
-    assert not list(tmp_path.rglob(".replication=*"))  # no half-written shards left behind
+    assert resumed.journeys is not None and fresh.journeys is not None
+    pd.testing.assert_frame_equal(resumed.journeys, fresh.journeys)  # kept in the shards too
+    assert not list(tmp_path.rglob(".*"))  # no half-written shards or contacts left behind
+    # contacts were streamed into the shards; read back they equal the in-memory ones
+    again = cccsim.replicate(sc, 6, seed=9, backend="serial", out=tmp_path, keep_contacts=True)
+    assert again.contacts is not None and fresh.contacts is not None
+    pd.testing.assert_frame_equal(again.contacts, fresh.contacts)
 
 
 def test_out_folder_of_another_scenario_is_refused(tmp_path: Path) -> None:
@@ -105,7 +111,7 @@ def test_out_folder_of_another_scenario_is_refused(tmp_path: Path) -> None:
 
 
 def test_failing_replication_is_reported_with_its_seed(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(scenario, seed):  # type: ignore[no-untyped-def]
+    def broken(scenario, seed, **options):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
     monkeypatch.setattr(runner, "run_replication", broken)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,10 @@ class ReplicationResult:
     scenario: Any = None  # the validated Scenario (for reports and provenance)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The frames by name (for writing and concatenating)."""
-        return {name: getattr(self, name) for name in FRAMES}
+        """The frames by name (for writing and concatenating); journeys and IVR where there are."""
+        frames = {name: getattr(self, name) for name in FRAMES}
+        frames.update({n: getattr(self, n) for n in ("journeys", "ivr") if len(getattr(self, n))})
+        return frames
 
 
 @dataclass
@@ -115,7 +118,20 @@ def write_result(
 ) -> list[Path]:
     """Write a result's frames, its provenance and its scenarios to ``out`` (``cccsim report`` reads it back)."""
     directory = Path(out)
-    paths = write_frames(result.frames(), directory, fmt)
+    frames = result.frames()
+    streamed = (
+        result.provenance.get("contacts_file") if isinstance(result, ReplicationResult) else None
+    )
+    paths = []
+    if streamed is not None:  # the contacts went to a file during the run: keep that file
+        frames.pop("contacts", None)
+        target = directory / f"contacts.{fmt}"
+        source = Path(streamed)
+        directory.mkdir(parents=True, exist_ok=True)
+        if source.resolve() != target.resolve():
+            _convert(source, target, fmt)
+        paths.append(target)
+    paths += write_frames(frames, directory, fmt)
     scenarios = (
         {result.scenario.name: result.scenario}
         if isinstance(result, ReplicationResult)
@@ -135,6 +151,18 @@ def write_result(
     tmp.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
     tmp.replace(meta_path)
     return [*paths, meta_path]
+
+
+def _convert(source: Path, target: Path, fmt: str) -> None:
+    """Copy a streamed contacts file to ``target`` in ``fmt``, atomically."""
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    if source.suffix == f".{fmt}":
+        shutil.copyfile(source, tmp)
+    else:
+        frame = pd.read_parquet(source) if source.suffix == ".parquet" else pd.read_csv(source)
+        write_frames({"contacts": frame}, target.parent, fmt)
+        return
+    tmp.replace(target)
 
 
 def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
@@ -164,6 +192,9 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         if missing:
             raise ExperimentError(f"{directory} lacks {', '.join(missing)}")
         frames = {n: f for n, f in found.items() if f is not None}
+        for name in ("journeys", "ivr"):
+            extra = frame(name)
+            frames[name] = extra if extra is not None else pd.DataFrame()
         rep = ReplicationResult(**frames, provenance=meta["provenance"])
         rep.scenario = next(iter(scenarios.values()))
         return rep

@@ -20,13 +20,21 @@ def short() -> cccsim.Scenario:
     )
 
 
-def _die_on_replication_2(scenario, seed):  # type: ignore[no-untyped-def]
-    """Stands in for run_replication in a worker: the process dies on replication 2."""
+def _die_on_replication_2(scenario, seed, **options):  # type: ignore[no-untyped-def]
+    """Stands in for run_replication in a worker: the process dies on replication 2 half-way
+    through streaming its contacts."""
     from cccsim.simulate import run_replication
+    from cccsim.stream import ContactsStream
 
     if seed.spawn_key[0] == 2:
-        os._exit(9)
-    return run_replication(scenario, seed)
+        real_add = ContactsStream.add
+
+        def add_then_die(self, part):  # type: ignore[no-untyped-def]
+            real_add(self, part)
+            os._exit(9)
+
+        ContactsStream.add = add_then_die  # type: ignore[method-assign]
+    return run_replication(scenario, seed, **options)
 
 
 def test_killed_worker_keeps_finished_shards_and_resume_completes(
@@ -54,8 +62,10 @@ def test_killed_worker_keeps_finished_shards_and_resume_completes(
         cccsim.replicate(sc, 4, seed=1, backend="processes", workers=1, out=tmp_path)
     kept = {p.name for p in tmp_path.glob("point=*/replication=*")}
     assert {"replication=0", "replication=1"} <= kept and "replication=2" not in kept
+    assert list(tmp_path.glob("point=*/.contacts-2.streaming-*"))  # the dead run's unfinished file
     monkeypatch.undo()
     resumed = cccsim.replicate(sc, 4, seed=1, backend="serial", out=tmp_path)
+    assert not list(tmp_path.rglob("*streaming*"))  # cleared when the point was taken up again
     fresh = cccsim.replicate(sc, 4, seed=1, backend="serial")
     pd.testing.assert_frame_equal(resumed.replications, fresh.replications)
 

@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from cccsim.errors import ExperimentError
 from cccsim.experiment.executors import open_executor, resolve_backend, worker_count
-from cccsim.experiment.store import claim_point, read_shard, write_shard
+from cccsim.experiment.store import (
+    claim_point,
+    read_shard,
+    shard_dir,
+    staging_path,
+    write_shard,
+)
 from cccsim.model import build_model
 from cccsim.results import ReplicationResult
 from cccsim.rng import replication_seed
@@ -62,17 +70,29 @@ def run_batch(
     """One task: several replications of one point (picklable, runs on any worker)."""
     done = []
     for r in replications:
+        # with shards, contacts stream to disk during the run: memory stays flat with the horizon
+        staging = staging_path(Path(out), point, r) if out is not None else None
         try:
-            result = run_replication(scenario, replication_seed(seed, r))
+            result = (
+                run_replication(scenario, replication_seed(seed, r))
+                if staging is None
+                else run_replication(scenario, replication_seed(seed, r), contacts_to=staging)
+            )
         except Exception as exc:
             raise ReplicationFailed(
                 f"replication {r} of {point!r} (seed {seed}, replication {r}) failed: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         result.provenance["replication"] = r
-        if out is not None:
-            write_shard(Path(out), point, r, result)
-        if not keep_contacts:
+        if out is not None and staging is not None:
+            result.provenance.pop("contacts_file", None)
+            write_shard(Path(out), point, r, result, contacts_file=staging)
+            if keep_contacts:
+                contacts = shard_dir(Path(out), point, r) / "contacts.parquet"
+                result.contacts = pd.read_parquet(contacts).sort_values(
+                    "contact_id", ignore_index=True
+                )
+        elif not keep_contacts:
             result.contacts = result.contacts.iloc[0:0]
         done.append((r, result))
     return done

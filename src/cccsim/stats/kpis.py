@@ -1,4 +1,6 @@
-"""KPIs of one replication, as tidy DataFrames (columns documented in docs/reference/results.md).
+"""KPIs of one replication, as tidy DataFrames (columns documented in docs/reference/results.md),
+computed from a ``Tally`` (``stats.tally``) of its records — the whole records or the sum of the
+parts streamed during the run.
 
 Definitions (DESIGN.md §5): offered = arrivals in the measurement window [warmup, horizon);
 service_level = answered within the threshold ÷ (offered − blocked); asa = mean wait of answered;
@@ -8,30 +10,13 @@ p_wait = share of (offered − blocked) that waited more than zero; abandon_rate
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from cccsim.levels import integrate_spans
-from cccsim.records import (
-    ABANDONED,
-    ANSWERED,
-    BALKED,
-    BLOCKED,
-    CALLBACK,
-    CLOSED,
-    KINDS,
-    NOT_REACHED,
-    OPEN,
-    OUTCOMES,
-    VOICEMAIL,
-    Records,
-    busy_spans,
-    inbound,
-    wait_times,
-)
-from cccsim.stats.costs import contact_minutes, customer_costs, operating_costs, telephony_costs
+from cccsim.model.build import Model
+from cccsim.records import ANSWERED, KINDS, OUTCOMES, Records, wait_times
+from cccsim.stats.costs import customer_costs
+from cccsim.stats.tally import Tally, as_tally, ratio
 
 COST_COLUMNS: tuple[str, ...] = (
     "operating_cost",
@@ -76,14 +61,22 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     m = rec.model
     type_names = [t.name for t in m.types]
     group_names = [g.name for g in m.groups]
+    channels = sorted({t.channel for t in m.types})  # fixed, so streamed parts share them
     served = rec.outcome == ANSWERED
     return pd.DataFrame(
         {
-            "contact_id": np.arange(rec.n_contacts),
+            "contact_id": rec.contact_id
+            if rec.contact_id is not None
+            else np.arange(rec.n_contacts, dtype=np.int64),
             "contact_type": pd.Categorical.from_codes(
                 rec.contact_type, categories=pd.Index(type_names)
             ),
-            "channel": pd.Categorical(np.array([t.channel for t in m.types])[rec.contact_type]),
+            "channel": pd.Categorical.from_codes(
+                np.array([channels.index(t.channel) for t in m.types], dtype=np.int8)[
+                    rec.contact_type
+                ],
+                categories=pd.Index(channels),
+            ),
             "arrived_at": rec.arrived_at,
             "answered_at": rec.answered_at,
             "ended_at": rec.ended_at,
@@ -112,172 +105,107 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     )
 
 
-def _kpis(
-    rec: Records, idx: np.ndarray, wait: np.ndarray, threshold: float, live_all: np.ndarray
-) -> dict[str, float]:
-    """KPIs of the contacts ``idx`` (indices): inbound ones for the queue KPIs, callbacks for theirs."""
-    live = live_all[idx]
-    outcome, w, handle = rec.outcome[idx][live], wait[idx][live], rec.handle_time[idx][live]
-    offered = outcome.size
-    answered = outcome == ANSWERED
-    n_answered = int(answered.sum())
-    count = {
-        code: int((outcome == code).sum()) for code in (ABANDONED, BLOCKED, OPEN, CLOSED, BALKED)
-    }
-    left = int(np.isin(outcome, (CALLBACK, VOICEMAIL)).sum())
-    reached = offered - int(np.isin(outcome, NOT_REACHED).sum())
-    within = int((answered & (w <= threshold)).sum())
-    waited = int((~np.isin(outcome, NOT_REACHED) & (w > 0)).sum())
-    callbacks = _callback_kpis(rec, idx, ~live)
-
-    def ratio(a: float, b: float) -> float:
-        return a / b if b > 0 else np.nan
-
+def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The KPI columns from the sums of some contacts (any shape, element by element)."""
+    count = {k: s[k].round().astype(np.int64) for k in KPI_COLUMNS[:8]}
     return {
-        "offered": offered,
-        "answered": n_answered,
-        "abandoned": count[ABANDONED],
-        "blocked": count[BLOCKED],
-        "open": count[OPEN],
-        "closed": count[CLOSED],
-        "balked": count[BALKED],
-        "callbacks": left,
-        "service_level": ratio(within, reached),
-        "asa": float(w[answered].mean()) if n_answered else np.nan,
-        "p_wait": ratio(waited, reached),
-        "abandon_rate": ratio(count[ABANDONED], reached),
-        "block_rate": ratio(count[BLOCKED], offered),
-        "closed_rate": ratio(count[CLOSED], offered),
-        "balk_rate": ratio(count[BALKED], reached),
-        "aht": float(handle[answered].mean()) if n_answered else np.nan,
-        "mean_wait": float(w[~np.isin(outcome, NOT_REACHED)].mean()) if reached else np.nan,
-        **callbacks,
+        **count,
+        "service_level": ratio(s["within"], s["reached"]),
+        "asa": ratio(s["wait_answered"], s["answered"]),
+        "p_wait": ratio(s["waited"], s["reached"]),
+        "abandon_rate": ratio(s["abandoned"], s["reached"]),
+        "block_rate": ratio(s["blocked"], s["offered"]),
+        "closed_rate": ratio(s["closed"], s["offered"]),
+        "balk_rate": ratio(s["balked"], s["reached"]),
+        "aht": ratio(s["handle_answered"], s["answered"]),
+        "mean_wait": ratio(s["wait_reached"], s["reached"]),
+        "callback_offered": s["callback_offered"].round().astype(np.int64),
+        "callbacks_completed": s["cb_done"].round().astype(np.int64),
+        "time_to_callback": ratio(s["cb_delay"], s["cb_done"]),
+        "callback_promise_kept": ratio(s["cb_kept"], s["cb_made"]),
     }
 
 
-def _callback_kpis(rec: Records, idx: np.ndarray, is_callback: np.ndarray) -> dict[str, float]:
-    """Offered, completed, time to callback and promise kept for the callbacks among ``idx``."""
-    offered = int(rec.offered_callback[idx].sum()) if rec.offered_callback is not None else 0
-    if not is_callback.any() or rec.entered_at is None:
-        return {
-            "callback_offered": offered,
-            "callbacks_completed": 0,
-            "time_to_callback": np.nan,
-            "callback_promise_kept": np.nan,
-        }
-    idx = idx[is_callback]
-    done = rec.outcome[idx] == ANSWERED
-    delay = rec.answered_at[idx] - rec.entered_at[idx]
-    promise = np.array([t.callback.promise if t.callback else np.inf for t in rec.model.types])[
-        rec.contact_type[idx]
-    ]
-    return {
-        "callback_offered": offered,
-        "callbacks_completed": int(done.sum()),
-        "time_to_callback": float(delay[done].mean()) if done.any() else np.nan,
-        "callback_promise_kept": float((done & (delay <= promise)).mean()),
-    }
+def operating_costs(tl: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """(cost per group, cost per group × contact type) over the measurement window.
+
+    Each group's pricing: per staffed hour (allocated to contact types by busy time, equally
+    over its skills if never busy), per handled minute or per handled contact; the per-type
+    costs add up to the group's total.
+    """
+    m = tl.model
+    split = np.zeros((len(m.groups), len(m.types)))
+    for g in m.groups:
+        if g.cost_basis is None:
+            continue
+        if g.cost_basis == "handled_minute":
+            split[g.index] = g.cost_rate * tl.group_handled_minutes[g.index]
+        elif g.cost_basis == "handled_contact":
+            split[g.index] = g.cost_rate * tl.group_answered[g.index]
+        else:
+            total = g.cost_rate * float(tl.staffed[g.index, tl.bins.measured].sum()) / 3600.0
+            busy = tl.group_busy[g.index]
+            if busy.sum() > 0:
+                split[g.index] = total * busy / busy.sum()
+            elif g.skills:
+                split[g.index, list(g.skills)] = total / len(g.skills)
+    return split.sum(axis=1), split
 
 
-def _queue_areas(rec: Records, wait: np.ndarray, edges: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """∫ contacts waiting dt over each interval, for the contacts in ``mask``."""
-    start = rec.arrived_at[mask]
-    end = start + wait[mask]
-    return integrate_spans(start, end, edges)
-
-
-def summary_frame(rec: Records) -> pd.DataFrame:
+def summary_frame(source: Records | Tally) -> pd.DataFrame:
     """One row per contact type over the measurement window."""
-    m = rec.model
-    wait = wait_times(rec)
-    measured = rec.arrived_at >= m.warmup
-    window = np.array([m.warmup, m.horizon])
-    live_all = inbound(rec)
-    rows = []
-    _, split = operating_costs(rec)
-    customer, telephony = customer_costs(rec), telephony_costs(rec)
-    _, waiting_minutes, _ = contact_minutes(rec)
-    resolved = rec.resolved if rec.resolved is not None else rec.outcome == ANSWERED
-    for t in m.types:
-        sel = measured & (rec.contact_type == t.index)
-        row: dict[str, Any] = {"contact_type": t.name, "channel": t.channel}
-        row.update(_kpis(rec, np.flatnonzero(sel), wait, t.threshold, live_all))
-        reached = sel & ~np.isin(rec.outcome, NOT_REACHED)
-        operating, phone = float(split[:, t.index].sum()), float(telephony[sel].sum())
-        row.update(
-            {
-                "operating_cost": operating,
-                "telephony_cost": phone,
-                "cost_per_answered": (operating + phone) / row["answered"]
-                if row["answered"]
-                else np.nan,
-                # a customer counts as resolved where the resolving contact was handled
-                "cost_per_resolved_customer": (operating + phone) / n_resolved
-                if (n_resolved := int((sel & resolved).sum()))
-                else np.nan,
-                "customer_cost": float(customer[sel].sum()),
-                "customer_cost_per_contact": float(customer[reached].mean())
-                if reached.any()
-                else np.nan,
-                # only real-time customers wait on the line or in the chat window
-                "customer_wait_minutes": float(waiting_minutes[reached].sum())
-                if t.channel in ("voice", "chat")
-                else 0.0,
-            }
-        )
-        of_type = rec.contact_type == t.index
-        row["mean_queue"] = float(
-            _queue_areas(rec, wait, window, of_type)[0] / (m.horizon - m.warmup)
-        )
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["contact_type", "channel", *KPI_COLUMNS, *COST_COLUMNS])
-
-
-def intervals_frame(rec: Records) -> pd.DataFrame:
-    """One row per contact type × reporting interval (contacts counted in their arrival interval)."""
-    m = rec.model
-    wait = wait_times(rec)
-    interval = (rec.arrived_at // m.interval).astype(np.int64)
-    edges = np.minimum(np.arange(m.n_intervals + 1) * m.interval, m.horizon)
-    live_all = inbound(rec)
-    rows = []
-    for t in m.types:
-        of_type = rec.contact_type == t.index
-        order = np.flatnonzero(of_type)
-        bounds = np.searchsorted(interval[order], np.arange(m.n_intervals + 1))
-        areas = _queue_areas(rec, wait, edges, of_type)
-        for k in range(m.n_intervals):
-            sel = order[bounds[k] : bounds[k + 1]]
-            row: dict[str, Any] = {
-                "contact_type": t.name,
-                "channel": t.channel,
-                "interval": k,
-                "interval_start": float(edges[k]),
-            }
-            row.update(_kpis(rec, sel, wait, t.threshold, live_all))
-            row["mean_queue"] = float(areas[k] / (edges[k + 1] - edges[k]))
-            rows.append(row)
+    tl = as_tally(source)
+    m, bins = tl.model, tl.bins
+    sums = {name: v[:, bins.measured].sum(axis=1) for name, v in tl.types.items()}
     frame = pd.DataFrame(
-        rows, columns=["contact_type", "channel", "interval", "interval_start", *KPI_COLUMNS]
+        {
+            "contact_type": [t.name for t in m.types],
+            "channel": [t.channel for t in m.types],
+            **_kpi_columns(sums),
+        }
     )
+    frame["mean_queue"] = tl.queue_area[:, bins.measured].sum(axis=1) / (m.horizon - m.warmup)
+    _, split = operating_costs(tl)
+    operating = split.sum(axis=0) if split.size else np.zeros(len(m.types))
+    total = operating + sums["telephony_cost"]
+    frame["operating_cost"] = operating
+    frame["telephony_cost"] = sums["telephony_cost"]
+    frame["cost_per_answered"] = ratio(total, sums["answered"])
+    # a customer counts as resolved where the resolving contact was handled
+    frame["cost_per_resolved_customer"] = ratio(total, sums["resolved"])
+    frame["customer_cost"] = sums["customer_cost"]
+    frame["customer_cost_per_contact"] = ratio(sums["customer_cost_reached"], sums["cost_reached"])
+    # only real-time customers wait on the line or in the chat window
+    real_time = np.array([t.channel in ("voice", "chat") for t in m.types], dtype=bool)
+    frame["customer_wait_minutes"] = np.where(real_time, sums["wait_minutes_reached"], 0.0)
+    return frame[["contact_type", "channel", *KPI_COLUMNS, *COST_COLUMNS]]
+
+
+def intervals_frame(source: Records | Tally) -> pd.DataFrame:
+    """One row per contact type × reporting interval (contacts counted in their arrival interval)."""
+    tl = as_tally(source)
+    m, bins = tl.model, tl.bins
+    edges = bins.interval_edges
+    n = m.n_intervals
+    sums = {name: bins.per_interval(v).reshape(-1) for name, v in tl.types.items()}
+    area = bins.per_interval(tl.queue_area) / np.diff(edges)
+    frame = pd.DataFrame(
+        {
+            "contact_type": np.repeat([t.name for t in m.types], n),
+            "channel": np.repeat([t.channel for t in m.types], n),
+            "interval": np.tile(np.arange(n), len(m.types)),
+            "interval_start": np.tile(edges[:-1], len(m.types)),
+            **_kpi_columns(sums),
+        }
+    )
+    frame["mean_queue"] = area.reshape(-1)
+    frame = frame[["contact_type", "channel", "interval", "interval_start", *KPI_COLUMNS]]
     frame["measured"] = frame["interval_start"] >= m.warmup
     return frame
 
 
-def _group_areas(rec: Records, edges: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    m = rec.model
-    staffed, busy = [], []
-    for g in m.groups:
-        s = rec.session_group == g.index
-        staffed.append(integrate_spans(rec.session_start[s], rec.session_end[s], edges))
-        start, end, w = busy_spans(rec, g.index)
-        busy.append(integrate_spans(start, end, edges, w))
-    return staffed, busy
-
-
-def scheduled_agents(rec: Records, group: int) -> np.ndarray:
+def scheduled_agents(m: Model, group: int) -> np.ndarray:
     """Agents scheduled (before shrinkage and adherence) in each reporting interval."""
-    m = rec.model
     changes = m.groups[group].scheduled or m.groups[group].staff_changes
     starts = np.array([at for at, _ in changes])
     counts = np.array([n for _, n in changes], dtype=float)
@@ -285,18 +213,19 @@ def scheduled_agents(rec: Records, group: int) -> np.ndarray:
     return counts[np.maximum(k, 0)]
 
 
-def groups_frame(rec: Records) -> pd.DataFrame:
+def groups_frame(source: Records | Tally) -> pd.DataFrame:
     """One row per agent group over the measurement window."""
-    m = rec.model
-    staffed, busy = _group_areas(rec, np.array([m.warmup, m.horizon]))
-    per_group, _ = operating_costs(rec)
-    measured = rec.arrived_at >= m.warmup
-    answered = (rec.outcome == ANSWERED) & measured
-    total = max(int(answered.sum()), 1)
+    tl = as_tally(source)
+    m, bins = tl.model, tl.bins
+    per_group, _ = operating_costs(tl)
+    answered = tl.group_answered.sum(axis=1)
+    total = max(round(float(answered.sum())), 1)
+    in_window = bins.interval_edges[1:] > m.warmup + 1e-9  # intervals overlapping the window
     rows = []
     for g in m.groups:
-        n = int((answered & (rec.group == g.index)).sum())
-        st, bt = float(staffed[g.index][0]), float(busy[g.index][0])
+        st = float(tl.staffed[g.index, bins.measured].sum())
+        bt = float(tl.busy[g.index, bins.measured].sum())
+        n = round(float(answered[g.index]))
         rows.append(
             {
                 "agent_group": g.name,
@@ -306,11 +235,7 @@ def groups_frame(rec: Records) -> pd.DataFrame:
                 "busy_time": bt,
                 "occupancy": bt / st if st > 0 else np.nan,
                 "mean_agents": st / (m.horizon - m.warmup),
-                "scheduled_agents": float(
-                    scheduled_agents(rec, g.index)[
-                        np.arange(m.n_intervals) * m.interval >= m.warmup - 1e-9
-                    ].mean()
-                ),
+                "scheduled_agents": float(scheduled_agents(m, g.index)[in_window].mean()),
                 "answered": n,
                 "answered_share": n / total,
                 "operating_cost": float(per_group[g.index]),
@@ -319,17 +244,15 @@ def groups_frame(rec: Records) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def group_intervals_frame(rec: Records) -> pd.DataFrame:
+def group_intervals_frame(source: Records | Tally) -> pd.DataFrame:
     """One row per agent group × reporting interval."""
-    m = rec.model
-    edges = np.minimum(np.arange(m.n_intervals + 1) * m.interval, m.horizon)
-    staffed, busy = _group_areas(rec, edges)
-    length = np.diff(edges)
+    tl = as_tally(source)
+    m, bins = tl.model, tl.bins
+    edges = bins.interval_edges
+    staffed, busy = bins.per_interval(tl.staffed), bins.per_interval(tl.busy)
     frames = []
     for g in m.groups:
         st, bt = staffed[g.index], busy[g.index]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            occ = np.where(st > 0, bt / st, np.nan)
         frames.append(
             pd.DataFrame(
                 {
@@ -338,9 +261,9 @@ def group_intervals_frame(rec: Records) -> pd.DataFrame:
                     "interval_start": edges[:-1],
                     "staffed_time": st,
                     "busy_time": bt,
-                    "occupancy": occ,
-                    "mean_agents": st / length,
-                    "scheduled_agents": scheduled_agents(rec, g.index),
+                    "occupancy": ratio(bt, st),
+                    "mean_agents": st / np.diff(edges),
+                    "scheduled_agents": scheduled_agents(m, g.index),
                 }
             )
         )

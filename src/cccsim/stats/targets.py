@@ -14,28 +14,13 @@ or with agents on duty) that meet the bound.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pandas as pd
 
-from cccsim.levels import integrate_spans
 from cccsim.model.targets import MoneyModel, TargetModel
-from cccsim.records import (
-    ABANDONED,
-    ANSWERED,
-    BALKED,
-    BLOCKED,
-    CALLBACK_KIND,
-    CLOSED,
-    NOT_REACHED,
-    OPEN,
-    Records,
-    busy_spans,
-    inbound,
-)
+from cccsim.records import Records
 from cccsim.stats.ci import t_interval
-from cccsim.units import DAY, WEEK
+from cccsim.stats.tally import Tally, as_tally, ratio, target_sums
 
 TARGET_COLUMNS = [
     "target",
@@ -49,120 +34,19 @@ TARGET_COLUMNS = [
 ]
 
 
-def _kpi(t: TargetModel, outcome: np.ndarray, wait: np.ndarray, handle: np.ndarray) -> float:
-    """The target's KPI over one set of contacts (NaN when it has no denominator)."""
-    blocked = np.isin(outcome, NOT_REACHED)  # never in the live queue (blocked, closed, callback…)
-    answered = outcome == ANSWERED
-    short = (
-        (outcome == ABANDONED) & (wait < t.short_abandon)
-        if t.short_abandon
-        else np.zeros_like(blocked)
-    )
-    reached = ~blocked & ~short
-    k = t.kpi
-    if k == "service_level":
-        within = answered & (wait <= (t.threshold or 0.0))
-        base = answered if t.over == "answered" else reached
-        return _ratio(within.sum(), base.sum())
-    if k == "abandon_rate":
-        return _ratio(((outcome == ABANDONED) & ~short).sum(), reached.sum())
-    if k == "wait_over":
-        return _ratio((~blocked & (wait > (t.threshold or 0.0))).sum(), (~blocked).sum())
-    if k == "closed_rate":
-        return _ratio((outcome == CLOSED).sum(), outcome.size)
-    if k == "balk_rate":
-        return _ratio((outcome == BALKED).sum(), (~blocked).sum())
-    if k == "block_rate":
-        return _ratio((outcome == BLOCKED).sum(), outcome.size)
-    if k == "p_wait":
-        return _ratio((~blocked & (wait > 0)).sum(), (~blocked).sum())
-    if k == "asa":
-        return float(wait[answered].mean()) if answered.any() else np.nan
-    if k == "aht":
-        return float(handle[answered].mean()) if answered.any() else np.nan
-    raise ValueError(f"unknown KPI {k!r}")
-
-
-def _ratio(a: float, b: float) -> float:
-    return float(a) / float(b) if b > 0 else np.nan
-
-
 def _meets(t: TargetModel, value: float) -> bool:
     if not np.isfinite(value):
         return False
     return (t.at_least is None or value >= t.at_least) and (t.at_most is None or value <= t.at_most)
 
 
-def _waits(rec: Records, t: TargetModel) -> np.ndarray:
-    """Each contact's wait on the target's clock (calendar or business seconds)."""
-    end = np.where(rec.outcome == ANSWERED, rec.answered_at, rec.ended_at)
-    end = np.where(rec.outcome == OPEN, rec.model.horizon, end)
-    end = np.where(rec.outcome == BLOCKED, rec.arrived_at, end)
-    if t.calendar is None:
-        return end - rec.arrived_at
-    b = t.calendar.open_seconds_until
-    return b(end) - b(rec.arrived_at)
-
-
-def _edges(rec: Records, per: str) -> np.ndarray:
-    m = rec.model
-    step = {"interval": m.interval, "day": DAY, "week": WEEK, "month": 30 * DAY}.get(per)
-    if step is None:
-        return np.array([m.warmup, m.horizon])
-    edges = np.arange(0.0, m.horizon + step, step)
-    edges = np.minimum(edges, m.horizon)
-    edges = np.unique(edges[edges >= 0])
-    return edges[edges >= m.warmup - 1e-9] if m.warmup else edges
-
-
-def period_values(rec: Records, t: TargetModel) -> np.ndarray:
-    """The KPI in each measurement period (one value for per: period)."""
-    m = rec.model
-    edges = _edges(rec, t.per)
-    if t.kpi == "occupancy":
-        g = t.group_index
-        s = rec.session_group == g
-        staffed = integrate_spans(rec.session_start[s], rec.session_end[s], edges)
-        assert g is not None  # occupancy targets always name a group
-        start, end, weight = busy_spans(rec, g)
-        busy = integrate_spans(start, end, edges, weight)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(staffed > 0, busy / staffed, np.nan)
-    if t.kpi == "callback_promise_kept":
-        return _promise_kept(rec, t, edges)
-    sel = (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup) & inbound(rec)
-    wait = _waits(rec, t)[sel]
-    outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
-    bucket = np.searchsorted(edges, arrived, side="right") - 1
-    # Speed: sort once by period and slice, instead of one mask over all contacts per period
-    order = np.argsort(bucket, kind="stable")
-    outcome, wait, handle = outcome[order], wait[order], handle[order]
-    bounds = np.searchsorted(bucket[order], np.arange(edges.size))
-    return np.array(
-        [
-            _kpi(t, outcome[lo:hi], wait[lo:hi], handle[lo:hi])
-            for lo, hi in itertools.pairwise(bounds)
-        ]
-    )
-
-
-def _promise_kept(rec: Records, t: TargetModel, edges: np.ndarray) -> np.ndarray:
-    """Share of the type's callbacks (accepted in each period) answered within the promise."""
-    tm = rec.model.types[t.type_index or 0]
-    cb = tm.callback
-    queue = tm.callback_type if tm.callback_type >= 0 else tm.index
-    if cb is None or rec.kind is None or rec.entered_at is None:
-        return np.full(edges.size - 1, np.nan)
-    mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, [tm.index, queue])
-    accepted = rec.entered_at[mine]
-    kept = (rec.outcome[mine] == ANSWERED) & (rec.answered_at[mine] - accepted <= cb.promise)
-    bucket = np.searchsorted(edges, accepted, side="right") - 1
-    return np.array(
-        [
-            float(kept[bucket == k].mean()) if (bucket == k).any() else np.nan
-            for k in range(edges.size - 1)
-        ]
-    )
+def period_values(source: Records | Tally, t: TargetModel) -> np.ndarray:
+    """The KPI of target ``t`` in each measurement period (one value for per: period)."""
+    if isinstance(source, Tally):
+        sums = source.targets[source.model.targets.index(t)]
+    else:  # any target, the scenario's or not (the staffing search makes its own)
+        sums = target_sums(source, t)
+    return ratio(sums[0], sums[1])
 
 
 def _money(money: MoneyModel | None, points: float, applies: bool) -> float:
@@ -172,12 +56,13 @@ def _money(money: MoneyModel | None, points: float, applies: bool) -> float:
     return min(amount, money.cap) if money.cap is not None else amount
 
 
-def evaluate_targets(rec: Records) -> pd.DataFrame:
+def evaluate_targets(source: Records | Tally) -> pd.DataFrame:
     """One row per target of one replication: attained value, met, penalty and bonus."""
-    m = rec.model
+    tl = as_tally(source)
+    m = tl.model
     rows = []
     for t in m.targets:
-        values = period_values(rec, t)
+        values = period_values(tl, t)
         if t.per == "period":
             attained = float(values[0])
             met = _meets(t, attained)

@@ -1,0 +1,33 @@
+"""Contract periods and the clock targets are measured on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cccsim.model.build import Model
+from cccsim.model.targets import TargetModel
+from cccsim.records import ANSWERED, BLOCKED, OPEN, Records
+from cccsim.units import DAY, WEEK
+
+
+def target_edges(m: Model, per: str) -> np.ndarray:
+    """Edges of the periods a target is judged over: [warmup, horizon] for ``per: period``,
+    else the intervals, days, weeks or 30-day months that start after the warm-up."""
+    step = {"interval": m.interval, "day": DAY, "week": WEEK, "month": 30 * DAY}.get(per)
+    if step is None:
+        return np.array([m.warmup, m.horizon])
+    edges = np.arange(0.0, m.horizon + step, step)
+    edges = np.minimum(edges, m.horizon)
+    edges = np.unique(edges[edges >= 0])
+    return edges[edges >= m.warmup - 1e-9] if m.warmup else edges
+
+
+def target_waits(rec: Records, t: TargetModel) -> np.ndarray:
+    """Each contact's wait on the target's clock (calendar or business seconds)."""
+    end = np.where(rec.outcome == ANSWERED, rec.answered_at, rec.ended_at)
+    end = np.where(rec.outcome == OPEN, rec.model.horizon, end)
+    end = np.where(rec.outcome == BLOCKED, rec.arrived_at, end)
+    if t.calendar is None:
+        return end - rec.arrived_at
+    b = t.calendar.open_seconds_until
+    return b(end) - b(rec.arrived_at)

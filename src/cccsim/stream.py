@@ -1,0 +1,86 @@
+"""Records streamed to disk during a run: each day's finished contacts are written as they leave
+the engine and only their tallies are kept, so memory does not grow with the horizon.
+
+``ContactsStream`` is an engine sink (``engine.columns.Sink``). The contacts file has the columns
+of the ``contacts`` frame, one Parquet row group (or CSV block) per simulated day, in the order
+contacts finished; ``contact_id`` gives creation order. It is written under a temporary name and
+renamed into place when the run ends, so a crash never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cccsim.engine.columns import empty_part
+from cccsim.model.build import Model
+from cccsim.records import Records
+from cccsim.stats.kpis import contacts_frame
+from cccsim.stats.tally import Tally, tally
+
+
+class ContactsStream:
+    """Writes each part's contacts to ``path`` (Parquet, or CSV by suffix) and sums its tally."""
+
+    def __init__(self, model: Model, path: str | Path) -> None:
+        self.path = Path(path)
+        self.csv = self.path.suffix.lower() == ".csv"
+        self.tally = Tally.empty(model)
+        self.rows = 0
+        self._tmp = self.path.with_name(f".{self.path.name}.tmp-{uuid.uuid4().hex}")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._schema = pa.Table.from_pandas(
+            contacts_frame(empty_part(model)), preserve_index=False
+        ).schema
+        self._writer: pq.ParquetWriter | None = None
+        if not self.csv:
+            self._writer = pq.ParquetWriter(self._tmp, self._schema)
+        else:
+            self._tmp.write_text(",".join(self._schema.names) + "\n", encoding="utf-8")
+
+    def add(self, part: Records) -> None:
+        """Tally one part and append its contacts to the file."""
+        self.tally += tally(part)
+        if part.n_contacts == 0:
+            return
+        frame = contacts_frame(part)
+        self.rows += len(frame)
+        if self._writer is not None:
+            self._writer.write_table(
+                pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+            )
+        else:
+            frame.to_csv(self._tmp, mode="a", header=False, index=False)
+
+    def close(self, n_events: int) -> Tally:
+        """Finish the file (rename it into place) and return the replication's tally."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        os.replace(self._tmp, self.path)
+        self.tally.n_events = n_events
+        return self.tally
+
+    def abandon(self) -> None:
+        """Drop the unfinished file (the run failed)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> ContactsStream:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.abandon()

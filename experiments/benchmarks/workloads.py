@@ -251,6 +251,27 @@ def cccsim_mm50m_policy(contacts: int, seed: int) -> dict[str, Any]:
     return cccsim_mm50m(contacts, seed, policy="cccsim.engine.policy:StandardPolicy")
 
 
+def cccsim_horizon(days: int, seed: int, streamed: bool) -> dict[str, Any]:
+    """M/M/50+M over ``days`` days end to end (every KPI frame), with the contacts kept in
+    memory or streamed to a Parquet file during the run."""
+    import tempfile
+    from pathlib import Path
+
+    sc = mm50m_scenario(round(RATE * days * 86400))
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        file = Path(folder) / "contacts.parquet" if streamed else None
+        result = cccsim.run_replication(sc, seed, contacts_to=file)
+        seconds = time.perf_counter() - start
+        on_disk = file.stat().st_size if file is not None else 0
+    return {
+        "seconds": seconds,
+        "contacts": int(result.provenance["n_contacts"]),
+        "file_bytes": on_disk,
+        "abandon_rate": float(result.summary.abandon_rate.iloc[0]),
+    }
+
+
 WORKLOADS = {
     "cccsim": cccsim_mm50m,
     "cccsim (policy path)": cccsim_mm50m_policy,
@@ -258,4 +279,6 @@ WORKLOADS = {
     "simpy-textbook": textbook_mm50m,
     "ciw": ciw_mm50m,
     "multichannel": cccsim_multichannel,
+    "horizon (in memory)": lambda days, seed: cccsim_horizon(days, seed, streamed=False),
+    "horizon (streamed)": lambda days, seed: cccsim_horizon(days, seed, streamed=True),
 }

@@ -36,6 +36,28 @@ def test_every_example_scenario_runs(path: Path, tmp_path: Path) -> None:
     assert provenance["seed"] == 1 and len(provenance["scenario_hash"]) == 16
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_one_run_streams_its_contacts_to_out(fmt: str, tmp_path: Path) -> None:
+    """``run --out`` writes the contacts during the run; the files, the saved result and the
+    report's wait figure all have them."""
+    out = tmp_path / "out"
+    html = tmp_path / "r.html"
+    path = ROOT / "scenarios" / "public_service.yaml"
+    args = ["run", str(path), "--out", str(out), "--format", fmt, "--report", str(html)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    read = pd.read_parquet if fmt == "parquet" else pd.read_csv
+    contacts = read(out / f"contacts.{fmt}")
+    provenance = json.loads((out / "result.json").read_text())["provenance"]
+    assert len(contacts) == provenance["n_contacts"] > 0
+    assert contacts.contact_id.is_unique
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert "Waiting" in html.read_text()
+    from cccsim.results import read_result
+
+    assert len(read_result(out).contacts) == len(contacts)
+
+
 def test_retail_bank_full_week_prints_kpis_per_type() -> None:
     result = runner.invoke(app, ["run", str(ROOT / "scenarios" / "retail_bank.yaml")])
     assert result.exit_code == 0, result.output

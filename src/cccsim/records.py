@@ -1,7 +1,7 @@
 """Columnar records of one replication: the contact log and the agents' on-duty sessions.
 
-The engine appends to Python lists and builds these numpy columns once at the end; statistics
-read only these arrays (no pandas below ``stats``).
+The engine appends to Python lists and hands these numpy columns over a day at a time, as parts
+(whole journeys each); statistics tally these arrays (no pandas below ``stats``).
 """
 
 from __future__ import annotations
@@ -133,11 +133,6 @@ def wait_times(rec: Records) -> np.ndarray:
     wait = np.where(rec.outcome == ANSWERED, rec.answered_at - rec.arrived_at, 0.0)
     wait = np.where(rec.outcome == ABANDONED, rec.ended_at - rec.arrived_at, wait)
     return np.where(rec.outcome == OPEN, rec.model.horizon - rec.arrived_at, wait)
-
-
-def inbound(rec: Records) -> np.ndarray:
-    """Contacts the customer made (every kind but outbound callbacks)."""
-    return np.ones(rec.n_contacts, dtype=bool) if rec.kind is None else rec.kind != CALLBACK_KIND
 
 
 def busy_spans(rec: Records, group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -18,7 +18,6 @@ from cccsim import __version__
 from cccsim.engine import run, run_into
 from cccsim.engine.columns import empty_part
 from cccsim.model import Model, build_model
-from cccsim.records import Records
 from cccsim.results import ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
 from cccsim.stats.journeys import ivr_frame, journeys_frame
@@ -49,11 +48,6 @@ def result_from_tally(
         ivr=ivr_frame(tl),
         provenance=provenance,
     )
-
-
-def result_from_records(rec: Records, provenance: dict[str, Any]) -> ReplicationResult:
-    """Turn one replication's records into its KPI frames."""
-    return result_from_tally(tally(rec), contacts_frame(rec), provenance)
 
 
 def run_replication(

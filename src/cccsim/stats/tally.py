@@ -380,21 +380,19 @@ def _count_journeys(rec: Records, out: Tally) -> None:
 
 
 def _count_ivr(rec: Records, out: Tally) -> None:
-    warmup = rec.model.warmup
-    calls = [row for row in rec.ivr or [] if row[1] >= warmup]
-    for entry, sums in zip(rec.model.ivr, out.ivr, strict=True):
-        choices = [choice for choice, _ in entry.choices]
-        for name, _, ivr_time, contained, choice in calls:
-            if name != entry.name:
-                continue
-            sums[0] += 1
-            sums[2] += ivr_time
-            if contained:
-                sums[1] += 1
-            else:
-                sums[3] += 1
-                if choice in choices:
-                    sums[4 + choices.index(choice)] += 1
+    calls = [row for row in rec.ivr or [] if row[1] >= rec.model.warmup]
+    if not calls:
+        return
+    entry = np.array([row[0] for row in calls])
+    ivr_time = np.array([row[2] for row in calls], dtype=float)
+    contained = np.array([row[3] for row in calls], dtype=bool)
+    choice = np.array([row[4] for row in calls])
+    for spec, sums in zip(rec.model.ivr, out.ivr, strict=True):
+        mine = entry == spec.name
+        routed = mine & ~contained
+        sums[:4] += (mine.sum(), (mine & contained).sum(), ivr_time[mine].sum(), routed.sum())
+        for k, (name, _) in enumerate(spec.choices):
+            sums[4 + k] += (routed & (choice == name)).sum()
 
 
 def target_sums(rec: Records, t: TargetModel) -> np.ndarray:

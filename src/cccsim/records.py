@@ -39,7 +39,28 @@ KINDS: tuple[str, ...] = ("inbound", "callback", "offline_form", "repeat")
 email made from an offline chat form, or a repeat of an unresolved contact."""
 
 
-# (outcome and kind codes above; Records below)
+CONTACT_FIELDS = (
+    "contact_id",
+    "contact_type",
+    "arrived_at",
+    "answered_at",
+    "ended_at",
+    "handle_time",
+    "outcome",
+    "agent",
+    "group",
+    "customer",
+    "attempt",
+    "kind",
+    "entered_at",
+    "resolved",
+    "offered_callback",
+    "dial_attempts",
+)
+"""Per-contact columns of ``Records`` (``contact_id`` numbers contacts by creation)."""
+
+RECORD_ARRAYS = (*CONTACT_FIELDS, "session_agent", "session_group", "session_start", "session_end")
+"""Every column of ``Records`` (contacts, then the agents' on-duty sessions)."""
 
 
 @dataclass(frozen=True)
@@ -97,29 +118,7 @@ class Records:
     def nbytes(self) -> int:
         """Memory held by the record columns."""
         return sum(
-            getattr(self, name).nbytes
-            for name in (
-                "contact_type",
-                "arrived_at",
-                "answered_at",
-                "ended_at",
-                "handle_time",
-                "outcome",
-                "agent",
-                "group",
-                "session_agent",
-                "session_group",
-                "session_start",
-                "session_end",
-                "customer",
-                "attempt",
-                "kind",
-                "entered_at",
-                "resolved",
-                "offered_callback",
-                "dial_attempts",
-            )
-            if getattr(self, name) is not None
+            getattr(self, name).nbytes for name in RECORD_ARRAYS if getattr(self, name) is not None
         )
 
 

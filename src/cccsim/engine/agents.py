@@ -9,6 +9,7 @@ token is the agent's current one, so moving an agent never searches a deque (laz
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 
 class AgentPool:
@@ -89,3 +90,62 @@ class AgentPool:
         for g, roster in enumerate(self.roster):
             for a in roster:
                 self.sessions.append((a, g, self.on_since[a], horizon))
+
+
+Takers = tuple[
+    Callable[[int, int], None],
+    Callable[[int, bool], tuple[int, int, int] | None],
+    Callable[[tuple[int, ...], bool], int],
+    Callable[[int, bool], int],
+]
+
+
+def agent_takers(pool: AgentPool) -> Takers:
+    """``available``, ``peek``, ``take_longest_idle`` and ``take_available`` over ``pool``.
+
+    Speed: closures over the pool's lists (cell loads), not methods (attribute loads on every
+    call) — they run once or twice per contact.
+    """
+    levels, token, agent_group = pool.levels, pool.token, pool.group
+    whole_levels = [lv[:1] for lv in levels]  # a voice/email contact needs a fully idle agent
+
+    def available(a: int, level: int) -> None:
+        """Put agent ``a`` (holding ``level`` slots) at the back of its group's deque."""
+        tok = pool.next_token
+        pool.next_token = tok + 1
+        token[a] = tok
+        levels[agent_group[a]][level].append((a, tok))
+
+    def peek(g: int, whole: bool) -> tuple[int, int, int] | None:
+        """(load, token, agent) of the agent ``take_available`` would return, dropping stale entries."""
+        for lv, deque_ in enumerate(whole_levels[g] if whole else levels[g]):
+            while deque_:
+                a, tok = deque_[0]
+                if token[a] == tok:
+                    return lv, tok, a
+                deque_.popleft()
+        return None
+
+    def take_longest_idle(groups: tuple[int, ...], whole: bool) -> int:
+        """The least-loaded, then longest-idle agent across ``groups`` (tokens grow with time)."""
+        best: tuple[int, int, int] | None = None
+        for g in groups:
+            head = peek(g, whole)
+            if head is not None and (best is None or head < best):
+                best = head
+        if best is None:
+            return -1
+        token[best[2]] = -1
+        return best[2]
+
+    def take_available(g: int, whole: bool) -> int:
+        """The agent of ``g`` to serve a contact: longest idle, or least loaded for chat; -1 if none."""
+        for deque_ in whole_levels[g] if whole else levels[g]:
+            while deque_:
+                a, tok = deque_.popleft()
+                if token[a] == tok:  # lazy deletion: stale entries are skipped here, once
+                    token[a] = -1
+                    return a
+        return -1
+
+    return available, peek, take_longest_idle, take_available

@@ -21,27 +21,15 @@ import numpy as np
 from cccsim.engine.events import Wake, ignore, queued_wakes
 from cccsim.engine.source import Initial
 from cccsim.model.build import Model
-from cccsim.records import ANSWERED, INBOUND, OPEN, SCHEDULED, Records
-
-CONTACT_FIELDS = (
-    "contact_id",
-    "contact_type",
-    "arrived_at",
-    "answered_at",
-    "ended_at",
-    "handle_time",
-    "outcome",
-    "agent",
-    "group",
-    "customer",
-    "attempt",
-    "kind",
-    "entered_at",
-    "resolved",
-    "offered_callback",
-    "dial_attempts",
+from cccsim.records import (
+    ANSWERED,
+    CONTACT_FIELDS,
+    INBOUND,
+    OPEN,
+    RECORD_ARRAYS,
+    SCHEDULED,
+    Records,
 )
-"""Columns of a batch of finished contacts (``contact_id`` numbers contacts by creation)."""
 
 
 @dataclass
@@ -268,14 +256,7 @@ def empty_part(model: Model) -> Records:
     )
 
 
-_PART_ARRAYS = (
-    *CONTACT_FIELDS,
-    "session_agent",
-    "session_group",
-    "session_start",
-    "session_end",
-    "extra_busy",
-)
+_PART_ARRAYS = (*RECORD_ARRAYS, "extra_busy")
 
 
 class MemorySink:

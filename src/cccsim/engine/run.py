@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import simpy
 
-from cccsim.engine.agents import AgentPool
+from cccsim.engine.agents import AgentPool, agent_takers
 from cccsim.engine.columns import ContactColumns, MemorySink, Sink, part_records
 from cccsim.engine.events import NORMAL, Wake
 from cccsim.engine.policy import RoutingView, load_policy
-from cccsim.engine.source import Reserve, Source, Uniforms
+from cccsim.engine.source import Source
+from cccsim.engine.tables import SpawnStreams, TypeTables
 from cccsim.model.build import UNLIMITED, Model
 from cccsim.records import (
     ABANDONED,
@@ -100,71 +101,28 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     ivr_rows: list[tuple[str, float, float, bool, str]] = []
     extra_busy: list[tuple[int, float, float, float]] = []
 
-    # ---- per-type tables
+    # ---- per-type tables and the streams created contacts draw from, bound to locals
     types = model.types
     n_types = len(types)
-    exclusive = [t.exclusive for t in types]
-    capacity = [t.queue_capacity for t in types]
     queues: list[deque[int]] = [deque() for _ in range(n_types)]
     n_waiting = [0] * n_types
-    first_groups = [tuple(g for g, after in model.routes[t] if after == 0) for t in range(n_types)]
-    delays = [
-        tuple(sorted({after for _, after in model.routes[t] if 0 < after < math.inf}))
-        for t in range(n_types)
-    ]
-    after_of = [[model.after(t, g.index) for g in model.groups] for t in range(n_types)]
-    routes = model.routes
-    # access rules: only types that use them pay for them in the loop
-    special = [
-        t.calendar is not None
-        or bool(t.closed_days)
-        or t.announce is not None
-        or t.callback is not None
-        for t in types
-    ]
-    mean_handle = [t.handle.mean * t.handle_factor for t in types]
     last_wait = [0.0] * n_types
-    track_last = [t.announce == "last_wait" for t in types]
-    callback_queue = [t.callback_type if t.callback_type >= 0 else t.index for t in types]
-    partial_fcr = [t.resolution < 1 and t.repeat_delay is not None for t in types]
-    # the three decision uniforms are kept only where a contact's type may read them
-    decides = any(special) or any(partial_fcr)
     staff_now = [0] * len(model.groups)
-    # dynamic contacts draw from their own buffered streams (by base type)
-    uniforms = Uniforms(streams.stream("journeys"))
-    spawn_handle = [
-        Reserve(t.handle, streams.stream(f"handle/{t.parent}/spawned"), t.handle_factor)
-        for t in types
-    ]
-    spawn_patience = [
-        Reserve(t.patience, streams.stream(f"patience/{t.parent}/spawned"), t.patience_factor)
-        for t in types
-    ]
-    retrial_delay = [
-        Reserve(t.retrial.delay if t.retrial else None, streams.stream(f"retrial_delay/{t.name}"))
-        for t in types
-    ]
-    repeat_delay = [
-        Reserve(t.repeat_delay, streams.stream(f"repeat_delay/{t.name}")) for t in types
-    ]
-    wrap_up = [
-        Reserve(t.after_contact_work, streams.stream(f"after_contact_work/{t.name}"))
-        if t.after_contact_work is not None
-        else None
-        for t in types
-    ]
-    callback_delay = [
-        Reserve(
-            t.callback.later if t.callback else None, streams.stream(f"callback_delay/{t.name}")
-        )
-        for t in types
-    ]
+    routes = model.routes
+    tables = TypeTables.of(model)
+    exclusive, capacity, first_groups = tables.exclusive, tables.capacity, tables.first_groups
+    delays, after_of, special = tables.delays, tables.after_of, tables.special
+    mean_handle, track_last = tables.mean_handle, tables.track_last
+    callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
+    drawn = SpawnStreams.of(model, streams)
+    uniforms, spawn_handle, spawn_patience = drawn.uniforms, drawn.handle, drawn.patience
+    retrial_delay, repeat_delay = drawn.retrial_delay, drawn.repeat_delay
+    wrap_up, callback_delay = drawn.wrap_up, drawn.callback_delay
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
     levels = pool.levels
-    whole_levels = [lv[:1] for lv in levels]  # a voice/email contact needs a fully idle agent
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
@@ -180,12 +138,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
     )
 
-    def available(a: int, level: int) -> None:
-        """Put agent ``a`` (holding ``level`` slots) at the back of its group's deque."""
-        tok = pool.next_token
-        pool.next_token = tok + 1
-        token[a] = tok
-        levels[agent_group[a]][level].append((a, tok))
+    available, peek, take_longest_idle, take_available = agent_takers(pool)
 
     def available_timed(a: int, level: int) -> None:
         """``available`` that also notes when (for policies reading ``free_since``)."""
@@ -199,38 +152,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     if policy is not None:
         available = available_timed  # the plain path skips the bookkeeping
-
-    def peek(g: int, whole: bool) -> tuple[int, int, int] | None:
-        """(load, token, agent) of the agent ``take_available`` would return, dropping stale entries."""
-        for lv, deque_ in enumerate(whole_levels[g] if whole else levels[g]):
-            while deque_:
-                a, tok = deque_[0]
-                if token[a] == tok:
-                    return lv, tok, a
-                deque_.popleft()
-        return None
-
-    def take_longest_idle(groups: tuple[int, ...], whole: bool) -> int:
-        """The least-loaded, then longest-idle agent across ``groups`` (tokens grow with time)."""
-        best: tuple[int, int, int] | None = None
-        for g in groups:
-            head = peek(g, whole)
-            if head is not None and (best is None or head < best):
-                best = head
-        if best is None:
-            return -1
-        token[best[2]] = -1
-        return best[2]
-
-    def take_available(g: int, whole: bool) -> int:
-        """The agent of ``g`` to serve a contact: longest idle, or least loaded for chat; -1 if none."""
-        for deque_ in whole_levels[g] if whole else levels[g]:
-            while deque_:
-                a, tok = deque_.popleft()
-                if token[a] == tok:  # lazy deletion: stale entries are skipped here, once
-                    token[a] = -1
-                    return a
-        return -1
 
     def kind_of(c: int) -> int:
         return spawned[c][2] if c in spawned else INBOUND

@@ -306,7 +306,7 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
     m = rec.model
     window = np.array([m.warmup, m.horizon])
     answered = rec.outcome == ANSWERED
-    measured = answered & (rec.arrived_at >= m.warmup)
+    answered_in_window = answered & (rec.arrived_at >= m.warmup)
     weight = rec.busy_weight()
     end = np.minimum(rec.ended_at, m.horizon)
     n_types = len(m.types)
@@ -317,7 +317,7 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
         )
         start, stop, w = busy_spans(rec, g.index)
         _add_integral(out.busy[g.index], bins.edges, start, stop, w)
-        mine = measured & (rec.group == g.index)
+        mine = answered_in_window & (rec.group == g.index)
         out.group_answered[g.index] += np.bincount(rec.contact_type[mine], minlength=n_types)
         out.group_handled_minutes[g.index] += np.bincount(
             rec.contact_type[mine], weights=rec.handle_time[mine] / 60.0, minlength=n_types

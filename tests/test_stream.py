@@ -154,3 +154,19 @@ def test_a_part_per_day_and_each_holds_about_a_day() -> None:
     assert len(sizes) == 10
     assert max(sizes) < 1.3 * 30 * 24 and sum(sizes) > 0.9 * 30 * 24 * 10
     assert np.all(np.array(sizes) > 0)
+
+
+@pytest.mark.parametrize("streamed_as", ["parquet", "csv"])
+def test_write_result_keeps_a_contacts_file_streamed_elsewhere(
+    streamed_as: str, tmp_path: Path
+) -> None:
+    """Saving a streamed result to another folder copies (or converts) the streamed file."""
+    from cccsim.results import read_result, write_result
+
+    sc = cccsim.load_scenario(SCENARIOS[0])
+    file = tmp_path / f"elsewhere.{streamed_as}"
+    result = cccsim.run_replication(sc, 3, contacts_to=file)
+    write_result(result, tmp_path / "out", "parquet")
+    saved = read_result(tmp_path / "out").contacts
+    assert len(saved) == result.provenance["n_contacts"] > 0
+    assert saved.contact_id.is_unique and file.exists()

@@ -59,19 +59,20 @@ class ContactsStream:
 
     def close(self, n_events: int) -> Tally:
         """Finish the file (rename it into place) and return the replication's tally."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._close_writer()
         os.replace(self._tmp, self.path)
         self.tally.n_events = n_events
         return self.tally
 
     def abandon(self) -> None:
         """Drop the unfinished file (the run failed)."""
+        self._close_writer()
+        self._tmp.unlink(missing_ok=True)
+
+    def _close_writer(self) -> None:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> ContactsStream:
         return self

@@ -38,7 +38,13 @@ def staff(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (with targets).")],
     group: Annotated[
         list[str] | None,
-        typer.Option("--group", "-g", help="Agent group to staff (repeat; default: all targeted)."),
+        typer.Option(
+            "--group",
+            "-g",
+            help="Agent group(s) to staff: repeat, separate by commas, or 'all' (default: the "
+            "groups that answer a targeted contact type first). Several groups answering the "
+            "same contacts get the cheapest mix.",
+        ),
     ] = None,
     replications: Annotated[
         int, typer.Option("--replications", "-r", min=2, help="Replications per search round.")
@@ -51,7 +57,9 @@ def staff(
     shift_length: Annotated[
         str, typer.Option(help="Length of generated shifts (groups without their own shifts).")
     ] = "8h",
-    max_rounds: Annotated[int, typer.Option(min=1, help="Cap on simulation rounds.")] = 40,
+    max_rounds: Annotated[
+        int, typer.Option(min=1, help="Cap on simulation rounds (search and confirmation).")
+    ] = 12,
     plan: Annotated[
         Path | None, typer.Option("--plan", help="Write the staffed scenario YAML here.")
     ] = None,
@@ -97,6 +105,7 @@ def staff(
             f"staffing search {verdict} in {result.rounds} rounds of {replications} replications "
             f"({result.agent_hours:,.1f} agent-hours scheduled)"
         )
+        out.print(_status_line(result.staff))
         out.print(_staff_table(result.staff))
         if result.shifts is not None:
             out.print(_shifts_table(result.shifts))
@@ -120,24 +129,39 @@ def staff(
     guard(go)
 
 
+def _status_line(staff: pd.DataFrame) -> str:
+    """How the intervals' searches ended, counted (statuses as in ``STATUS_TEXT``)."""
+    from cccsim.staffing.frames import STATUS_TEXT
+
+    counts = staff.status.value_counts()
+    parts = [f"{n} {name}" for name, n in counts.items()]
+    notes = [
+        f"  {name}: {STATUS_TEXT[str(name)]}"
+        for name in counts.index
+        if str(name) not in ("minimal", "no load")
+    ]
+    return "\n".join(["intervals: " + ", ".join(parts), *notes])
+
+
 def _staff_table(staff: pd.DataFrame) -> Table:
-    """Agents scheduled per interval (rows) and group (columns); intervals nobody works are left out."""
-    wide = staff.pivot_table(
-        index="interval_start", columns="agent_group", values="agents", sort=False
-    )
-    wide = wide[(wide > 0).any(axis=1)]
-    table = Table(title="agents scheduled per interval")
+    """Per interval with agents (rows) and group: agents required on duty, scheduled (the plan)
+    and on duty as simulated; intervals nobody works are left out."""
+    groups = list(dict.fromkeys(staff.agent_group))
+    busy = staff.groupby("interval_start", sort=False)[["required", "agents"]].sum()
+    starts = busy.index[(busy > 0).any(axis=1)]
+    table = Table(title="agents per interval: required on duty / scheduled / on duty")
     table.add_column("day", justify="right")
     table.add_column("from", justify="right")
-    for name in wide.columns:
+    for name in groups:
         table.add_column(str(name), justify="right")
-    for start, row in wide.iterrows():
-        at = float(start)  # type: ignore[arg-type]
-        table.add_row(
-            f"{at // 86400 + 1:.0f}",
-            format_time_of_day(at % 86400),
-            *(f"{v:.0f}" for v in row),
-        )
+    by = {(r["agent_group"], r["interval_start"]): r for r in staff.to_dict("records")}
+    for start in starts:
+        at = float(start)
+        cells = []
+        for name in groups:
+            r = by[(name, start)]
+            cells.append(f"{r['required']:.0f} / {r['agents']:.4g} / {r['on_duty']:.4g}")
+        table.add_row(f"{at // 86400 + 1:.0f}", format_time_of_day(at % 86400), *cells)
     return table
 
 

@@ -1,129 +1,98 @@
-"""Per-interval starting staffing from the Erlang formulas (the search refines it by simulation).
+"""The Erlang C model of one interval: the search's starting staffing, and the shape of each KPI
+against the number of agents that its steps follow.
 
-Each interval is treated as a stationary M/M/n (+M with patience) queue of the load offered to
-the group that answers a type first: arrivals of the interval × mean handle time (proficiency
-and after-contact work included), in concurrent slots for chat and messaging.
+Each interval is treated as a stationary M/M/n queue carrying the interval's offered load (with
+its lag, ``staffing.load``) — the pointwise-stationary approximation with the modified offered
+load. Closed forms keep it fast enough to evaluate for every interval of a year in every round:
+service level 1 − C·e^(−(n−A)τ/h), ASA C·h/(n−A), P(wait) C, P(wait > τ) C·e^(−(n−A)τ/h)
+(times the chance of staying that long), and, with a patience θ, the share of waiting callers
+who would give up before an exponential Erlang C wait, C·h/(h + (n−A)θ). Abandonment only
+shortens the queue, so with a patience these overstate what is needed: the start is on the safe
+side and the simulation takes the rest off.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
-from cccsim.model.build import Model
-from cccsim.model.targets import TargetModel
-from cccsim.theory import QueueMetrics, erlang_a_metrics, erlang_c_metrics
+from cccsim.staffing.load import OfferedLoad
+from cccsim.staffing.measure import Check
+from cccsim.theory import erlang_c
 
-SEARCHABLE_KPIS = frozenset({"service_level", "asa", "abandon_rate", "wait_over", "p_wait"})
-"""Target KPIs that more agents improve; the staffing search holds these."""
-
-
-def meets(metrics: QueueMetrics, target: TargetModel, patience: float = math.inf) -> bool:
-    """Whether an Erlang C/A queue meets ``target``'s bound(s)."""
-    if target.kpi == "wait_over":
-        # waited longer than X: the virtual wait exceeds X and the customer stays that long
-        stays = math.exp(-(target.threshold or 0.0) / patience)
-        value = (1 - metrics.virtual_service_level) * stays
-    else:
-        value = {
-            "service_level": metrics.service_level,
-            "asa": metrics.asa,
-            "abandon_rate": metrics.p_abandon,
-            "p_wait": metrics.p_wait,
-        }[target.kpi]
-    if math.isnan(value):
-        return True  # nobody answered or waited: nothing to miss
-    low_ok = target.at_least is None or value >= target.at_least - 1e-12
-    high_ok = target.at_most is None or value <= target.at_most + 1e-12
-    return low_ok and high_ok
+_MAX_STEP = 400  # servers tried above the load before giving up (a target no staffing meets)
 
 
-def erlang_servers(
-    rate: float,
+def kpi_value(
+    kpi: str, servers: int, load: float, handle: float, threshold: float, patience: float
+) -> float:
+    """The Erlang C value of ``kpi`` with ``servers`` for ``load`` erlangs of mean ``handle``."""
+    if servers <= load:
+        return {"service_level": 0.0, "p_wait": 1.0, "wait_over": 1.0, "abandon_rate": 1.0}.get(
+            kpi, math.inf
+        )
+    c = erlang_c(servers, load) if load > 0 else 0.0
+    rate = (servers - load) / handle  # the exponential rate of a waiting caller's wait
+    if kpi == "service_level":
+        return 1.0 - c * math.exp(-rate * threshold)
+    if kpi == "asa":
+        return c / rate
+    if kpi == "p_wait":
+        return c
+    if kpi == "wait_over":
+        stays = math.exp(-threshold / patience) if math.isfinite(patience) else 1.0
+        return c * math.exp(-rate * threshold) * stays
+    if kpi == "abandon_rate":
+        return c / (1.0 + rate * patience) if math.isfinite(patience) else 0.0
+    raise ValueError(f"no Erlang C shape for {kpi!r}")
+
+
+def servers_for(
+    check: Check,
+    load: float,
     handle: float,
     patience: float,
-    threshold: float,
-    target: TargetModel,
-    enough: int = 0,
+    slots: int,
+    offset: float = 0.0,
+    lowest: int = 0,
 ) -> int:
-    """Fewest servers, but at least ``enough``, for which the M/M/n(+M) queue meets the target
-    (0 without arrivals).
-
-    Speed: ``enough`` (what other targets already need) is tried first, then the Erlang C number
-    (closed form) as a guess — abandonment only shortens waits, so with a patience the answer is
-    at or below it — stepping one server at a time from there. An Erlang A solve grows with the
-    queue it must represent, so never probing below what is already needed keeps it to a few
-    cheap solves; a cache shares them between intervals with the same load.
-    """
-    if rate <= 0:
-        return enough
-    load = rate * handle
-    ceiling = max(enough, math.ceil(load) + 50 + math.ceil(20 * math.sqrt(load)))
-
-    def ok(n: int, exact: bool = True) -> bool:
-        if exact:
-            return meets(_metrics(rate, handle, patience, n, threshold), target, patience)
-        return meets(erlang_c_metrics(rate, handle, n, threshold), target)
-
-    if enough >= 1 and ok(enough):
-        return enough
-    guess = max(enough + 1, math.floor(load) + 1)
-    if target.kpi != "abandon_rate":  # Erlang C has no abandonment to size on
-        while guess < ceiling and not ok(guess, exact=False):
-            guess += 1
-    n = guess
-    if ok(n):
-        while n - 1 > max(enough, 0) and ok(n - 1):
-            n -= 1
-        return n
-    while n < ceiling and not ok(n):
+    """Fewest agents (``slots`` servers each) from ``lowest`` up whose Erlang C value, shifted
+    by ``offset`` (what the simulation showed against the model), meets the check's bound."""
+    t = check.target
+    threshold = t.threshold or 0.0
+    n = max(lowest, 0)
+    top = max(n, math.ceil(load / slots)) + _MAX_STEP
+    while n < top:
+        if n > 0 or load <= 0:
+            value = kpi_value(t.kpi, n * slots, load * slots, handle, threshold, patience)
+            if check.gap(np.array([value + offset]))[0] >= -1e-12:
+                return n
         n += 1
-    return n
+    return top
 
 
-@lru_cache(maxsize=65536)
-def _metrics(rate: float, handle: float, patience: float, n: int, threshold: float) -> QueueMetrics:
-    return erlang_a_metrics(rate, handle, patience, n, threshold)
-
-
-def erlang_start(model: Model, targets: list[TargetModel], primary: dict[int, int]) -> np.ndarray:
-    """Agents on duty per (group, interval) from the Erlang formulas.
-
-    ``primary`` maps each target's internal type to the searched group that answers it first.
-    A group serving several targeted types takes the largest requirement over its targets, for
-    the pooled load of all the types it answers first.
-    """
-    n_groups, n_int = len(model.groups), model.n_intervals
-    need = np.zeros((n_groups, n_int), dtype=np.int64)
-    rate = np.zeros((n_groups, n_int))
-    work = np.zeros((n_groups, n_int))  # slot-seconds of handling offered per second
-    for t, g in primary.items():
-        tm = model.types[t]
-        lam = tm.arrivals.expected[:n_int] / model.interval
-        group = model.groups[g]
-        factor = group.proficiency[t] if group.proficiency else 1.0
-        mean = tm.handle.mean * tm.handle_factor * factor
-        if tm.after_contact_work is not None:
-            mean += tm.after_contact_work.mean
-        rate[g] += lam
-        work[g] += lam * mean
-    # service levels first: they usually need the most, and the others then only check that
-    for target in sorted(targets, key=lambda t: t.kpi != "service_level"):
-        assert target.type_index is not None
-        g = primary[target.type_index]
-        tm = model.types[target.type_index]
-        patience = (
-            math.inf if tm.patience is None else max(tm.patience.mean * tm.patience_factor, 1e-6)
-        )
-        slots = 1 if tm.exclusive else model.groups[g].max_concurrent
-        threshold = target.threshold if target.threshold is not None else tm.threshold
-        for i in range(n_int):
-            if rate[g, i] <= 0:
-                continue
-            handle = work[g, i] / rate[g, i]
-            enough = int(need[g, i]) * slots
-            servers = erlang_servers(rate[g, i], handle, patience, threshold, target, enough)
-            need[g, i] = max(need[g, i], math.ceil(servers / slots))
+def erlang_start(
+    checks: list[Check],
+    owner: list[int],
+    load: OfferedLoad,
+    patience: list[float],
+    slots: list[int],
+) -> np.ndarray:
+    """Agents on duty per (group, interval): the most any real-time check of the types a group
+    answers first needs under Erlang C at the interval's offered load, never below the floor."""
+    need = load.floor().copy()
+    for k, check in enumerate(checks):
+        if check.deferred:
+            continue
+        g = owner[k]
+        for i in np.flatnonzero(load.rate[g] > 0):
+            need[g, i] = servers_for(
+                check,
+                float(load.load[g, i]),
+                float(load.handle[g, i]),
+                patience[k],
+                slots[k],
+                lowest=int(need[g, i]),
+            )
     return need

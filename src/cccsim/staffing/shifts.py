@@ -1,9 +1,11 @@
-"""Shifts from requirements: how many agents start each allowed shift so that every interval's
-requirement is covered at the least paid time — an integer program (``scipy.optimize.milp``).
+"""Shifts from requirements: how many agents start each allowed shift so that every interval has
+the agents on duty it needs at the least paid time — an integer program (``scipy.optimize.milp``).
 
-Coverage of a shift in an interval is the share of the interval its agents are on duty (breaks
-taken out, window breaks staggered as the engine staggers them), so the plan is exactly what the
-engine will simulate; shrinkage and adherence are applied afterwards, as for any shift.
+The engine puts round(agents × (1 − shrinkage) × adherence) of a shift's agents on duty (rounded
+per shift), and takes breaks out of them. The program counts both: each shift has its scheduled
+agents x (paid) and its agents on duty y ≤ x·available + ½ (the rounding), and y covers an
+interval by the share of it they are on duty (window breaks staggered as the engine staggers
+them). The solver's status is checked: a plan it could not prove optimal says so.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ _PROBE_AGENTS = 120  # agents per probe shift: window breaks staggered finely en
 
 @dataclass(frozen=True)
 class ShiftSolution:
-    """Agents per shift for one group, and the coverage they give per interval."""
+    """Agents per shift for one group, and the on-duty agents they give per interval."""
 
     group: str
     shifts: dict[str, Shift]  # only shifts with agents, with their agents set
-    covered: np.ndarray  # scheduled agents on duty per interval (time average)
+    covered: np.ndarray  # agents on duty per interval (time average, linear in the shifts)
     paid_hours: float
+    optimal: bool = True  # the solver proved the plan optimal (else: best found in time)
+    message: str = ""
 
 
 def candidate_shifts(
@@ -88,8 +92,10 @@ def solve_shifts(
     required: np.ndarray,
     candidates: Mapping[str, Shift],
     time_limit: float = 60.0,
+    available: float = 1.0,
 ) -> ShiftSolution:
-    """Fewest paid hours of ``candidates`` covering ``required`` scheduled agents per interval."""
+    """Fewest paid hours of ``candidates`` giving ``required`` agents on duty per interval, with
+    each shift's agents scaled by ``available`` and rounded as the engine does."""
     names = list(candidates)
     if not names:
         raise ExperimentError(f"agent group {group!r}: no candidate shifts")
@@ -103,25 +109,40 @@ def solve_shifts(
             f"(day {uncovered[0] * sc.interval // DAY + 1:.0f}), which need agents"
         )
     need = np.asarray(required, dtype=float)
-    upper = np.full(len(names), float(max(need.max(initial=0), 0)) * 2 + 1)
+    k = len(names)
+    most = float(max(need.max(initial=0), 0)) / min(available, 1.0) * 2 + 2
+    # variables: x (scheduled, paid) then y (on duty) per shift
+    rounding = np.hstack([-available * np.eye(k), np.eye(k)])  # y − a·x ≤ ½
+    covering = np.hstack([np.zeros_like(cover), cover])  # Σ cover·y ≥ need
     res = milp(
-        c=cost + 1e-6 * np.arange(len(names)),  # a tiny tie-break: the same plan every run
-        constraints=LinearConstraint(cover, lb=need - 1e-9, ub=np.inf),
-        integrality=np.ones(len(names)),
-        bounds=Bounds(0, upper),
+        c=np.concatenate([cost + 1e-6 * np.arange(k), np.zeros(k)]),  # tie-break: one plan
+        constraints=[
+            LinearConstraint(rounding, lb=-np.inf, ub=0.5 - 1e-6),
+            LinearConstraint(covering, lb=need - 1e-9, ub=np.inf),
+        ],
+        integrality=np.ones(2 * k),
+        bounds=Bounds(0, np.full(2 * k, most)),
         options={"time_limit": time_limit},
     )
-    if res.x is None:
+    if res.x is None or res.status not in (0, 1):
         raise ExperimentError(
             f"agent group {group!r}: the shift problem found no plan ({res.message})"
         )
-    agents = np.round(res.x).astype(int)
+    agents = np.round(res.x[:k]).astype(int)
     chosen = {
-        n: candidates[n].model_copy(update={"agents": int(k)})
-        for n, k in zip(names, agents, strict=True)
-        if k > 0
+        n: candidates[n].model_copy(update={"agents": int(a)})
+        for n, a in zip(names, agents, strict=True)
+        if a > 0
     }
-    return ShiftSolution(group, chosen, cover @ agents, float(cost @ agents))
+    on_duty = np.round(res.x[k:]).astype(int)
+    return ShiftSolution(
+        group,
+        chosen,
+        cover @ on_duty,
+        float(cost @ agents),
+        optimal=res.status == 0,
+        message=str(res.message),
+    )
 
 
 def shifts_frame(solutions: list[ShiftSolution], sc: Scenario) -> pd.DataFrame:

@@ -395,17 +395,24 @@ def _count_ivr(rec: Records, out: Tally) -> None:
             sums[4 + k] += (routed & (choice == name)).sum()
 
 
-def target_sums(rec: Records, t: TargetModel) -> np.ndarray:
-    """(numerator, denominator) of target ``t``'s KPI in each of its periods, over ``rec``."""
-    sums = np.zeros((2, target_edges(rec.model, t.per).size - 1))
-    _count_target(rec, t, sums)
+def target_sums(rec: Records, t: TargetModel, edges: np.ndarray | None = None) -> np.ndarray:
+    """(numerator, denominator) of target ``t``'s KPI in each of its periods, over ``rec``.
+
+    ``edges`` replaces the periods by any ascending instants (contacts counted by arrival; the
+    staffing search counts deferred work by the interval its answer is due in).
+    """
+    edges = target_edges(rec.model, t.per) if edges is None else edges
+    sums = np.zeros((2, edges.size - 1))
+    _count_target(rec, t, sums, edges)
     return sums
 
 
-def _count_target(rec: Records, t: TargetModel, sums: np.ndarray) -> None:
+def _count_target(
+    rec: Records, t: TargetModel, sums: np.ndarray, edges: np.ndarray | None = None
+) -> None:
     """Add target ``t``'s numerators and denominators over ``rec`` into ``sums``."""
     m = rec.model
-    edges = target_edges(m, t.per)
+    edges = target_edges(m, t.per) if edges is None else edges
     if t.kpi == "occupancy":
         g = t.group_index
         assert g is not None  # occupancy targets always name a group

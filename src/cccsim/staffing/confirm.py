@@ -27,6 +27,7 @@ from cccsim.staffing.mix import MixInfo, choose_down, choose_up, mix_step, mix_v
 from cccsim.staffing.problem import Problem
 from cccsim.staffing.rounds import Outcome, Rounds
 from cccsim.staffing.steps import (
+    Bracket,
     deferred_removal_holds,
     model_step,
     removable,
@@ -47,25 +48,26 @@ class Confirmed:
 
 
 def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixInfo, bool]:
-    """Restaff on the search's seeds until a round changes nothing (or ``cap`` rounds).
+    """Restaff on the search's seeds until a round moves no interval by more than one agent
+    (the confirmation checks one agent either way), or ``cap`` rounds.
 
     Returns the plan, what was learnt about the groups of each mix, and whether it settled.
     """
     problem = rounds.problem
     info = MixInfo.empty(problem)
-    before = None
+    bracket = Bracket.empty(problem.shape)
     while rounds.rounds < cap:
         extra = mix_variants(problem, plan)
         outs = rounds.simulate([plan, *[v for _, v in extra]], 0, costs=bool(extra), phase="search")
         now = outs[0].judgement
-        new = model_step(problem, plan, now, before)
+        new = model_step(problem, plan, now, bracket)
         if extra:
             info = MixInfo.learn(problem, plan, outs[0], extra, outs[1:])
             new = mix_step(problem, plan, new, now, info)
-        if (new == plan).all():
-            return plan, info, True
-        before = (plan, now)
+        settled = bool(np.abs(new - plan).max(initial=0) <= 1) and not (bracket.streak >= 2).any()
         plan = new
+        if settled:
+            return plan, info, True
     return plan, info, False
 
 

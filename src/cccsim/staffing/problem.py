@@ -15,6 +15,7 @@ from cccsim.errors import ExperimentError
 from cccsim.model.build import Model
 from cccsim.scenario import Scenario
 from cccsim.staffing.erlang import erlang_start
+from cccsim.staffing.estimate import Curve, curves
 from cccsim.staffing.load import OfferedLoad, mean_busy, offered_load
 from cccsim.staffing.measure import DEFERRED_KPIS, REAL_TIME_KPIS, Check, build_checks, is_deferred
 
@@ -42,6 +43,11 @@ class Problem:
     patience: list[float]  # per check
     slots: list[int]  # per check: servers per agent of its first owner
     available: np.ndarray  # per group: (1 − shrinkage) × adherence
+    curves: list[list[Curve | None]]  # per check and interval: its Erlang C curve
+
+    def agents_for_checks(self, on_duty: np.ndarray) -> np.ndarray:
+        """(checks, intervals): the agents on duty of each check's first owner."""
+        return np.stack([on_duty[o[0]] for o in self.owners])
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -148,6 +154,7 @@ def build_problem(sc: Scenario, model: Model, names: Sequence[str] | None) -> Pr
         patience,
         slots,
         available,
+        curves(checks, owners, load.load, load.handle, patience, slots),
     )
 
 

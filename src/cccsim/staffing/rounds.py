@@ -19,7 +19,7 @@ from cccsim.model import build_model
 from cccsim.results import ReplicationResult
 from cccsim.rng import replication_seed
 from cccsim.scenario import Scenario
-from cccsim.staffing.estimate import model_values, paired, smoothed
+from cccsim.staffing.estimate import paired, smoothed
 from cccsim.staffing.measure import Judgement, Replication, judge, run_plans
 from cccsim.staffing.problem import Problem, staffed_model, step_mean
 
@@ -98,16 +98,8 @@ class Rounds:
             counts = np.stack([r.counts for r in rows])
             if not outcomes:
                 on_duty = np.array([step_mean(g.staff_changes, edges) for g in model.groups])
-                expected = model_values(
-                    problem.checks,
-                    on_duty,
-                    problem.owners,
-                    problem.load.load,
-                    problem.load.handle,
-                    problem.patience,
-                    problem.slots,
-                )
-                estimates = smoothed(raw, expected, problem.model.interval)
+                agents = problem.agents_for_checks(on_duty)
+                estimates = smoothed(raw, problem.curves, agents, problem.model.interval)
             else:
                 base = outcomes[0]
                 estimates = paired(base.estimates, base.raw, raw)

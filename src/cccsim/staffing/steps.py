@@ -14,83 +14,104 @@ aims at the expected value; the confidence comes from the confirmation on fresh 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from cccsim.staffing.erlang import kpi_value, servers_for
-from cccsim.staffing.measure import Judgement
+from cccsim.staffing.estimate import Curve
+from cccsim.staffing.measure import Check, Judgement
 from cccsim.staffing.problem import Problem
 
-MAX_UP = 6  # agents one model step may add to an interval
-MAX_DOWN = 3  # and take away
+MAX_UP = 6  # agents one model step may add to an interval (or a quarter of them, if more)
+MAX_DOWN = 3  # and take away (or a tenth)
 
 
-def model_step(
-    problem: Problem,
-    plan: np.ndarray,
-    now: Judgement,
-    before: tuple[np.ndarray, Judgement] | None = None,
-) -> np.ndarray:
+@dataclass
+class Bracket:
+    """What the search's own seeds showed of each (group, interval), round after round: the
+    most agents found short and the fewest found enough (common random numbers make them
+    consistent), and how many rounds in a row it fell short (each one lets the step grow)."""
+
+    short: np.ndarray  # most agents found short (−1: none)
+    enough: np.ndarray  # fewest agents found enough (a large number: none)
+    streak: np.ndarray  # rounds in a row found short
+
+    @staticmethod
+    def empty(shape: tuple[int, int]) -> Bracket:
+        return Bracket(
+            np.full(shape, -1, dtype=np.int64),
+            np.full(shape, 1 << 30, dtype=np.int64),
+            np.zeros(shape, dtype=np.int64),
+        )
+
+    def update(self, plan: np.ndarray, short: np.ndarray, judged: np.ndarray) -> None:
+        self.short = np.where(judged & short, np.maximum(self.short, plan), self.short)
+        self.enough = np.where(judged & ~short, np.minimum(self.enough, plan), self.enough)
+        crossed = self.short >= self.enough  # the neighbours moved the goalposts: start over
+        self.short[crossed], self.enough[crossed] = -1, 1 << 30
+        self.streak = np.where(judged & short, self.streak + 1, 0)
+
+
+def model_step(problem: Problem, plan: np.ndarray, now: Judgement, bracket: Bracket) -> np.ndarray:
     """The next plan for groups sized by themselves (clusters of one group).
 
-    ``before``: the previous plan and its judgement on the same seeds; where an interval fell
-    short in both, the secant through the two simulated points may ask for a bigger step.
+    Each interval moves to what the model says it needs, by at most ``MAX_UP`` agents up (or a
+    quarter of its agents) and ``MAX_DOWN`` down (or a tenth). An interval short in two rounds
+    in a row moves by the full step, doubled with every further round: the model is no guide
+    there (a backlog that more agents clear only slowly). Moves stay inside what the earlier
+    rounds showed: above the most agents found short, at or below the fewest found enough
+    (halfway between them when the model points outside).
     """
     shape = problem.shape
     need = np.full(shape, -math.inf)
     short = np.zeros(shape, dtype=bool)
+    judged = np.zeros(shape, dtype=bool)
     gaps = now.gap(problem.checks, bound=False)
-    old_gaps = before[1].gap(problem.checks, bound=False) if before is not None else None
-    load = problem.load
     for k, check in enumerate(problem.checks):
         g = problem.owners[k][0]
         if len(problem.cluster_of(g)) > 1:
             continue  # a mix of groups: chosen by cost (staffing.mix)
         for i in np.flatnonzero(np.isfinite(gaps[k]) & ~problem.fixed[g]):
             n, gap = int(plan[g, i]), float(gaps[k, i])
+            curve = problem.curves[k][i]
             if check.deferred:
                 # one more agent answers interval ÷ handle contacts of those due here
                 due = max(float(now.count[k, i]), 1.0)
                 slope = problem.model.interval / problem.deferred_handle(k) / due
                 req = n - gap / slope
-            elif load.load[g, i] <= 0:
+            elif curve is None:
                 req = n + (1.0 if gap < 0 else 0.0)
             else:
-                value = float(now.mean[k, i])
-                slots = problem.slots[k]
-                args = (float(load.load[g, i]), float(load.handle[g, i]))
-                t = check.target
-                model_now = kpi_value(
-                    t.kpi,
-                    n * slots,
-                    args[0] * slots,
-                    args[1],
-                    t.threshold or 0.0,
-                    problem.patience[k],
-                )
-                req = servers_for(
-                    check,
-                    *args,
-                    problem.patience[k],
-                    slots,
-                    offset=value - model_now if math.isfinite(model_now) else 0.0,
-                    lowest=int(problem.floor[g, i]),
-                )
-            if before is not None and old_gaps is not None and gap < 0:
-                n0, gap0 = int(before[0][g, i]), float(old_gaps[k, i])
-                if n0 != n and gap0 < 0 and math.isfinite(gap0):
-                    slope = (gap - gap0) / (n - n0)
-                    if slope > 1e-9:
-                        req = max(req, n - gap / slope)
+                shift = curve.shift(n, float(now.mean[k, i]))
+                req = _fewest(check, curve, shift, int(problem.floor[g, i]), n + 4 * n + 40)
             need[g, i] = max(need[g, i], req)
             short[g, i] |= gap < 0
+            judged[g, i] = True
+    bracket.update(plan, short, judged)
+    up = np.maximum(MAX_UP, plan // 4) * 2 ** np.maximum(bracket.streak - 1, 0)
+    wanted = np.ceil(np.where(judged, need, 0) - 1e-9).astype(np.int64)
+    wanted = np.clip(wanted, plan - np.maximum(MAX_DOWN, plan // 10), plan + up)
+    # short again after a step the model thought enough: the model is no guide here, so the
+    # step doubles until the interval holds, then the bracket is halved
+    wanted = np.where(bracket.streak >= 2, np.maximum(wanted, plan + up), wanted)
+    low, high = bracket.short + 1, bracket.enough
+    known = high < (1 << 30)
+    outside = known & ((wanted < low) | (wanted > high))
+    wanted = np.where(outside, (low + high) // 2, np.clip(wanted, low, None))
+    wanted = np.where(known, np.minimum(wanted, high), wanted)
+    wanted = np.maximum(wanted, problem.floor)
     new = plan.copy()
-    moved = np.isfinite(need)
-    wanted = np.ceil(np.where(moved, need, 0) - 1e-9).astype(np.int64)
-    wanted = np.clip(wanted, plan - MAX_DOWN, plan + MAX_UP)
-    wanted = np.maximum(np.maximum(wanted, plan + short), problem.floor)
-    new[moved] = wanted[moved]
+    new[judged] = wanted[judged]
     return new
+
+
+def _fewest(check: Check, curve: Curve, shift: float, lowest: int, highest: int) -> float:
+    """Fewest agents from ``lowest`` up meeting the check on the curve moved by ``shift``."""
+    for n in range(max(lowest, 0), highest + 1):
+        value = curve.at(max(n + shift, 0.0))
+        if check.gap(np.array([value]))[0] >= -1e-12:
+            return float(n)
+    return float(highest)
 
 
 def shortfalls(problem: Problem, plan: np.ndarray, now: Judgement) -> np.ndarray:

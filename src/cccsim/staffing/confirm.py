@@ -28,10 +28,10 @@ from cccsim.staffing.problem import Problem
 from cccsim.staffing.rounds import Outcome, Rounds
 from cccsim.staffing.steps import (
     Bracket,
+    additions,
     deferred_removal_holds,
     model_step,
     removable,
-    shortfalls,
 )
 
 
@@ -89,7 +89,7 @@ def confirm(
         for (_, _, variant), out in zip([(None, None, plan), *trials], outs, strict=True):
             evidence.add(variant, out)
         now = evidence.judge(plan)
-        up = choose_up(problem, plan, shortfalls(problem, plan, now), now, info)
+        up = choose_up(problem, plan, additions(problem, plan, now), now, info)
         deferred_ok = np.zeros(problem.shape, dtype=bool)
         for (rows, mask, _), out in zip(trials, outs[1:], strict=True):
             for g in rows:

@@ -4,7 +4,8 @@ Each confirmation round simulates the plan (and trial plans) on seeds no earlier
 interval whose staffing — and that of the interval before it, whose queue it inherits — is the
 same in several rounds is judged on all of them together: evidence accumulates where the plan has
 settled, and one unlucky block of seeds does not move an interval that others showed holds.
-Deferred work depends on many earlier intervals, so it is judged only on runs of the very plan.
+Deferred work is judged per due interval on the runs staffed alike from the first arrival due
+there to the deadline (the backlog it inherits is theirs).
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class Evidence:
                 here = (plan[rows] == at[rows]).all(axis=0)
                 prev = (plan[rows] == before[rows]).all(axis=0)
                 if problem.checks[k].deferred:
-                    use[k] = (plan[rows] == at[rows]).all()
+                    # every interval since the first arrival due here is staffed alike
+                    differ = np.concatenate(([0], np.cumsum(~here)))
+                    use[k] = differ[np.arange(n) + 1] == differ[problem.since(k)]
                 else:
                     use[k] = here & np.concatenate(([True], prev[:-1]))
             if not use.any():

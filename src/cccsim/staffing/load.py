@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cccsim.model.build import Model, TypeModel
+from cccsim.model.targets import TargetModel
 from cccsim.rng import Streams
 
 _SAMPLES = 4096  # draws of one handle time (a deterministic stream): the lag to within ~1 %
@@ -117,3 +118,62 @@ def offered_load(model: Model, primary: dict[int, int], real_time: set[int]) -> 
     with np.errstate(invalid="ignore", divide="ignore"):
         handle = np.where(rate > 0, work / np.where(rate > 0, rate, 1.0), 0.0)
     return OfferedLoad(rate, load, handle)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Deferred work spread evenly over each contact's open time between arrival and deadline
+    (a schedule that meets every deadline): ``amount`` agents in interval ``interval`` for the
+    contacts due in interval ``due`` — so the search can scale the work of each deadline."""
+
+    interval: np.ndarray
+    due: np.ndarray
+    amount: np.ndarray
+    n_intervals: int
+
+    def load(self, scale: np.ndarray | None = None) -> np.ndarray:
+        """Agents per interval, with the work due in each interval scaled by ``scale``."""
+        weights = self.amount if scale is None else self.amount * scale[self.due]
+        return np.bincount(self.interval, weights=weights, minlength=self.n_intervals)
+
+
+def deferred_spread(model: Model, target: TargetModel, group: int) -> Spread:
+    """The spread of a deferred type's work for the share of contacts the target wants in time.
+
+    Arrivals are taken at sub-steps of each interval; on the target's clock B (open seconds) a
+    contact arriving at t occupies [B(t), B(t) + N] evenly, so interval j gets the part of that
+    span between B(start_j) and B(end_j), and the contact is due in the interval holding
+    B(t) + N.
+    """
+    assert target.type_index is not None
+    tm = model.types[target.type_index]
+    n, width = model.n_intervals, model.interval
+    steps = 6
+    at = (np.arange(n * steps) + 0.5) * (width / steps)
+    work = np.repeat(tm.arrivals.expected[:n] / steps, steps)
+    work = work * mean_busy(model, target.type_index, group) / width  # agent-intervals
+    if not tm.exclusive:
+        work = work / model.groups[group].max_concurrent
+    clock = target.calendar.open_seconds_until if target.calendar is not None else (lambda x: x)
+    span = max(target.threshold or 0.0, 1e-9)
+    begin = np.asarray(clock(at), dtype=float)
+    edges = np.asarray(clock(np.minimum(np.arange(n + 1) * width, model.horizon)), dtype=float)
+    first = np.clip(np.searchsorted(edges, begin, side="right") - 1, 0, n - 1)
+    due = np.clip(np.searchsorted(edges, begin + span, side="left") - 1, 0, n - 1)
+    rows_i, rows_d, rows_a = [], [], []
+    for offset in range(int((due - first).max(initial=0)) + 1):
+        j = first + offset
+        live = j <= due
+        lo = np.maximum(begin, edges[np.minimum(j, n - 1)])
+        hi = np.minimum(begin + span, edges[np.minimum(j + 1, n)])
+        part = np.where(live, np.clip(hi - lo, 0.0, None) / span, 0.0)
+        keep = part > 0
+        rows_i.append(j[keep])
+        rows_d.append(due[keep])
+        rows_a.append((work * part)[keep])
+    share = (
+        target.at_least
+        if target.kpi == "service_level" and target.at_least is not None
+        else 1.0 - (target.at_most or 0.0)
+    )
+    return Spread(np.concatenate(rows_i), np.concatenate(rows_d), share * np.concatenate(rows_a), n)

@@ -16,7 +16,7 @@ from cccsim.model.build import Model
 from cccsim.scenario import Scenario
 from cccsim.staffing.erlang import erlang_start
 from cccsim.staffing.estimate import Curve, curves
-from cccsim.staffing.load import OfferedLoad, mean_busy, offered_load
+from cccsim.staffing.load import OfferedLoad, Spread, deferred_spread, offered_load
 from cccsim.staffing.measure import DEFERRED_KPIS, REAL_TIME_KPIS, Check, build_checks, is_deferred
 
 
@@ -44,6 +44,7 @@ class Problem:
     slots: list[int]  # per check: servers per agent of its first owner
     available: np.ndarray  # per group: (1 − shrinkage) × adherence
     curves: list[list[Curve | None]]  # per check and interval: its Erlang C curve
+    spreads: dict[int, Spread]  # per deferred check: its work spread over deadline windows
 
     def agents_for_checks(self, on_duty: np.ndarray) -> np.ndarray:
         """(checks, intervals): the agents on duty of each check's first owner."""
@@ -61,9 +62,11 @@ class Problem:
         members = set(self.cluster_of(g))
         return np.array([bool(members & set(o)) for o in self.owners])
 
-    def deferred_handle(self, k: int) -> float:
-        """Mean time of the first owner's agent per contact of deferred check ``k``."""
-        return mean_busy(self.model, self.checks[k].type_index, self.owners[k][0])
+    def since(self, k: int) -> np.ndarray:
+        """Per due interval of deferred check ``k``: the interval of its earliest arrival."""
+        edges = self.checks[k].edges
+        first = np.floor(np.maximum(edges[:-1], 0.0) / self.model.interval).astype(np.int64)
+        return np.clip(first, 0, np.arange(self.shape[1]))
 
 
 def searchable(model: Model, names: Sequence[str] | None) -> tuple[int, ...]:
@@ -131,6 +134,13 @@ def build_problem(sc: Scenario, model: Model, names: Sequence[str] | None) -> Pr
     ]
     first_owner = [o[0] for o in owners]
     start = erlang_start(checks, first_owner, load, patience, slots)
+    # deferred work spread over its deadline windows comes on top of the real-time load
+    spreads = {
+        k: deferred_spread(model, c.target, g)
+        for k, (c, g) in enumerate(zip(checks, first_owner, strict=True))
+        if c.deferred
+    }
+    start = np.maximum(start, deferred_need(spreads, first_owner, load.load, {}))
     fixed = np.zeros(start.shape, dtype=bool)
     measured_from = math.ceil(model.warmup / model.interval - 1e-9)
     fixed[:, :measured_from] = True  # not measured: the Erlang staffing keeps it representative
@@ -155,7 +165,23 @@ def build_problem(sc: Scenario, model: Model, names: Sequence[str] | None) -> Pr
         slots,
         available,
         curves(checks, owners, load.load, load.handle, patience, slots),
+        spreads,
     )
+
+
+def deferred_need(
+    spreads: dict[int, Spread],
+    owner: list[int],
+    real_time: np.ndarray,
+    scale: dict[int, np.ndarray],
+) -> np.ndarray:
+    """Agents per (group, interval) that carry the real-time load and the deferred work spread
+    over its deadline windows (each deadline's work times ``scale``; 0 without deferred work)."""
+    extra = np.zeros(real_time.shape)
+    for k, spread in spreads.items():
+        extra[owner[k]] = np.maximum(extra[owner[k]], spread.load(scale.get(k)))
+    need = np.ceil(real_time + extra - 1e-9)
+    return np.where(extra > 1e-9, need, 0).astype(np.int64)
 
 
 def _deferred_type(model: Model, t: int) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 
 from cccsim.staffing.estimate import Curve
 from cccsim.staffing.measure import Check, Judgement
-from cccsim.staffing.problem import Problem
+from cccsim.staffing.problem import Problem, deferred_need
 
 MAX_UP = 6  # agents one model step may add to an interval (or a quarter of them, if more)
 MAX_DOWN = 3  # and take away (or a tenth)
@@ -35,6 +35,7 @@ class Bracket:
     short: np.ndarray  # most agents found short (−1: none)
     enough: np.ndarray  # fewest agents found enough (a large number: none)
     streak: np.ndarray  # rounds in a row found short
+    scale: dict[int, np.ndarray]  # per deferred check: the work of each deadline, scaled
 
     @staticmethod
     def empty(shape: tuple[int, int]) -> Bracket:
@@ -42,6 +43,7 @@ class Bracket:
             np.full(shape, -1, dtype=np.int64),
             np.full(shape, 1 << 30, dtype=np.int64),
             np.zeros(shape, dtype=np.int64),
+            {},
         )
 
     def update(self, plan: np.ndarray, short: np.ndarray, judged: np.ndarray) -> None:
@@ -71,15 +73,13 @@ def model_step(problem: Problem, plan: np.ndarray, now: Judgement, bracket: Brac
         g = problem.owners[k][0]
         if len(problem.cluster_of(g)) > 1:
             continue  # a mix of groups: chosen by cost (staffing.mix)
+        if check.deferred:
+            _rescale(bracket, k, check, now.mean[k], problem.shape[1])
+            continue
         for i in np.flatnonzero(np.isfinite(gaps[k]) & ~problem.fixed[g]):
             n, gap = int(plan[g, i]), float(gaps[k, i])
             curve = problem.curves[k][i]
-            if check.deferred:
-                # one more agent answers interval ÷ handle contacts of those due here
-                due = max(float(now.count[k, i]), 1.0)
-                slope = problem.model.interval / problem.deferred_handle(k) / due
-                req = n - gap / slope
-            elif curve is None:
+            if curve is None:
                 req = n + (1.0 if gap < 0 else 0.0)
             else:
                 shift = curve.shift(n, float(now.mean[k, i]))
@@ -99,10 +99,37 @@ def model_step(problem: Problem, plan: np.ndarray, now: Judgement, bracket: Brac
     outside = known & ((wanted < low) | (wanted > high))
     wanted = np.where(outside, (low + high) // 2, np.clip(wanted, low, None))
     wanted = np.where(known, np.minimum(wanted, high), wanted)
+    # deferred work: the real-time load plus the (scaled) work spread over deadline windows
+    owner = [o[0] for o in problem.owners]
+    deferred = deferred_need(problem.spreads, owner, problem.load.load, bracket.scale)
+    moved = (judged | (deferred > 0)) & ~problem.fixed
+    wanted = np.maximum(np.where(judged, wanted, 0), deferred)
     wanted = np.maximum(wanted, problem.floor)
     new = plan.copy()
-    new[judged] = wanted[judged]
+    new[moved] = wanted[moved]
     return new
+
+
+def _rescale(bracket: Bracket, k: int, check: Check, share: np.ndarray, n: int) -> None:
+    """Scale the work due in each interval until its contacts meet the target: up by half while
+    too many missed their deadline, down by a fifth while they are in time, then halving the
+    bracket between the largest scale found short and the smallest found enough (in log)."""
+    scale = bracket.scale.setdefault(k, np.ones(n))
+    low = bracket.scale.setdefault(-1 - k, np.zeros(n))  # largest scale found short
+    high = bracket.scale.setdefault(-1001 - k, np.full(n, np.inf))  # smallest found enough
+    seen = np.isfinite(share)
+    short = seen & (check.meets(share) == 0)
+    low[short] = np.maximum(low[short], scale[short])
+    enough = seen & ~short
+    high[enough] = np.minimum(high[enough], scale[enough])
+    crossed = low >= high
+    low[crossed], high[crossed] = 0.0, np.inf
+    both = (low > 0) & np.isfinite(high)
+    scale[:] = np.where(
+        both,
+        np.sqrt(np.maximum(low, 1e-9) * high),
+        np.where(short, scale * 1.5, np.where(enough, scale * 0.8, scale)),
+    )
 
 
 def _fewest(check: Check, curve: Curve, shift: float, lowest: int, highest: int) -> float:
@@ -120,6 +147,26 @@ def shortfalls(problem: Problem, plan: np.ndarray, now: Judgement) -> np.ndarray
     out = np.zeros(problem.shape, dtype=bool)
     for k in range(len(problem.checks)):
         out[problem.owners[k][0]] |= ~now.held[k]
+    return out & ~problem.fixed
+
+
+def additions(problem: Problem, plan: np.ndarray, now: Judgement) -> np.ndarray:
+    """(group, interval) that gets one more agent: where a real-time check does not hold, and,
+    for deferred work whose contacts due in an interval missed their deadline, the first
+    interval their work could be done in (capacity early clears the backlog for every later
+    deadline; capacity in the due interval itself only helps the last of them)."""
+    out = np.zeros(problem.shape, dtype=bool)
+    for k, check in enumerate(problem.checks):
+        g = problem.owners[k][0]
+        missed = ~now.held[k]
+        if not check.deferred:
+            out[g] |= missed
+            continue
+        works = problem.spreads[k].load() > 1e-9
+        since = problem.since(k)
+        for d in np.flatnonzero(missed):
+            window = np.flatnonzero(works[since[d] : d + 1])
+            out[g, since[d] + (window[0] if window.size else d - since[d])] = True
     return out & ~problem.fixed
 
 

@@ -2,10 +2,13 @@
 the agents on duty it needs at the least paid time — an integer program (``scipy.optimize.milp``).
 
 The engine puts round(agents × (1 − shrinkage) × adherence) of a shift's agents on duty (rounded
-per shift), and takes breaks out of them. The program counts both: each shift has its scheduled
-agents x (paid) and its agents on duty y ≤ x·available + ½ (the rounding), and y covers an
-interval by the share of it they are on duty (window breaks staggered as the engine staggers
-them). The solver's status is checked: a plan it could not prove optimal says so.
+per shift: two agents at 30 % shrinkage give round(1.4) = 1), and takes breaks out of them. The
+program counts both: each shift has its scheduled agents x (paid) and whole agents on duty
+y ≤ x·available — rounded down, never up, so that a roster of one-agent shifts cannot hide its
+shrinkage in the rounding — and y covers an interval by the share of it they are on duty
+(window breaks staggered as the engine staggers them). The roster is then checked exactly as the
+engine puts it on duty (``staffing.roster``). The solver's status is checked: a plan it could
+not prove optimal says so.
 """
 
 from __future__ import annotations
@@ -112,12 +115,12 @@ def solve_shifts(
     k = len(names)
     most = float(max(need.max(initial=0), 0)) / min(available, 1.0) * 2 + 2
     # variables: x (scheduled, paid) then y (on duty) per shift
-    rounding = np.hstack([-available * np.eye(k), np.eye(k)])  # y − a·x ≤ ½
+    rounding = np.hstack([-available * np.eye(k), np.eye(k)])  # y − a·x ≤ 0
     covering = np.hstack([np.zeros_like(cover), cover])  # Σ cover·y ≥ need
     res = milp(
         c=np.concatenate([cost + 1e-6 * np.arange(k), np.zeros(k)]),  # tie-break: one plan
         constraints=[
-            LinearConstraint(rounding, lb=-np.inf, ub=0.5 - 1e-6),
+            LinearConstraint(rounding, lb=-np.inf, ub=1e-9),
             LinearConstraint(covering, lb=need - 1e-9, ub=np.inf),
         ],
         integrality=np.ones(2 * k),

@@ -6,7 +6,8 @@ per shift, breaks staggered among the agents on duty), and every interval whose 
 agents on duty fall short of the requirement gets the cheapest shift that raises them (one more
 agent on the allowed shift with the fewest paid hours that adds an agent there). The roster is
 then simulated on fresh seeds; an interval whose target does not hold needs one more agent on
-duty, and is repaired the same way, until every interval holds (or the rounds run out).
+duty (two, four, … while it keeps falling short), and is repaired the same way, until every
+interval holds (or ``ROSTER_ROUNDS`` simulations have run).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from cccsim.staffing.shifts import (
 )
 from cccsim.staffing.steps import shortfalls
 
-ROSTER_ROUNDS = 4  # simulations of the roster after the search's rounds
+ROSTER_ROUNDS = 6  # simulations of the roster after the search's rounds
 
 
 @dataclass
@@ -128,6 +129,7 @@ def roster(rounds: Rounds, required: np.ndarray, shift_length: float) -> Rostere
         for shift, s in solution.shifts.items():
             rosters[g].agents[shift] = s.agents
     extra = 0
+    streak = np.zeros(need.shape, dtype=np.int64)
     while True:
         for g, r in rosters.items():
             r.repair(need[g])
@@ -138,7 +140,10 @@ def roster(rounds: Rounds, required: np.ndarray, shift_length: float) -> Rostere
         extra += 1
         if not short.any() or extra >= ROSTER_ROUNDS:
             break
-        need = need + short
+        # one more agent on duty where it fell short, doubling while it keeps falling short
+        # (all of a shift on a fixed break at once leaves a gap that averages hide)
+        streak = np.where(short, streak + 1, 0)
+        need = need + np.where(short, 2 ** np.maximum(streak - 1, 0), 0)
     on_duty = np.zeros(problem.shape)
     for g, r in rosters.items():
         on_duty[g] = r.on_duty()

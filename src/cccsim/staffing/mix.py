@@ -105,7 +105,9 @@ def mix_step(
                     continue
                 # gap + gain · (y − current) ≥ 0
                 cuts.append((gain, float(gain @ current - gap)))
-            price = np.nan_to_num(info.cost[rows, i], nan=0.0) + _TINY
+            # an agent that costs nothing (or seems to save money) still counts a little: among
+            # mixes of equal cost the fewest agents, and no free agents without end
+            price = np.maximum(np.nan_to_num(info.cost[rows, i], nan=0.0), 0.0) + _TINY
             new[rows, i] = _cheapest(current, cuts, price, int(floor[i]))
     return new
 

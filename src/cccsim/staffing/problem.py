@@ -47,8 +47,9 @@ class Problem:
     spreads: dict[int, Spread]  # per deferred check: its work spread over deadline windows
 
     def agents_for_checks(self, on_duty: np.ndarray) -> np.ndarray:
-        """(checks, intervals): the agents on duty of each check's first owner."""
-        return np.stack([on_duty[o[0]] for o in self.owners])
+        """(checks, intervals): the agents on duty of the searched groups answering each
+        check's type (a mix of groups counts all of them)."""
+        return np.stack([on_duty[list(o)].sum(axis=0) for o in self.owners])
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -79,7 +79,7 @@ def test_the_solver_status_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(shifts_module, "milp", failing)
     required = np.zeros(24)
     required[9] = 3
-    with pytest.raises(ExperimentError, match="found no plan.*infeasible"):
+    with pytest.raises(ExperimentError, match=r"found no plan.*infeasible"):
         solve_shifts(day_scenario(), "team", required, {"a": shift("08:00")})
 
 

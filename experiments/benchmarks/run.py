@@ -139,12 +139,21 @@ def main() -> None:
             + ", ".join(f"{m} {horizons[days][m]['peak_rss_mb']:.0f} MB" for m in MODES),
             flush=True,
         )
-    report = render(mm, multi, reps, rounds, n, horizons)
+    report = render(mm, multi, reps, rounds, n, horizons) + _kept(Path(args.out))
     Path(args.out).write_text(report)
     print(report)
 
 
 MODES = ("in memory", "streamed")
+
+
+def _kept(path: Path) -> str:
+    """Sections other scripts write into RESULTS.md (the staffing search's), kept as they are."""
+    text = path.read_text() if path.exists() else ""
+    start, end = "<!-- staffing benchmark -->", "<!-- end staffing benchmark -->"
+    if start not in text or end not in text:
+        return ""
+    return "\n\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
 
 
 def render(

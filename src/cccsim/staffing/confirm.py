@@ -21,13 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from cccsim.scenario import Scenario
+from cccsim.staffing.bracket import Bracket
 from cccsim.staffing.evidence import Evidence
 from cccsim.staffing.measure import Judgement
 from cccsim.staffing.mix import MixInfo, choose_down, choose_up, mix_step, mix_variants
 from cccsim.staffing.problem import Problem
 from cccsim.staffing.rounds import Outcome, Rounds
 from cccsim.staffing.steps import (
-    Bracket,
     additions,
     deferred_removal_holds,
     model_step,
@@ -55,7 +55,7 @@ def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixI
     """
     problem = rounds.problem
     info = MixInfo.empty(problem)
-    bracket = Bracket.empty(problem.shape)
+    bracket = Bracket.empty(len(problem.checks), problem.shape[1])
     while rounds.rounds < cap:
         extra = mix_variants(problem, plan)
         outs = rounds.simulate([plan, *[v for _, v in extra]], 0, costs=bool(extra), phase="search")

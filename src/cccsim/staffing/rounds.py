@@ -23,6 +23,8 @@ from cccsim.staffing.estimate import paired, smoothed
 from cccsim.staffing.measure import Judgement, Replication, judge, run_plans
 from cccsim.staffing.problem import Problem, staffed_model, step_mean
 
+SEARCH_MIN = 10  # replications per plan in the search rounds (block 0), at least
+
 
 @dataclass
 class Outcome:
@@ -59,8 +61,15 @@ class Rounds:
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def seeds(self, block: int) -> list[np.random.SeedSequence]:
+        """Block 0 (the search's own seeds) has half the replications, at least ``SEARCH_MIN``:
+        the search only aims, the confirmation on full fresh blocks decides."""
         first = block * self.replications
-        return [replication_seed(self.seed, first + r) for r in range(self.replications)]
+        count = self.replications if block else self.search_replications
+        return [replication_seed(self.seed, first + r) for r in range(count)]
+
+    @property
+    def search_replications(self) -> int:
+        return min(self.replications, max(SEARCH_MIN, self.replications // 2))
 
     def fresh_block(self) -> int:
         block = self.next_block

@@ -155,6 +155,7 @@ class GroupModel:
     scheduled: tuple[
         tuple[float, int], ...
     ] = ()  # agents scheduled (before shrinkage), change points
+    paid: tuple[tuple[float, int], ...] = ()  # agents paid (scheduled, unpaid breaks out)
     provider: str = "inhouse"
     site: str = ""
     slowdown: tuple[float, ...] = ()  # handle-time factor by contacts in hand (concurrent channels)
@@ -308,6 +309,7 @@ def build_model(scenario: Scenario) -> Model:
                 if group.proficiency
                 else (),
                 scheduled=_on_duty(group, sc),
+                paid=_on_duty(group, sc, paid=True),
                 provider=group.provider,
                 site=group.site or "",
                 slowdown=tuple(group.concurrency_slowdown),
@@ -411,13 +413,14 @@ def _cost(cost: GroupCost | None) -> tuple[str | None, float]:
 
 
 def _on_duty(
-    group: AgentGroup, sc: Scenario, available: float = 1.0
+    group: AgentGroup, sc: Scenario, available: float = 1.0, paid: bool = False
 ) -> tuple[tuple[float, int], ...]:
-    """The group's agents on duty over time, from ``staff`` or from its shifts."""
+    """The group's agents on duty over time, from ``staff`` or from its shifts (``paid``: the
+    agents being paid, on paid breaks included)."""
     if group.staff is not None:
         # a StaffFile was read into a list of agents when the scenario was validated
         return _staff_changes(cast("int | list[int]", group.staff), sc, available)
-    return shift_changes(group.shifts, sc, available)
+    return shift_changes(group.shifts, sc, available, paid)
 
 
 def _staff_changes(

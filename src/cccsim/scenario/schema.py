@@ -247,7 +247,9 @@ class GroupCost(_Model):
     """How the client pays for an agent group: give exactly one price."""
 
     per_staffed_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    """Per agent-hour on duty (in-house wages, or an outsourcer's FTE-hour price)."""
+    """Per paid agent-hour (in-house wages, or an outsourcer's FTE-hour price): the scheduled
+    agents' time, shrinkage and non-adherence included (they are paid), unpaid breaks left out,
+    plus time on duty past the schedule (finishing a contact after the shift or into a break)."""
     per_handled_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     """Per minute of handle time (typical outsourcer pricing)."""
     per_handled_contact: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
@@ -272,6 +274,9 @@ class Break(_Model):
     """A window (["12:00", "13:30"]) in which the agents' breaks start, staggered evenly."""
     length: Annotated[Duration, Field(gt=0)]
     """Length of the break."""
+    paid: bool = True
+    """Paid (the default, e.g. a coffee break) or unpaid (e.g. a lunch): ``per_staffed_hour``
+    pricing bills a shift's length less its unpaid breaks."""
 
     @model_validator(mode="after")
     def _one_timing(self) -> Break:
@@ -378,7 +383,9 @@ class Reservation(_Model):
     group: Name
     """The agent group."""
     agents: Annotated[int, Field(ge=1, le=100_000)]
-    """Idle agents kept back: other types are taken only while more than this many are idle."""
+    """Idle agents kept back: a contact of an unprotected type is taken only if at least this
+    many of the group's agents stay idle (holding no contact) once it is taken — for a voice or
+    email contact, only while more than this many are idle."""
     protect: Annotated[list[Name], Field(min_length=1)]
     """Contact types (or segments, as type/segment) the idle agents are kept for."""
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cccsim.model.build import Model
 from cccsim.records import ANSWERED, KINDS, OUTCOMES, Records, wait_times
-from cccsim.stats.costs import customer_costs
+from cccsim.stats.costs import customer_costs, group_bill, paid_time
 from cccsim.stats.tally import Tally, as_tally, ratio
 
 COST_COLUMNS: tuple[str, ...] = (
@@ -126,30 +126,39 @@ def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def paid_times(tl: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """(paid, overtime) agent-seconds per group over the measurement window (``costs.paid_time``)."""
+    paid, overtime = paid_time(tl.model, tl.staffed, tl.bins.edges)
+    measured = tl.bins.measured
+    return paid[:, measured].sum(axis=1), overtime[:, measured].sum(axis=1)
+
+
 def operating_costs(tl: Tally) -> tuple[np.ndarray, np.ndarray]:
     """(cost per group, cost per group × contact type) over the measurement window.
 
-    Each group's pricing: per staffed hour (allocated to contact types by busy time, equally
-    over its skills if never busy), per handled minute or per handled contact; the per-type
-    costs add up to the group's total.
+    Each group is billed by ``costs.group_bill``; a group paid per staffed hour is allocated to
+    contact types by its busy time on each (equally over its skills if never busy). The per-type
+    costs add up to the group's bill, except for a group no contact type is routed to (billed,
+    allocated to none).
     """
     m = tl.model
+    paid, _ = paid_times(tl)
+    per_group = np.zeros(len(m.groups))
     split = np.zeros((len(m.groups), len(m.types)))
     for g in m.groups:
-        if g.cost_basis is None:
-            continue
+        minutes, answered = tl.group_handled_minutes[g.index], tl.group_answered[g.index]
+        per_group[g.index] = group_bill(g, paid[g.index], minutes.sum(), answered.sum())
         if g.cost_basis == "handled_minute":
-            split[g.index] = g.cost_rate * tl.group_handled_minutes[g.index]
+            split[g.index] = group_bill(g, 0.0, 1.0, 0.0) * minutes
         elif g.cost_basis == "handled_contact":
-            split[g.index] = g.cost_rate * tl.group_answered[g.index]
-        else:
-            total = g.cost_rate * float(tl.staffed[g.index, tl.bins.measured].sum()) / 3600.0
+            split[g.index] = group_bill(g, 0.0, 0.0, 1.0) * answered
+        elif g.cost_basis == "staffed_hour":
             busy = tl.group_busy[g.index]
             if busy.sum() > 0:
-                split[g.index] = total * busy / busy.sum()
+                split[g.index] = per_group[g.index] * busy / busy.sum()
             elif g.skills:
-                split[g.index, list(g.skills)] = total / len(g.skills)
-    return split.sum(axis=1), split
+                split[g.index, list(g.skills)] = per_group[g.index] / len(g.skills)
+    return per_group, split
 
 
 def summary_frame(source: Records | Tally) -> pd.DataFrame:
@@ -218,6 +227,7 @@ def groups_frame(source: Records | Tally) -> pd.DataFrame:
     tl = as_tally(source)
     m, bins = tl.model, tl.bins
     per_group, _ = operating_costs(tl)
+    paid, overtime = paid_times(tl)
     answered = tl.group_answered.sum(axis=1)
     total = max(round(float(answered.sum())), 1)
     in_window = bins.interval_edges[1:] > m.warmup + 1e-9  # intervals overlapping the window
@@ -238,6 +248,8 @@ def groups_frame(source: Records | Tally) -> pd.DataFrame:
                 "scheduled_agents": float(scheduled_agents(m, g.index)[in_window].mean()),
                 "answered": n,
                 "answered_share": n / total,
+                "paid_time": float(paid[g.index]),
+                "overtime": float(overtime[g.index]),
                 "operating_cost": float(per_group[g.index]),
             }
         )

@@ -96,29 +96,52 @@ def groups_table(groups: pd.DataFrame) -> Table:
     return table
 
 
+VERDICT_STYLE = {
+    "met": "green",
+    "missed": "red",
+    "at risk": "yellow",
+    "one run: no probability": "dim",
+}
+
+
 def targets_table(targets: pd.DataFrame, currency: str = "EUR") -> Table:
-    """Targets with attained value, verdict, probability of meeting and expected penalty."""
-    table = Table(title="Targets")
-    money = "expected_penalty" in targets and bool((targets["expected_penalty"] > 0).any())
-    money = money or ("penalty" in targets and bool((targets["penalty"] > 0).any()))
-    names = ["target", "attained", "verdict", "P(met)"] + (
-        [f"penalty ({currency})"] if money else []
-    )
+    """Targets: attained value, P(met) with its verdict, expected penalty and its 90th
+    percentile side by side — or, for one replication, whether this run met each bound."""
+    one_run = "verdict" not in targets
+    table = Table(title="Targets" + (" — one run: no probability" if one_run else ""))
+    penalty = targets.get("expected_penalty", targets.get("penalty"))
+    money = penalty is not None and bool((penalty > 0).any())
+    if one_run:
+        names = ["target", "attained", "this run"] + ([f"penalty ({currency})"] if money else [])
+    else:
+        names = ["target", "attained", "P(met)", "verdict"]
+        names += [f"expected penalty ({currency})", "penalty p90"] if money else []
     for name in names:
         table.add_column(name, justify="left" if name == "target" else "right")
-    style = {"met": "green", "missed": "red", "at risk": "yellow"}
     for _, row in targets.iterrows():
-        verdict = row.get("verdict", "met" if row["met"] else "missed")
-        kind = (
-            row["kpi"] if row.get("per", "period") == "period" else "service_level"
-        )  # shares of periods
+        kind = row["kpi"] if row.get("per", "period") == "period" else "service_level"
         attained = fmt(kind, row["attained"])
         if "ci_low" in row and not math.isnan(row["ci_low"]):
             attained += f" [{fmt(kind, row['ci_low'])}, {fmt(kind, row['ci_high'])}]"
-        prob = f"{row['probability_met']:.0%}" if "probability_met" in row else "–"
-        cells = [str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob]
-        if money:
-            cells.append(f"{row.get('expected_penalty', row.get('penalty', 0.0)):,.0f}")
+        label = str(row["target"])
+        definition = row.get("definition")
+        if isinstance(definition, str) and definition and definition != label:
+            label += f"\n[dim]{definition}[/]"
+        if one_run:
+            met = "met" if row["met"] else "missed"
+            cells = [label, attained, f"[{VERDICT_STYLE[met]}]{met}[/]"]
+            cells += [f"{row['penalty']:,.0f}"] if money else []
+        else:
+            verdict = str(row["verdict"])
+            prob = row["probability_met"]
+            cells = [
+                label,
+                attained,
+                "–" if math.isnan(prob) else f"{prob:.0%}",
+                f"[{VERDICT_STYLE[verdict]}]{verdict}[/]",
+            ]
+            if money:
+                cells += [f"{row['expected_penalty']:,.0f}", f"{row['penalty_p90']:,.0f}"]
         table.add_row(*cells)
     return table
 

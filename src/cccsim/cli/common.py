@@ -108,7 +108,15 @@ SeedOption = Annotated[int, typer.Option(help="Seed of the experiment.")]
 RepsOption = Annotated[
     int, typer.Option("--replications", "-r", min=1, help="Replications per scenario.")
 ]
-ConfidenceOption = Annotated[float, typer.Option(min=0.5, max=0.999, help="Confidence level.")]
+ConfidenceOption = Annotated[
+    float,
+    typer.Option(
+        min=0.5,
+        max=0.999,
+        help="The study's confidence: CIs at this level; a target is met when P(met) ≥ it, "
+        "missed when P(met) ≤ 1 − it, else at risk.",
+    ),
+]
 ReportOption = Annotated[
     Path | None, typer.Option("--report", help="Also write a self-contained HTML report here.")
 ]

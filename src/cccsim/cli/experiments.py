@@ -56,7 +56,7 @@ def run(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     precision: Annotated[
         float | None,
         typer.Option(
@@ -148,7 +148,7 @@ def compare(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
@@ -210,7 +210,7 @@ def sweep(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:

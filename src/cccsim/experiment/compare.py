@@ -12,6 +12,7 @@ from cccsim.experiment.replicate import as_scenario
 from cccsim.experiment.runner import Point, Progress
 from cccsim.results import ExperimentResult
 from cccsim.scenario import Scenario
+from cccsim.stats.ci import STUDY_CONFIDENCE
 from cccsim.stats.kpis import KPI_COLUMNS
 from cccsim.stats.paired import paired_differences
 
@@ -28,7 +29,7 @@ def compare(
     workers: int | None = None,
     cluster: str | None = None,
     out: str | Path | None = None,
-    confidence: float = 0.95,
+    confidence: float = STUDY_CONFIDENCE,
     progress: Progress | None = None,
 ) -> ExperimentResult:
     """Replicate each named scenario with the same seeds and difference it against ``baseline``.

@@ -15,6 +15,7 @@ from cccsim.experiment.combine import combine
 from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, execute
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
+from cccsim.stats.ci import STUDY_CONFIDENCE
 
 
 def as_scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
@@ -32,7 +33,7 @@ def replicate(
     cluster: str | None = None,
     out: str | Path | None = None,
     keep_contacts: bool = False,
-    confidence: float = 0.95,
+    confidence: float = STUDY_CONFIDENCE,
     precision: float | None = None,
     relative: bool = True,
     max_replications: int = 1000,

@@ -13,6 +13,7 @@ from cccsim.experiment.replicate import as_scenario
 from cccsim.experiment.runner import Point, Progress
 from cccsim.results import ExperimentResult
 from cccsim.scenario import Scenario, load_scenario
+from cccsim.stats.ci import STUDY_CONFIDENCE
 
 
 def sweep_points(
@@ -58,7 +59,7 @@ def sweep(
     workers: int | None = None,
     cluster: str | None = None,
     out: str | Path | None = None,
-    confidence: float = 0.95,
+    confidence: float = STUDY_CONFIDENCE,
     progress: Progress | None = None,
 ) -> ExperimentResult:
     """Replicate ``scenario`` at every factor point (dotted paths → values), sharing seeds.

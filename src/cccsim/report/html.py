@@ -30,6 +30,7 @@ from cccsim.report import staffing as S
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
 from cccsim.staffing import StaffingPlan
+from cccsim.stats.ci import STUDY_CONFIDENCE
 from cccsim.tables import fmt
 from cccsim.units import format_duration
 
@@ -57,7 +58,7 @@ def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentRes
         [point],
         {point.name: {0: result}},
         seed=result.provenance.get("seed", 0),
-        confidence=0.95,
+        confidence=STUDY_CONFIDENCE,
         started=time.perf_counter(),
     )
     exp.provenance.update({k: v for k, v in result.provenance.items() if k not in exp.provenance})

@@ -182,9 +182,18 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"targets[{i}].segment",
-                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, ct.segments)}",
+                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, owner.segments)}",
                     )
                 )
+        owner = sc.contact_types.get(target.contact_type or "")
+        no_callbacks = owner is not None and owner.access.callback is None
+        if target.kpi == "callback_promise_kept" and no_callbacks:
+            out.append(
+                Problem(
+                    f"targets[{i}].kpi",
+                    f"{target.contact_type!r} offers no callbacks (access.callback)",
+                )
+            )
         if target.contact_type is not None and target.contact_type not in sc.contact_types:
             out.append(
                 Problem(

@@ -29,6 +29,9 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
     "summary",
     "target_summary",
     "group_summary",
+    "costs",
+    "cost_summary",
+    "options",
     "differences",
     "journeys",
     "journey_summary",
@@ -66,8 +69,10 @@ class ExperimentResult:
 
     Per-replication frames carry ``scenario`` (and one column per sweep factor) and
     ``replication`` columns; ``summary`` has one row per scenario × contact type × KPI with mean,
-    std, ci_low and ci_high (Student t). ``differences`` (comparisons only) holds paired
-    differences against the baseline.
+    std, ci_low and ci_high (Student t). ``costs`` has each contract period's total cost and its
+    parts, ``cost_summary`` their intervals, and ``options`` one row per option ranked by total
+    cost among those keeping every target (``cheapest_compliant`` names the first).
+    ``differences`` (comparisons only) holds paired differences against the baseline.
     """
 
     replications: pd.DataFrame  # per-replication summary rows
@@ -86,10 +91,20 @@ class ExperimentResult:
     journeys: pd.DataFrame | None = None  # per replication
     journey_summary: pd.DataFrame | None = None
     ivr: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None  # per replication: the total cost and its parts
+    cost_summary: pd.DataFrame | None = None
+    options: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
         return {n: getattr(self, n) for n in EXPERIMENT_FRAMES if getattr(self, n) is not None}
+
+    @property
+    def cheapest_compliant(self) -> str | None:
+        """The cheapest option whose every target is met at the study's confidence (None if none)."""
+        from cccsim.stats.options import cheapest_compliant
+
+        return cheapest_compliant(self.options)
 
 
 def write_frames(
@@ -213,4 +228,7 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         journeys=frame("journeys"),
         journey_summary=frame("journey_summary"),
         ivr=frame("ivr"),
+        costs=frame("costs"),
+        cost_summary=frame("cost_summary"),
+        options=frame("options"),
     )

@@ -108,7 +108,10 @@ def targets_table(targets: pd.DataFrame, currency: str = "EUR") -> Table:
     """Targets: attained value, P(met) with its verdict, expected penalty and its 90th
     percentile side by side — or, for one replication, whether this run met each bound."""
     one_run = "verdict" not in targets
+    several = "scenario" in targets and targets["scenario"].nunique() > 1
     table = Table(title="Targets" + (" — one run: no probability" if one_run else ""))
+    if several:
+        table.add_column("option")
     penalty = targets.get("expected_penalty", targets.get("penalty"))
     money = penalty is not None and bool((penalty > 0).any())
     if one_run:
@@ -142,7 +145,7 @@ def targets_table(targets: pd.DataFrame, currency: str = "EUR") -> Table:
             ]
             if money:
                 cells += [f"{row['expected_penalty']:,.0f}", f"{row['penalty_p90']:,.0f}"]
-        table.add_row(*cells)
+        table.add_row(*([str(row["scenario"])] if several else []), *cells)
     return table
 
 

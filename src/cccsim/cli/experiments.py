@@ -69,8 +69,10 @@ def run(
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
+    from cccsim.option_tables import total_cost_table
     from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
+    from cccsim.stats.options import cost_totals
     from cccsim.tables import ci_table, costs_table, groups_table, summary_table, targets_table
 
     if fmt not in ("parquet", "csv"):
@@ -90,6 +92,9 @@ def run(
                 out.print(targets_table(result.targets, sc.currency))
             if costed(sc):
                 out.print(costs_table(result.summary, sc.currency, long_form=False))
+            if costed(sc) or len(result.targets):
+                totals = cost_totals(result.groups, result.summary, result.targets)
+                out.print(total_cost_table(totals, sc.currency, confidence))
             outcome: ReplicationResult | Any = result
         else:
             exp = run_experiment(
@@ -120,6 +125,8 @@ def run(
                 out.print(targets_table(exp.target_summary, sc.currency))
             if costed(sc):
                 out.print(costs_table(exp.summary, sc.currency, long_form=True))
+            if exp.cost_summary is not None and (costed(sc) or len(exp.target_summary)):
+                out.print(total_cost_table(exp.cost_summary, sc.currency, confidence))
             outcome = exp
         if out_dir is not None:
             paths = write_result(outcome, out_dir, fmt)
@@ -127,6 +134,21 @@ def run(
         write_report_to(outcome, report, plotlyjs)
 
     guard(go)
+
+
+def print_decision(exp: Any, currency: str, confidence: float) -> None:
+    """Targets per option, the total cost per contract period per option, the options ranked
+    among those keeping every target, and the cheapest compliant one named."""
+    from cccsim.option_tables import decision_line, options_table, total_cost_table
+    from cccsim.tables import targets_table
+
+    if len(exp.target_summary):
+        out.print(targets_table(exp.target_summary, currency))
+    if exp.cost_summary is not None and len(exp.scenarios) <= 4:  # the parts, side by side
+        out.print(total_cost_table(exp.cost_summary, currency, confidence))
+    if exp.options is not None and len(exp.options):
+        out.print(options_table(exp.options, currency, confidence))
+        out.print(decision_line(exp.options, currency, confidence), soft_wrap=True)
 
 
 @app.command()
@@ -191,6 +213,7 @@ def compare(
             out.print(ci_table(exp.summary[exp.summary.scenario == name], name, confidence))
         assert exp.differences is not None
         out.print(differences_table(exp.differences, confidence))
+        print_decision(exp, base.currency, confidence)
         save(exp, out_dir, report, plotlyjs)
 
     guard(go)
@@ -244,6 +267,7 @@ def sweep(
             out_dir,
         )
         out.print(sweep_table(exp.summary, exp.factors, confidence))
+        print_decision(exp, sc.currency, confidence)
         save(exp, out_dir, report, plotlyjs)
 
     guard(go)

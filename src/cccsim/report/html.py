@@ -25,6 +25,7 @@ import yaml
 from cccsim import __version__
 from cccsim.model import build_model
 from cccsim.report import comparisons as C
+from cccsim.report import decision as D
 from cccsim.report import figures as F
 from cccsim.report import staffing as S
 from cccsim.results import ExperimentResult, ReplicationResult
@@ -145,7 +146,7 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
         if exp.factors:
             comparison.title = "Sweep"
             comparison.figures = [C.sweep_lines(exp.summary, exp.factors[0], option_colours)]
-        frontier = C.cost_service_frontier(exp.summary, sc.currency)
+        frontier = C.cost_service_frontier(exp.summary, exp.options, sc.currency)
         if frontier is not None:
             comparison.figures.append(frontier)
         sections.append(comparison)
@@ -272,43 +273,19 @@ def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:
 
 
 def _verdict_html(exp: ExperimentResult) -> str:
-    parts = []
-    ts = exp.target_summary
-    if ts is not None and len(ts):
-        rows = []
-        for _, r in ts.iterrows():
-            ci = (
-                ""
-                if not _finite(r["ci_low"])
-                else f" [{fmt(r['kpi'], r['ci_low'])}, {fmt(r['kpi'], r['ci_high'])}]"
-            )
-            who = f"<td>{html.escape(str(r['scenario']))}</td>" if len(exp.scenarios) > 1 else ""
-            rows.append(
-                f"<tr class='{r['verdict'].replace(' ', '-')}'>{who}<td>{html.escape(str(r['target']))}</td>"
-                f"<td>{fmt(r['kpi'], r['attained'])}{ci}</td><td>{r['probability_met']:.0%}</td>"
-                f"<td class='verdict'>{html.escape(r['verdict'])}</td></tr>"
-            )
-        head = "<th>option</th>" if len(exp.scenarios) > 1 else ""
-        money = "expected_penalty" in ts and bool((ts["expected_penalty"] > 0).any())
-        if money:
-            head_money = f"<th>expected penalty ({html.escape(_first(exp).currency)})</th>"
-            rows = [
-                r.replace("</tr>", f"<td>{p:,.0f}</td></tr>")
-                for r, p in zip(rows, ts["expected_penalty"], strict=True)
-            ]
-        else:
-            head_money = ""
-        met = int((ts["verdict"] == "met").sum())
-        parts.append(
-            f"<p class='lead'>{met} of {len(ts)} targets met"
-            f"{', ' + str(int((ts['verdict'] == 'missed').sum())) + ' missed' if (ts['verdict'] == 'missed').any() else ''}"
-            f"{', ' + str(int((ts['verdict'] == 'at risk').sum())) + ' at risk' if (ts['verdict'] == 'at risk').any() else ''}.</p>"
-            f"<table class='targets'><thead><tr>{head}<th>target</th><th>attained (95 % CI)</th>"
-            f"<th>P(met)</th><th>verdict</th>{head_money}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-    parts.append(_kpi_table(exp))
-    parts.append(_costs_table(exp))
-    return "\n".join(parts)
+    """The first screen: the decision (cheapest compliant option, total cost per period), the
+    targets with P(met), then the KPIs and the costs per contact type."""
+    sc = _first(exp)
+    confidence = float(exp.provenance.get("confidence", STUDY_CONFIDENCE))
+    several = len(exp.scenarios) > 1
+    return "\n".join(
+        [
+            D.decision_html(exp.options, exp.cost_summary, sc.currency, confidence),
+            D.targets_html(exp.target_summary, several, sc.currency, confidence),
+            _kpi_table(exp),
+            _costs_table(exp),
+        ]
+    )
 
 
 COSTS = {
@@ -424,7 +401,8 @@ h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0} h2{border-bottom:2px solid
 table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem} th,td{padding:.3rem .6rem;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left} .lead{font-size:1.15rem;font-weight:600}
 tr.met .verdict{color:#1a7f37;font-weight:600} tr.missed .verdict{color:#c62828;font-weight:600}
-tr.at-risk .verdict{color:#b26a00;font-weight:600} pre{background:#f6f8fa;padding:.8rem;overflow:auto;font-size:.8rem}
+tr.at-risk .verdict{color:#b26a00;font-weight:600} tr.one-run .verdict{color:#666}
+table.options tr.met td:first-child{color:#1a7f37;font-weight:600} .left{text-align:left} pre{background:#f6f8fa;padding:.8rem;overflow:auto;font-size:.8rem}
 .figure{margin:1rem 0;break-inside:avoid} @media print{details{display:none} body{max-width:none}}
 """
 

@@ -600,6 +600,18 @@ CASES = [
     ),
     (
         "routing_policy",
+        {"priorities": {"voice/vipp": 1}},
+        "routing_policy.priorities.voice/vipp",
+        "unknown contact type",
+    ),
+    (
+        "routing_policy",
+        {"priorities": {"voice/vip/gold": 1}},
+        "routing_policy.priorities.voice/vip/gold",
+        "pattern",
+    ),
+    (
+        "routing_policy",
         {"blending": {"chat_team": {"max_agents": 3}}},
         "routing_policy.blending.chat_team",
         "no deferred (email) skill",

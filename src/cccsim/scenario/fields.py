@@ -22,6 +22,11 @@ Duration = Annotated[float, BeforeValidator(parse_duration)]
 """Seconds; written as ``"30s"``, ``"5min"``, ``"8h"``, ``"2d"`` or a bare number of seconds."""
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", max_length=64)]
+TypeName = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*(/[A-Za-z_][A-Za-z0-9_\-]*)?$", max_length=129),
+]
+"""A contact type, or one of its segments written ``type/segment`` (e.g. ``voice/vip``)."""
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Channel = Literal["voice", "chat", "messaging", "email"]

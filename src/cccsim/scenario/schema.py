@@ -42,6 +42,7 @@ from cccsim.scenario.fields import (
     Duration,
     Name,
     TimeOfDay,
+    TypeName,
     Weekday,
     WeeklyHours,
     _Model,
@@ -386,7 +387,7 @@ class Reservation(_Model):
     """Idle agents kept back: a contact of an unprotected type is taken only if at least this
     many of the group's agents stay idle (holding no contact) once it is taken — for a voice or
     email contact, only while more than this many are idle."""
-    protect: Annotated[list[Name], Field(min_length=1)]
+    protect: Annotated[list[TypeName], Field(min_length=1)]
     """Contact types (or segments, as type/segment) the idle agents are kept for."""
 
 
@@ -409,12 +410,15 @@ class RoutingPolicy(_Model):
     agent_selection: Literal["longest_idle", "group_order", "cheapest"] = "longest_idle"
     """Among groups with a free agent for an arriving contact: the agent idle longest, the first
     group in the routing list, or the group whose price for this contact is lowest."""
-    priorities: dict[Name, int] = {}
+    priorities: dict[TypeName, int] = {}
     """Priority per contact type (or type/segment); a freed agent takes the highest first
-    (default: the order of the group's skills)."""
-    ageing: dict[Name, Annotated[Duration, Field(gt=0)]] = {}
-    """Per type, the wait worth one priority level: a waiting contact's priority rises by one
-    per this much waiting (so low-priority work cannot starve)."""
+    (default: the order of the group's skills). A segment not listed gets its type's priority
+    plus its own ``priority`` (a callback queue: one above the type's highest segment, or one
+    below its lowest), so segments keep their order; one listed gets exactly its value."""
+    ageing: dict[TypeName, Annotated[Duration, Field(gt=0)]] = {}
+    """Per type (or type/segment), the wait worth one priority level: a waiting contact's
+    priority rises by one per this much waiting (so low-priority work cannot starve); a type's
+    ageing applies to its segments unless they have their own."""
     reserve: list[Reservation] = []
     """Idle agents kept back for priority types."""
     blending: dict[Name, Blending] = {}

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from cccsim.stats.kpis import OUTCOME_COUNTS, unaccounted
 from cccsim.units import format_duration
 
 _PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy", "wait_over"}
@@ -26,6 +27,11 @@ _TITLES = {
     "answered": "answered",
     "abandoned": "abandoned",
     "blocked": "blocked",
+    "balked": "balked",
+    "closed": "closed",
+    "callbacks": "callbacks",
+    "offline_forms": "offline forms",
+    "open": "open",
     "service_level": "service level",
     "asa": "ASA",
     "abandon_rate": "abandon rate",
@@ -34,7 +40,22 @@ _TITLES = {
 }
 
 
-_COUNTS = {"offered", "answered", "abandoned", "blocked", "open"}
+_COUNTS = {"offered", *OUTCOME_COUNTS}
+IDENTITY = "offered = " + " + ".join(_TITLES[k] for k in OUTCOME_COUNTS)
+"""The accounting identity the KPI tables show (``stats.kpis.OUTCOME_COUNTS``)."""
+
+
+def _rows(present: set[str]) -> list[str]:
+    """The KPI rows: offered, the outcomes that occur (answered, abandoned, blocked always),
+    then the rates."""
+    shown = [k for k in OUTCOME_COUNTS if k in SHOWN or k in present]
+    return ["offered", *shown, *(k for k in SHOWN if k not in _COUNTS)]
+
+
+def _caption(gap: float) -> str:
+    if abs(gap) < 0.5:
+        return f"{IDENTITY} ✓"
+    return f"[red]{IDENTITY} does not hold: {gap:,.0f} contacts unaccounted for[/]"
 
 
 def fmt(kpi: str, value: float) -> str:
@@ -52,23 +73,32 @@ def fmt(kpi: str, value: float) -> str:
 
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """KPIs (rows) per contact type (columns) of one replication."""
-    table = Table(title=title)
+    gap = float(unaccounted(summary).abs().sum())
+    table = Table(title=title, caption=_caption(gap))
     table.add_column("KPI")
     for _, row in summary.iterrows():
         table.add_column(f"{row.contact_type}\n({row.channel})", justify="right")
-    for kpi in SHOWN:
+    present = {k for k in OUTCOME_COUNTS if (summary[k] > 0).any()}
+    for kpi in _rows(present):
         table.add_row(_TITLES[kpi], *(fmt(kpi, v) for v in summary[kpi]))
     return table
 
 
 def ci_table(summary: pd.DataFrame, title: str, confidence: float) -> Table:
     """KPI means with confidence intervals (rows) per contact type (columns)."""
-    table = Table(title=f"{title}\nmean [{confidence:.0%} confidence interval]")
+    means = summary.pivot_table(
+        index=["contact_type"], columns="kpi", values="mean", sort=False, observed=True
+    )
+    gap = float(unaccounted(means).abs().sum()) if set(OUTCOME_COUNTS) <= set(means) else 0.0
+    table = Table(
+        title=f"{title}\nmean [{confidence:.0%} confidence interval]", caption=_caption(gap)
+    )
     table.add_column("KPI")
     parts = list(summary.groupby(["contact_type", "channel"], sort=False, observed=True))
     for (ctype, channel), _ in parts:
         table.add_column(f"{ctype}\n({channel})", justify="right")
-    for kpi in SHOWN:
+    present = {k for k in OUTCOME_COUNTS if k in means and (means[k] > 0).any()}
+    for kpi in _rows(present):
         cells = []
         for _, part in parts:
             values = part.set_index("kpi").loc[kpi, ["mean", "ci_low", "ci_high"]]

@@ -29,6 +29,20 @@ COST_COLUMNS: tuple[str, ...] = (
 )
 """Cost columns of ``summary`` (in the scenario's currency)."""
 
+OUTCOME_COUNTS: tuple[str, ...] = (
+    "answered",
+    "abandoned",
+    "blocked",
+    "balked",
+    "closed",
+    "callbacks",
+    "offline_forms",
+    "open",
+)
+"""The accounting identity: every contact customers made (``offered``) ends as exactly one of
+these, so ``offered`` = answered + abandoned + blocked + balked + closed + callbacks +
+offline_forms + open, per contact type and interval (docs/reference/results.md)."""
+
 KPI_COLUMNS: tuple[str, ...] = (
     "offered",
     "answered",
@@ -38,6 +52,7 @@ KPI_COLUMNS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",
+    "offline_forms",
     "service_level",
     "asa",
     "p_wait",
@@ -105,11 +120,17 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     )
 
 
+def unaccounted(frame: pd.DataFrame) -> pd.Series:
+    """offered − the sum of ``OUTCOME_COUNTS`` per row of ``summary`` or ``intervals`` (0 when
+    every contact is accounted for)."""
+    return frame["offered"] - frame[list(OUTCOME_COUNTS)].sum(axis=1)
+
+
 def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The KPI columns from the sums of some contacts (any shape, element by element)."""
-    count = {k: s[k].round().astype(np.int64) for k in KPI_COLUMNS[:8]}
+    count = {k: s[k].round().astype(np.int64) for k in ("offered", *OUTCOME_COUNTS)}
     return {
-        **count,
+        **{k: count[k] for k in KPI_COLUMNS[: len(count)]},
         "service_level": ratio(s["within"], s["reached"]),
         "asa": ratio(s["wait_answered"], s["answered"]),
         "p_wait": ratio(s["waited"], s["reached"]),

@@ -30,6 +30,7 @@ from cccsim.records import (
     CALLBACK_KIND,
     CLOSED,
     NOT_REACHED,
+    OFFLINE_FORM,
     OPEN,
     VOICEMAIL,
     Records,
@@ -49,6 +50,7 @@ TYPE_SUMS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",  # left the line for a callback or voicemail
+    "offline_forms",  # taken out of hours as a form (becomes a contact of another type)
     "reached",  # joined the live queue (offered − blocked, closed, callback, voicemail, form)
     "within",  # answered within the type's threshold
     "waited",  # reached and waited more than zero
@@ -270,6 +272,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
         "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
         "within": live & answered & (wait <= threshold),
         "waited": live & reached & (wait > 0),

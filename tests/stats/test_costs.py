@@ -200,3 +200,15 @@ def test_unpaid_breaks_are_not_billed(paid: bool, hours: float) -> None:
     ).loc["team"]
     assert g.paid_time == pytest.approx(3 * hours * 3600)
     assert g.operating_cost == pytest.approx(3 * hours * 20)
+
+
+def test_customer_cost_per_contact_is_over_every_contact_customers_made() -> None:
+    """customer_cost ÷ offered, recomputed from the contacts frame: every measured contact that
+    is not an outbound callback counts, voicemails and balks included."""
+    sc = cccsim.load_scenario("scenarios/retail_bank.yaml", overrides={"horizon": "1d"})
+    rep = cccsim.run_replication(sc, seed=3)
+    c = rep.contacts[rep.contacts.measured & (rep.contacts.kind != "callback")]
+    voice = c[c.contact_type == "voice"]
+    assert voice.outcome.isin(["voicemail"]).any() and voice.outcome.isin(["balked"]).any()
+    s = rep.summary.set_index("contact_type").loc["voice"]
+    assert s.customer_cost_per_contact == pytest.approx(voice.customer_cost.sum() / len(voice))

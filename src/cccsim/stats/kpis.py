@@ -204,7 +204,8 @@ def summary_frame(source: Records | Tally) -> pd.DataFrame:
     # a customer counts as resolved where the resolving contact was handled
     frame["cost_per_resolved_customer"] = ratio(total, sums["resolved"])
     frame["customer_cost"] = sums["customer_cost"]
-    frame["customer_cost_per_contact"] = ratio(sums["customer_cost_reached"], sums["cost_reached"])
+    # every contact customers made (callbacks are free to them, and not offered)
+    frame["customer_cost_per_contact"] = ratio(sums["customer_cost"], sums["offered"])
     # only real-time customers wait on the line or in the chat window
     real_time = np.array([t.channel in ("voice", "chat") for t in m.types], dtype=bool)
     frame["customer_wait_minutes"] = np.where(real_time, sums["wait_minutes_reached"], 0.0)

@@ -66,8 +66,6 @@ TYPE_SUMS: tuple[str, ...] = (
     "telephony_cost",
     "customer_cost",
     "resolved",
-    "cost_reached",  # contacts (any kind) that reached the queue
-    "customer_cost_reached",
     "wait_minutes_reached",
 )
 """Sums per contact type × arrival bin."""
@@ -287,8 +285,6 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "telephony_cost": telephony_costs(rec),
         "customer_cost": customer,
         "resolved": resolved,
-        "cost_reached": reached,
-        "customer_cost_reached": np.where(reached, customer, 0.0),
         "wait_minutes_reached": np.where(reached, waiting_minutes, 0.0),
     }
     # Speed: only the bins this part's arrivals fall in are counted (a day's part of a year)

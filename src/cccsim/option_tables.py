@@ -98,6 +98,12 @@ def options_table(options: pd.DataFrame, currency: str, confidence: float) -> Ta
 def decision_line(options: pd.DataFrame, currency: str, confidence: float) -> str:
     """One sentence: the cheapest option keeping every target, or that none does (and the closest)."""
     best = options[options["cheapest_compliant"]]
+    if len(best) and not (options["total_cost"].abs() > 0).any():
+        names = ", ".join(str(n) for n in options.loc[options["compliant"], "scenario"])
+        return (
+            f"Options meeting every target (P(met) ≥ {confidence:.0%}): [bold]{names}[/] "
+            "(nothing is priced, so none is cheaper)."
+        )
     if len(best):
         r = best.iloc[0]
         cost = _with_ci(r["total_cost"], r["ci_low"], r["ci_high"])

@@ -197,10 +197,15 @@ def interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
 
 
 def costed(sc: Scenario) -> bool:
-    """Whether the scenario prices anything (then the CLI prints a costs table)."""
-    return any(g.cost is not None for g in sc.agent_groups.values()) or any(
-        ct.costs.customer_per_minute or ct.costs.telephony_per_minute
-        for ct in sc.contact_types.values()
+    """Whether the scenario prices anything — agents, minutes, penalties or bonuses (then the CLI
+    prints the costs and the total cost)."""
+    return (
+        any(g.cost is not None for g in sc.agent_groups.values())
+        or any(
+            ct.costs.customer_per_minute or ct.costs.telephony_per_minute
+            for ct in sc.contact_types.values()
+        )
+        or any(t.penalty is not None or t.bonus is not None for t in sc.targets)
     )
 
 

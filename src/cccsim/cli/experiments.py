@@ -92,7 +92,7 @@ def run(
                 out.print(targets_table(result.targets, sc.currency))
             if costed(sc):
                 out.print(costs_table(result.summary, sc.currency, long_form=False))
-            if costed(sc) or len(result.targets):
+            if costed(sc):
                 totals = cost_totals(result.groups, result.summary, result.targets)
                 out.print(total_cost_table(totals, sc.currency, confidence))
             outcome: ReplicationResult | Any = result
@@ -125,7 +125,7 @@ def run(
                 out.print(targets_table(exp.target_summary, sc.currency))
             if costed(sc):
                 out.print(costs_table(exp.summary, sc.currency, long_form=True))
-            if exp.cost_summary is not None and (costed(sc) or len(exp.target_summary)):
+            if exp.cost_summary is not None and costed(sc):
                 out.print(total_cost_table(exp.cost_summary, sc.currency, confidence))
             outcome = exp
         if out_dir is not None:
@@ -144,7 +144,8 @@ def print_decision(exp: Any, currency: str, confidence: float) -> None:
 
     if len(exp.target_summary):
         out.print(targets_table(exp.target_summary, currency))
-    if exp.cost_summary is not None and len(exp.scenarios) <= 4:  # the parts, side by side
+    priced = any(costed(sc) for sc in exp.scenarios.values())
+    if exp.cost_summary is not None and priced and len(exp.scenarios) <= 4:  # parts side by side
         out.print(total_cost_table(exp.cost_summary, currency, confidence))
     if exp.options is not None and len(exp.options):
         out.print(options_table(exp.options, currency, confidence))

@@ -59,7 +59,13 @@ def decision_html(
             f" {cur}</p><p>{parts.lstrip(' =')}</p>"
         )
     best = options[options["cheapest_compliant"]]
-    if len(best):
+    if len(best) and not (options["total_cost"].abs() > 0).any():
+        names = ", ".join(str(n) for n in options.loc[options["compliant"], "scenario"])
+        lead = (
+            f"Options meeting every target (P(met) ≥ {confidence:.0%}): "
+            f"<b>{html.escape(names)}</b> (nothing is priced, so none is cheaper)."
+        )
+    elif len(best):
         r = best.iloc[0]
         lead = (
             f"Cheapest option meeting every target (P(met) ≥ {confidence:.0%}): "
@@ -122,7 +128,8 @@ def targets_html(ts: pd.DataFrame | None, several: bool, currency: str, confiden
             cells += f"<td>{_money(r['expected_penalty'])}</td><td>{_money(r['penalty_p90'])}</td>"
         verdict = str(r["verdict"]).split(":")[0].replace(" ", "-")
         rows.append(
-            f"<tr class='{verdict}'>{who}<td>{html.escape(str(r['target']))}</td>{cells}</tr>"
+            f"<tr class='{verdict}'>{who}<td class='left'>{html.escape(str(r['target']))}</td>"
+            f"{cells}</tr>"
         )
     verdicts = ts["verdict"]
     counts = ", ".join(
@@ -130,7 +137,7 @@ def targets_html(ts: pd.DataFrame | None, several: bool, currency: str, confiden
     )
     head = (
         ("<th>option</th>" if several else "")
-        + f"<th>target</th><th>attained ({confidence:.0%} CI)</th><th>P(met)</th><th>verdict</th>"
+        + f"<th class='left'>target</th><th>attained ({confidence:.0%} CI)</th><th>P(met)</th><th>verdict</th>"
         + (
             f"<th>expected penalty ({html.escape(currency)})</th><th>penalty, 90th percentile</th>"
             if money

@@ -31,6 +31,20 @@ def voice(
     return spec
 
 
+def poisson_voice(
+    per_hour: float, handle: str = "2min", patience: str = "3min", **extra: Any
+) -> dict[str, Any]:
+    """A voice type with Poisson arrivals, exponential handle time and patience, 20 s threshold."""
+    return {
+        "channel": "voice",
+        "arrivals": {"per_hour": per_hour},
+        "handle_time": {"dist": "exponential", "mean": handle},
+        "patience": {"dist": "exponential", "mean": patience},
+        "service_level_threshold": "20s",
+        **extra,
+    }
+
+
 def scenario(
     types: dict[str, Any], groups: dict[str, Any], horizon: float = 1000.0, **extra: Any
 ) -> dict[str, Any]:

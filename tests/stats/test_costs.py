@@ -212,3 +212,26 @@ def test_customer_cost_per_contact_is_over_every_contact_customers_made() -> Non
     assert voice.outcome.isin(["voicemail"]).any() and voice.outcome.isin(["balked"]).any()
     s = rep.summary.set_index("contact_type").loc["voice"]
     assert s.customer_cost_per_contact == pytest.approx(voice.customer_cost.sum() / len(voice))
+
+
+def test_the_staffing_search_prices_shifts_less_their_unpaid_breaks() -> None:
+    """The shift optimiser's paid hours use the same rule: a Monday 8.5 h shift with an unpaid
+    30 min lunch and a paid 15 min break, over a Monday-to-Wednesday horizon, pays 8 h once."""
+    from cccsim.staffing.shifts import paid_hours
+
+    sc = cccsim.load_scenario(
+        scenario({"voice": voice([])}, {"t": {"skills": ["voice"], "staff": 1}}, horizon=3 * 86400)
+    )
+    shift = {
+        "start": "08:00",
+        "length": "8.5h",
+        "days": ["mon"],
+        "agents": 1,
+        "breaks": [
+            {"start": "10:00", "length": "15min"},
+            {"start": "12:00", "length": "30min", "paid": False},
+        ],
+    }
+    from cccsim.scenario.schema import Shift
+
+    assert paid_hours(sc, Shift.model_validate(shift)) == pytest.approx(8.0)

@@ -12,6 +12,7 @@ import pytest
 
 import cccsim
 from cccsim.stats.options import cheapest_compliant, options_frame
+from tests.conftest import poisson_voice
 
 T90 = {2: 2.919986, 3: 2.353363}  # Student t quantile 0.95 (two-sided 90 %), by degrees of freedom
 
@@ -24,14 +25,7 @@ def priced(staff: int = 3) -> dict[str, Any]:
         "horizon": "2h",
         "interval": "1h",
         "contact_types": {
-            "voice": {
-                "channel": "voice",
-                "arrivals": {"per_hour": 60},
-                "handle_time": {"dist": "exponential", "mean": "2min"},
-                "patience": {"dist": "exponential", "mean": "2min"},
-                "service_level_threshold": "20s",
-                "costs": {"telephony_per_minute": 0.02},
-            }
+            "voice": poisson_voice(60, patience="2min", costs={"telephony_per_minute": 0.02})
         },
         "agent_groups": {
             "team": {

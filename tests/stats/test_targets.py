@@ -12,6 +12,7 @@ import cccsim
 from cccsim.model import build_model
 from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, Records
 from cccsim.stats.targets import evaluate_targets, target_summary
+from tests.conftest import poisson_voice
 
 HOUR, DAY = 3600.0, 86400.0
 
@@ -359,14 +360,10 @@ def segmented(callback_priority: str = "with_inbound", vip: int = 1) -> dict[str
         "horizon": "6h",
         "interval": "1h",
         "contact_types": {
-            "voice": {
-                "channel": "voice",
-                "arrivals": {"per_hour": 240},
-                "handle_time": {"dist": "exponential", "mean": "2min"},
-                "patience": {"dist": "exponential", "mean": "3min"},
-                "service_level_threshold": "20s",
-                "segments": {"vip": {"share": 0.3, "priority": vip}},
-                "access": {
+            "voice": poisson_voice(
+                240,
+                segments={"vip": {"share": 0.3, "priority": vip}},
+                access={
                     "callback": {
                         "offer_when_wait_over": "1min",
                         "acceptance": 0.5,
@@ -376,7 +373,7 @@ def segmented(callback_priority: str = "with_inbound", vip: int = 1) -> dict[str
                         "priority": callback_priority,
                     }
                 },
-            }
+            )
         },
         "agent_groups": {"team": {"skills": ["voice"], "staff": 7}},
         "targets": [

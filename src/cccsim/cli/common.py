@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (scenario, option or override), 1 internal er
 from __future__ import annotations
 
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,26 +138,16 @@ def write_report_to(result: Any, path: Path | None, plotlyjs: str) -> None:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with ETA on stderr for experiments (quiet for single replications)."""
+def progress_bar(
+    enabled: bool, description: str = "replications", *, eta: bool = True
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for experiments, with a time-left estimate (``cli/progress.py``)."""
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from cccsim.cli.progress import progress_bar as bar
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("replications", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with bar(err, description, eta=eta) as update:
         yield update
 
 
@@ -211,3 +202,33 @@ def costed(sc: Scenario) -> bool:
 
 def bad_option(option: str, message: str) -> None:
     raise ScenarioError([Problem(option, message)])
+
+
+def quietly(call: Callable[..., T]) -> Callable[..., T]:
+    """``call`` without its PrecisionWarning: the CLI says the same in its own words afterwards."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> T:
+        from cccsim.experiment.replicate import PrecisionWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionWarning)
+            return call(*args, **kwargs)
+
+    return wrapped
+
+
+def report_precision(provenance: dict[str, Any]) -> None:
+    """After a --precision run: whether it was reached, or which KPIs the cap left short."""
+    from cccsim.experiment.replicate import PrecisionCheck, precision_message
+
+    asked = provenance.get("precision")
+    if not asked:
+        return
+    n = max(provenance["replications"].values())
+    if not asked["short"]:
+        err.print(f"precision reached with {n} replications", highlight=False)
+        return
+    short = [PrecisionCheck(**c) for c in asked["short"]]
+    err.print(
+        f"[yellow]precision:[/] {precision_message(short, n)}", highlight=False, soft_wrap=True
+    )

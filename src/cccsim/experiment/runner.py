@@ -2,11 +2,13 @@
 
 Replication ``r`` always uses ``SeedSequence(seed, spawn_key=(r,))`` at every point (common
 random numbers), whatever the backend, worker count or completion order. Replications are
-batched into tasks of about a second, so scheduler overhead stays small on any backend.
+batched into tasks of about a second (a replication that takes longer is a task of its own), so
+scheduler overhead stays small on any backend.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -34,7 +36,7 @@ from cccsim.simulate import run_replication
 
 Progress = Callable[[int, int], None]
 TASK_SECONDS = 1.0
-CONTACTS_PER_SECOND = 250_000  # a conservative engine+KPI rate, for batching only
+CONTACTS_PER_SECOND = 100_000  # engine + KPIs on one core (measured 70–130k), for batching only
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def execute(
                 if found is not None:
                     results[p.name][r] = found
         todo[p.name] = [r for r in replications if r not in results[p.name]]
+    out_text = str(out_path) if out_path is not None else None
     total = len(points) * len(replications)
     done = total - sum(len(v) for v in todo.values())
     if progress is not None:
@@ -147,53 +150,66 @@ def execute(
         return results
     kind = resolve_backend(backend, workers, cluster)
     n_workers = worker_count(kind, workers)
+    tasks = _tasks(points, todo, kind, n_workers)
+    # serial: one task at a time (progress after each); a pool: a few queued per worker, so that
+    # Ctrl-C has little to cancel; Dask schedules (and cancels) everything itself
+    window = {"serial": 1, "processes": 2 * n_workers}.get(kind, len(tasks))
+    queue = iter(tasks)
+    order: dict[Future[Any], int] = {}
+    in_flight: dict[Future[Any], str] = {}
     with open_executor(kind, workers, cluster) as executor:
-        futures: dict[Future[Any], str] = {}
-        order: dict[Future[Any], int] = {}
-        pending: set[Future[Any]] = set()
+        if progress is not None:
+            progress(done, total)  # the workers are up: time from here on is work
         try:
-            for p in points:
-                # serial runs have no scheduler to amortise: one replication per task
-                size = (
-                    1 if kind == "serial" else batch_size(p.scenario, len(todo[p.name]), n_workers)
-                )
-                for i in range(0, len(todo[p.name]), size):
-                    chunk = todo[p.name][i : i + size]
-                    args = (
-                        p.name,
-                        p.scenario,
-                        seed,
-                        chunk,
-                        str(out_path) if out_path else None,
-                        keep_contacts,
-                    )
+            while True:
+                for p, chunk in itertools.islice(queue, max(0, window - len(in_flight))):
+                    args = (p.name, p.scenario, seed, chunk, out_text, keep_contacts)
                     future = executor.submit(run_batch, *args)
-                    futures[future] = p.name
                     order[future] = len(order)
-                    pending.add(future)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    in_flight[future] = p.name
+                if not in_flight:
+                    break
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=order.__getitem__):  # deterministic reports
+                    name = in_flight.pop(future)
                     for r, result in future.result():
-                        results[futures[future]][r] = result
+                        results[name][r] = result
                         done += 1
                     if progress is not None:
                         progress(done, total)
         except KeyboardInterrupt:
-            for future in pending:
+            for future, name in in_flight.items():
                 if not future.cancel() and future.done() and future.exception() is None:
                     for r, result in future.result():  # finished before the interrupt: keep it
-                        results[futures[future]][r] = result
+                        results[name][r] = result
                         done += 1
             raise ExperimentInterrupted(results, done, total) from None
         except BrokenProcessPool as exc:
             raise ExperimentError(
-                "the process pool lost a worker (killed, out of memory, or a main script read from "
-                "stdin that workers cannot re-import); finished shards are kept — rerun, or use "
-                "backend='serial'"
+                "the process pool lost a worker (killed, or out of memory); finished shards are "
+                "kept — rerun, or use backend='serial'"
             ) from exc
         except BaseException:
-            for future in pending:
+            for future in in_flight:
                 future.cancel()
             raise
     return results
+
+
+def _tasks(
+    points: list[Point], todo: dict[str, list[int]], kind: str, n_workers: int
+) -> list[tuple[Point, list[int]]]:
+    """The tasks (a point and a batch of its replications) in the order they are submitted.
+
+    Points are interleaved by the share of their work each task starts at, so every point
+    advances together: progress counted in replications tracks the time spent even when points
+    cost differently, and an interrupted sweep keeps about as many replications of each point.
+    """
+    keyed = []
+    for index, p in enumerate(points):
+        reps = todo[p.name]
+        # serial runs have no scheduler to amortise: one replication per task
+        size = 1 if kind == "serial" else batch_size(p.scenario, len(reps), n_workers)
+        for i in range(0, len(reps), size):
+            keyed.append((i / len(reps), index, (p, reps[i : i + size])))
+    return [task for *_, task in sorted(keyed, key=lambda k: k[:2])]

@@ -177,13 +177,15 @@ def save(exp: Any, out_dir: Path | None, report: Path | None, plotlyjs: str) -> 
 
 
 def interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
-    err.print(
-        f"[yellow]interrupted[/]: {stop.done} of {stop.total} replications finished", soft_wrap=True
-    )
+    """Say what Ctrl-C kept, then exit 130."""
+    finished = f"{stop.done} of {stop.total} replications finished"
     if out_dir is not None:
-        err.print(
-            f"finished replications are kept in {out_dir}/shards; rerun the same command to resume"
+        message = (
+            f"{finished}; they are kept in {out_dir}/shards — rerun the same command to resume"
         )
+    else:
+        message = f"{finished}; nothing was saved (with --out, finished replications are kept)"
+    err.print(f"[yellow]interrupted[/]: {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(130)
 
 

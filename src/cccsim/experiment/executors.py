@@ -12,6 +12,7 @@ work unchanged; and the pool stays up between experiments (idle workers leave af
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Callable, Iterator
@@ -115,6 +116,7 @@ def _dask(workers: int | None, address: str | None) -> Iterator[Executor]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                silence_logs=logging.ERROR,  # its warnings while stopping are noise to a user
             )
             client = Client(local)
     except OSError as exc:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,7 @@ class ReplicationFailed(ExperimentError):
 def run_batch(
     point: str,
     scenario: Scenario,
+    *,
     seed: int,
     replications: list[int],
     out: str | None,
@@ -141,59 +143,90 @@ def execute(
                 if found is not None:
                     results[p.name][r] = found
         todo[p.name] = [r for r in replications if r not in results[p.name]]
-    out_text = str(out_path) if out_path is not None else None
     total = len(points) * len(replications)
     done = total - sum(len(v) for v in todo.values())
     if progress is not None:
         progress(done, total)
     if done == total:
         return results
+    out_text = str(out_path) if out_path is not None else None
     kind = resolve_backend(backend, workers, cluster)
     n_workers = worker_count(kind, workers)
     tasks = _tasks(points, todo, kind, n_workers)
     # serial: one task at a time (progress after each); a pool: a few queued per worker, so that
     # Ctrl-C has little to cancel; Dask schedules (and cancels) everything itself
     window = {"serial": 1, "processes": 2 * n_workers}.get(kind, len(tasks))
+    counts = [done, total]
+    try:
+        with open_executor(kind, workers, cluster) as executor:
+            if progress is not None:
+                progress(done, total)  # the workers are up: time from here on is work
+            run = partial(run_batch, seed=seed, out=out_text, keep_contacts=keep_contacts)
+            _drain(executor, run, tasks, window, results, counts, progress)
+    except ExperimentInterrupted:
+        if out_path is not None:  # a batch stopped midway may have written some of its shards
+            for p in points:
+                for r in todo[p.name]:
+                    if r not in results[p.name]:
+                        found = read_shard(out_path, p.name, r, keep_contacts)
+                        if found is not None:
+                            results[p.name][r] = found
+                            counts[0] += 1
+        raise ExperimentInterrupted(results, *counts) from None
+    return results
+
+
+def _drain(
+    executor: Executor,
+    run: Callable[..., list[tuple[int, ReplicationResult]]],
+    tasks: list[tuple[Point, list[int]]],
+    window: int,
+    results: dict[str, dict[int, ReplicationResult]],
+    counts: list[int],
+    progress: Progress | None,
+) -> None:
+    """Keep ``window`` tasks in flight until all are done, filing results as they finish.
+
+    ``counts`` is [done, total], updated in place. On Ctrl-C, tasks not started are cancelled
+    and ``ExperimentInterrupted`` is raised (the executor's exit then stops running ones).
+    """
     queue = iter(tasks)
     order: dict[Future[Any], int] = {}
     in_flight: dict[Future[Any], str] = {}
-    with open_executor(kind, workers, cluster) as executor:
-        if progress is not None:
-            progress(done, total)  # the workers are up: time from here on is work
-        try:
-            while True:
-                for p, chunk in itertools.islice(queue, max(0, window - len(in_flight))):
-                    args = (p.name, p.scenario, seed, chunk, out_text, keep_contacts)
-                    future = executor.submit(run_batch, *args)
-                    order[future] = len(order)
-                    in_flight[future] = p.name
-                if not in_flight:
-                    break
-                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=order.__getitem__):  # deterministic reports
-                    name = in_flight.pop(future)
-                    for r, result in future.result():
-                        results[name][r] = result
-                        done += 1
-                    if progress is not None:
-                        progress(done, total)
-        except KeyboardInterrupt:
-            for future, name in in_flight.items():
-                if not future.cancel() and future.done() and future.exception() is None:
-                    for r, result in future.result():  # finished before the interrupt: keep it
-                        results[name][r] = result
-                        done += 1
-            raise ExperimentInterrupted(results, done, total) from None
-        except BrokenProcessPool as exc:
-            raise ExperimentError(
-                "the process pool lost a worker (killed, or out of memory); finished shards are "
-                "kept — rerun, or use backend='serial'"
-            ) from exc
-        except BaseException:
-            for future in in_flight:
-                future.cancel()
-            raise
-    return results
+
+    def file(future: Future[Any]) -> None:
+        for r, result in future.result():
+            results[in_flight[future]][r] = result
+            counts[0] += 1
+
+    try:
+        while True:
+            for p, chunk in itertools.islice(queue, max(0, window - len(in_flight))):
+                future = executor.submit(run, p.name, p.scenario, replications=chunk)
+                order[future] = len(order)
+                in_flight[future] = p.name
+            if not in_flight:
+                return
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=order.__getitem__):  # deterministic reports
+                file(future)
+                del in_flight[future]
+                if progress is not None:
+                    progress(*counts)
+    except KeyboardInterrupt:
+        for future in in_flight:
+            if not future.cancel() and future.done() and future.exception() is None:
+                file(future)  # finished before the interrupt: keep it
+        raise ExperimentInterrupted(results, *counts) from None
+    except BrokenProcessPool as exc:
+        raise ExperimentError(
+            "the process pool lost a worker (killed, or out of memory); finished shards are kept "
+            "— rerun, or use backend='serial'"
+        ) from exc
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
 
 
 def _tasks(

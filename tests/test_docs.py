@@ -70,13 +70,16 @@ def test_every_command_in_the_docs_runs(doc: Path, tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, f"{doc.name}: {command}\n{proc.stderr[-1500:]}"
     if code:
+        # as a reader would: the page's snippets saved as a script, no __main__ guard, run by path
+        script = tmp_path / f"{doc.stem}_snippets.py"
+        script.write_text(code)
         proc = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, script.name],
             cwd=tmp_path,
             env=env,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=900,
         )
         assert proc.returncode == 0, f"{doc.name} Python:\n{proc.stderr[-1500:]}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -62,6 +63,19 @@ class ReplicationResult:
         frames.update({n: getattr(self, n) for n in ("journeys", "ivr") if len(getattr(self, n))})
         return frames
 
+    def __repr__(self) -> str:
+        return _shown(self, "text_summary")
+
+    def _repr_html_(self) -> str:
+        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
+        return _shown(self, "html_summary")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
+        from cccsim.report.notebook import figures
+
+        return figures(self)
+
 
 @dataclass
 class ExperimentResult:
@@ -105,6 +119,31 @@ class ExperimentResult:
         from cccsim.stats.options import cheapest_compliant
 
         return cheapest_compliant(self.options)
+
+    def __repr__(self) -> str:
+        return _shown(self, "text_summary")
+
+    def _repr_html_(self) -> str:
+        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
+        return _shown(self, "html_summary")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
+        from cccsim.report.notebook import figures
+
+        return figures(self)
+
+
+def _shown(result: Any, how: str) -> str:
+    """``report.notebook``'s text or HTML summary of ``result`` (imported only when shown); a
+    summary that fails falls back to one line, so a repr never raises."""
+    from cccsim.report import notebook
+
+    try:
+        return str(getattr(notebook, how)(result))
+    except Exception as exc:
+        line = f"<{type(result).__name__}: no summary ({type(exc).__name__}: {exc})>"
+        return html.escape(line) if how == "html_summary" else line
 
 
 def write_frames(

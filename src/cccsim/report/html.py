@@ -38,11 +38,11 @@ from cccsim.units import format_duration
 
 @dataclass
 class Section:
-    """A titled part of the page: optional HTML, then figures."""
+    """A titled part of the page: optional HTML, then figures by name (``result.figures()``)."""
 
     title: str
     html: str = ""
-    figures: list[go.Figure] = field(default_factory=list)
+    figures: dict[str, go.Figure] = field(default_factory=dict)
 
 
 def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentResult:
@@ -74,7 +74,8 @@ def render_report(
 ) -> str:
     """The report page as one HTML string (a staffing plan: the plan, then its simulation)."""
     if isinstance(result, StaffingPlan):
-        return _staffing_page(result, title, plotlyjs)
+        heading = title or f"Staffing plan: {result.scenario.name}"
+        return _page(heading, _subtitle(result.result), report_sections(result), plotlyjs)
     exp = as_experiment(result)
     sections = build_sections(exp)
     names = list(exp.scenarios)
@@ -101,15 +102,16 @@ def write_report(
     return target
 
 
-def _staffing_page(plan: StaffingPlan, title: str | None, plotlyjs: str) -> str:
-    week_start = plan.scenario.start_weekday
-    figures = [S.staffing_lines(plan.staff, week_start)]
-    if len(plan.kpis):
-        figures.append(S.target_bands(plan.kpis, week_start))
-    first = Section("Staffing plan", S.staffing_summary_html(plan), figures)
-    sections = [first, *build_sections(plan.result)]
-    heading = title or f"Staffing plan: {plan.scenario.name}"
-    return _page(heading, _subtitle(plan.result), sections, plotlyjs)
+def report_sections(result: ReplicationResult | ExperimentResult | StaffingPlan) -> list[Section]:
+    """The page's sections for any result (a staffing plan: the plan, then its simulation)."""
+    if not isinstance(result, StaffingPlan):
+        return build_sections(as_experiment(result))
+    week_start = result.scenario.start_weekday
+    figures = {"staffing_plan": S.staffing_lines(result.staff, week_start)}
+    if len(result.kpis):
+        figures["staffing_targets"] = S.target_bands(result.kpis, week_start)
+    plan = Section("Staffing plan", S.staffing_summary_html(result), figures)
+    return [plan, *build_sections(result.result)]
 
 
 # ----------------------------------------------------------------------------- sections
@@ -139,16 +141,18 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     if several:
         option_colours = F.colour_map(types)
         comparison = Section(
-            "Options compared", figures=[C.option_bars(exp.summary, option_colours)]
+            "Options compared", figures={"options": C.option_bars(exp.summary, option_colours)}
         )
         if exp.differences is not None and len(exp.differences):
-            comparison.figures.append(C.differences_forest(exp.differences))
+            comparison.figures["differences"] = C.differences_forest(exp.differences)
         if exp.factors:
             comparison.title = "Sweep"
-            comparison.figures = [C.sweep_lines(exp.summary, exp.factors[0], option_colours)]
+            comparison.figures = {
+                "sweep": C.sweep_lines(exp.summary, exp.factors[0], option_colours)
+            }
         frontier = C.cost_service_frontier(exp.summary, exp.options, sc.currency)
         if frontier is not None:
-            comparison.figures.append(frontier)
+            comparison.figures["cost_frontier"] = frontier
         sections.append(comparison)
     base = next(iter(exp.scenarios))
     intervals = _of(exp.intervals, base)
@@ -168,34 +172,38 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
         sections.append(
             Section(
                 f"Intraday{label}",
-                figures=[
-                    F.service_level_by_interval(measured, sl_targets, colours, week_start=week),
-                    F.volume_by_interval(measured, colours, week_start=week),
-                    F.asa_by_interval(measured, colours, week_start=week),
-                    F.staffing_by_interval(gi, required, week_start=week),
-                ],
+                figures={
+                    "service_level": F.service_level_by_interval(
+                        measured, sl_targets, colours, week_start=week
+                    ),
+                    "volume": F.volume_by_interval(measured, colours, week_start=week),
+                    "asa": F.asa_by_interval(measured, colours, week_start=week),
+                    "staffing": F.staffing_by_interval(gi, required, week_start=week),
+                },
             )
         )
     contacts = _of(exp.contacts, base) if exp.contacts is not None else pd.DataFrame()
     if len(contacts):
         sections.append(
-            Section(f"Waiting{label}", figures=[F.wait_cdf(contacts, thresholds, colours)])
+            Section(f"Waiting{label}", figures={"waits": F.wait_cdf(contacts, thresholds, colours)})
         )
     if len(gi):
         sections.append(
             Section(
                 f"Agents{label}",
-                figures=[
-                    F.occupancy_heatmap(gi, week_start=week),
-                    F.work_share(_of(exp.groups, base)),
-                ],
+                figures={
+                    "occupancy": F.occupancy_heatmap(gi, week_start=week),
+                    "work_share": F.work_share(_of(exp.groups, base)),
+                },
             )
         )
     if any(c in ("email", "messaging") for c in channels.values()) and len(measured):
         sections.append(
             Section(
                 f"Deferred work{label}",
-                figures=[F.backlog_by_interval(measured, channels, colours, week_start=week)],
+                figures={
+                    "backlog": F.backlog_by_interval(measured, channels, colours, week_start=week)
+                },
             )
         )
     journeys = _of(exp.journeys, base) if exp.journeys is not None else pd.DataFrame()
@@ -207,7 +215,11 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     )
     if len(journeys) and (len(callbacks) or (repeats > 1).any() or exp.ivr is not None):
         sections.append(
-            Section(f"Journeys{label}", _journeys_html(exp, base), [C.journey_bars(journeys)])
+            Section(
+                f"Journeys{label}",
+                _journeys_html(exp, base),
+                {"journeys": C.journey_bars(journeys)},
+            )
         )
     sections.append(Section("Provenance", _provenance_html(exp)))
     return sections
@@ -316,7 +328,7 @@ def _costs_table(exp: ExperimentResult) -> str:
         )
         cells = "".join(
             f"<td>{float(by[k]):,.2f}</td>"
-            if "per" in k and "minutes" not in k
+            if k in ("cost_per_answered", "customer_cost_per_contact")  # per contact: cents
             else f"<td>{float(by[k]):,.0f}</td>"
             for k in COSTS
         )
@@ -419,7 +431,7 @@ def _page(heading: str, subtitle: str, sections: list[Section], plotlyjs: str) -
     count = 0
     for section in sections:
         body.append(f"<section><h2>{html.escape(section.title)}</h2>{section.html}")
-        for fig in section.figures:
+        for fig in section.figures.values():
             count += 1
             div = fig.to_html(
                 full_html=False,

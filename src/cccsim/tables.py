@@ -188,7 +188,12 @@ def costs_table(summary: pd.DataFrame, currency: str, long_form: bool) -> Table:
         table.add_column(title, justify="right")
     if long_form:
         wide = summary[summary.kpi.isin(columns)].pivot_table(
-            index="contact_type", columns="kpi", values="mean", sort=False, observed=True
+            index="contact_type",
+            columns="kpi",
+            values="mean",
+            sort=False,
+            observed=True,
+            dropna=False,
         )
     else:
         wide = summary.set_index("contact_type")

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from cccsim import __version__
+from cccsim.cli.fit import FittingConsole
 from cccsim.errors import CccsimError, Problem, ScenarioError
 from cccsim.experiment.runner import ExperimentInterrupted
 from cccsim.scenario.load import load_scenario, parse_override
@@ -28,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
+out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/fit.py)
 err = Console(stderr=True)
 _state: dict[str, bool] = {"debug": False}
 T = TypeVar("T")

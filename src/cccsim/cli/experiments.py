@@ -123,7 +123,7 @@ def run(
                 ci_table(exp.summary, f"{sc.name} — {n} replications, seed {seed}", confidence)
             )
             groups = exp.group_summary.pivot_table(
-                index="agent_group", columns="kpi", values="mean", sort=False
+                index="agent_group", columns="kpi", values="mean", sort=False, dropna=False
             )
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):

@@ -9,11 +9,13 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cccsim import __version__
 from cccsim.cli.fit import FittingConsole
@@ -41,11 +43,14 @@ def guard(action: Callable[[], T]) -> T:
         return action()
     except ScenarioError as exc:
         err.print(
-            f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True
+            f"[bold red]error:[/] {escape(exc.render())}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(2) from None
     except CccsimError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -65,8 +70,19 @@ def guard(action: Callable[[], T]) -> T:
 
 
 def load_file(path: Path, sets: list[str] | None) -> Scenario:
+    """The scenario file with its ``--set`` overrides; a problem they cause names the --set."""
     overrides = dict(parse_override(s) for s in sets or [])
-    return load_scenario(path, overrides=overrides)
+    try:
+        return load_scenario(path, overrides=overrides)
+    except ScenarioError as exc:
+        raise ScenarioError([as_option(p, "--set") for p in exc.problems], exc.file) from None
+
+
+def as_option(problem: Problem, option: str) -> Problem:
+    """A problem an override caused, labelled with the command-line option that gave it."""
+    if problem.override is None or not problem.override.startswith("override "):
+        return problem
+    return replace(problem, override=f"{option} {problem.override.removeprefix('override ')}")
 
 
 def _print_version(value: bool) -> None:

@@ -99,3 +99,21 @@ def test_docs_follow_the_four_parts() -> None:
     for folder in ("guides", "reference", "background"):
         assert list((ROOT / "docs" / folder).glob("*.md")), folder
     assert (ROOT / "docs" / "tutorial.md").exists()
+
+
+def test_shown_outputs_are_what_the_commands_print() -> None:
+    """A block after ``<!-- output: COMMAND -->`` is what COMMAND prints today."""
+    import difflib
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_outputs", ROOT / "docs" / "make_outputs.py")
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    shown = [page for page in DOCS if make.SHOWN.search(page.read_text())]
+    assert shown  # the tutorial shows the output of its first command
+    for page in shown:
+        text = page.read_text()
+        fresh = make.regenerated(text)
+        diff = "\n".join(difflib.unified_diff(text.splitlines(), fresh.splitlines(), lineterm=""))
+        assert fresh == text, f"run: python docs/make_outputs.py\n{diff[:3000]}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import heapq
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import cccsim
 from cccsim.cli.progress import Eta
-from cccsim.experiment.runner import Point, _tasks
+from cccsim.experiment.runner import Point, _tasks, batch_size
+from tests.conftest import SCENARIOS
 from tests.test_replicate import short
 
 
@@ -126,3 +129,12 @@ def test_tasks_interleave_points_by_share_of_their_work() -> None:
         ("a", [3]),
         ("c", [3]),
     ]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_a_week_of_any_example_is_not_lumped_into_a_few_long_tasks(path: Path) -> None:
+    """Each example's week takes 0.2–1 s of one core; a task should be about a second, so 100
+    replications on 2 workers are many small tasks (arrivals through an IVR count too), not two
+    of 50 — which is what made tasks of 10–30 s and a progress bar that jumped by halves."""
+    sc = cccsim.load_scenario(path)
+    assert batch_size(sc, 100, 2) <= 5

@@ -37,7 +37,7 @@ from cccsim.simulate import run_replication
 
 Progress = Callable[[int, int], None]
 TASK_SECONDS = 1.0
-CONTACTS_PER_SECOND = 100_000  # engine + KPIs on one core (measured 70–130k), for batching only
+CONTACTS_PER_SECOND = 50_000  # engine + KPIs on one busy core (measured 48–170k), for batching
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def run_batch(
 def batch_size(scenario: Scenario, todo: int, workers: int) -> int:
     """Replications per task: about a second of work, but enough tasks to keep workers busy."""
     model = build_model(scenario)
-    contacts = sum(t.arrivals.total for t in model.types)
+    contacts = sum(t.arrivals.total for t in model.types) + sum(i.arrivals.total for i in model.ivr)
     seconds = max(contacts / CONTACTS_PER_SECOND, 1e-3)
     per_task = max(1, math.floor(TASK_SECONDS / seconds))
     return max(1, min(per_task, math.ceil(todo / max(workers, 1))))

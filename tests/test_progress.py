@@ -12,7 +12,7 @@ import cccsim
 from cccsim.cli.progress import Eta
 from cccsim.experiment.runner import Point, _tasks, batch_size
 from tests.conftest import SCENARIOS
-from tests.test_replicate import short
+from tests.test_replicate import ERLANG, short
 
 
 def replay(durations: list[float], workers: int, resumed: int = 0) -> list[tuple[float, float]]:
@@ -138,3 +138,53 @@ def test_a_week_of_any_example_is_not_lumped_into_a_few_long_tasks(path: Path) -
     of 50 — which is what made tasks of 10–30 s and a progress bar that jumped by halves."""
     sc = cccsim.load_scenario(path)
     assert batch_size(sc, 100, 2) <= 5
+
+
+def test_the_bar_shows_estimating_then_the_time_left() -> None:
+    from rich.progress import Progress
+
+    from cccsim.cli.progress import EtaColumn
+
+    now = [0.0]
+    eta = Eta(lambda: now[0])
+    with Progress(disable=True) as bar:
+        task = bar.add_task("replications", total=10, eta=eta)
+        column = EtaColumn()
+        eta.update(0, 10)
+        assert column.render(bar.tasks[task]).plain == "estimating…"
+        now[0] = 10.0
+        eta.update(1, 10)
+        assert column.render(bar.tasks[task]).plain == "0:01:30 left"
+
+
+def test_precision_cap_is_said_on_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from cccsim.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(ERLANG),
+            "--set",
+            "horizon=6h",
+            "--set",
+            "warmup=0s",
+            "-r",
+            "2",
+            "--precision",
+            "0.0001",
+            "--max-replications",
+            "3",
+            "--backend",
+            "serial",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Erlang A check (M/M/14+M) — 3 replications" in result.stdout
+    said = " ".join(result.stdout.split())
+    assert (
+        "precision: stopped at the cap of 3 replications before the precision was reached" in said
+    )
+    assert "voice service level ±" in said and "replications needed" in said

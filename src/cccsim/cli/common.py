@@ -245,9 +245,7 @@ def report_precision(provenance: dict[str, Any]) -> None:
         return
     n = max(provenance["replications"].values())
     if not asked["short"]:
-        err.print(f"precision reached with {n} replications", highlight=False)
+        out.print(f"precision reached with {n} replications", highlight=False)
         return
     short = [PrecisionCheck(**c) for c in asked["short"]]
-    err.print(
-        f"[yellow]precision:[/] {precision_message(short, n)}", highlight=False, soft_wrap=True
-    )
+    out.print(f"[yellow]precision:[/] {escape(precision_message(short, n))}", highlight=False)

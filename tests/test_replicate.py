@@ -132,3 +132,22 @@ def test_precision_progress_counts_over_all_stages() -> None:
     assert dones == sorted(dones) and dones[-1] == n  # never starts again from zero
     assert calls[-1] == (n, n) and calls[0] == (0, 3)
     assert exp.provenance["precision_met"] and exp.provenance["precision"]["short"] == []
+
+
+def test_interrupting_a_precision_run_counts_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cccsim.experiment.runner as runner
+
+    real, calls = runner.run_replication, []
+
+    def stop_at_the_fifth(scenario, seed, **options):  # type: ignore[no-untyped-def]
+        calls.append(seed)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(scenario, seed, **options)
+
+    monkeypatch.setattr(runner, "run_replication", stop_at_the_fifth)
+    with pytest.raises(cccsim.ExperimentInterrupted) as stop:
+        cccsim.replicate(short(6), 3, seed=1, backend="serial", precision=1e-4, max_replications=10)
+    # 3 in the first stage, 1 more before Ctrl-C in the second, which asked for 10 in all
+    assert (stop.value.done, stop.value.total) == (4, 10)
+    assert len(stop.value.partial.replications) == 4

@@ -87,7 +87,7 @@ def replicate(
             for name, reps in stop.partial.items():
                 results[name].update(reps)
             partial = combine(points, results, seed, confidence, started)
-            raise ExperimentInterrupted(partial, stop.done, stop.total) from None
+            raise ExperimentInterrupted(partial, have + stop.done, have + stop.total) from None
         results[sc.name].update(new[sc.name])
         exp = combine(points, results, seed, confidence, started)
         if precision is None:

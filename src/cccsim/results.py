@@ -42,8 +42,28 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
 """Frames of an ExperimentResult, in the order they are written."""
 
 
-@dataclass
-class ReplicationResult:
+class Shown:
+    """How a result shows itself: a readable repr, a summary in Jupyter and its figures.
+
+    The code is the report's (``report/notebook.py``), imported only when a result is shown.
+    """
+
+    def __repr__(self) -> str:
+        return _shown(self, "text_summary")
+
+    def _repr_html_(self) -> str:
+        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
+        return _shown(self, "html_summary")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
+        from cccsim.report.notebook import figures
+
+        return figures(self)  # type: ignore[arg-type]  # each subclass is a Result
+
+
+@dataclass(repr=False)
+class ReplicationResult(Shown):
     """KPIs of one replication; columns are documented in docs/reference/results.md."""
 
     contacts: pd.DataFrame
@@ -63,22 +83,9 @@ class ReplicationResult:
         frames.update({n: getattr(self, n) for n in ("journeys", "ivr") if len(getattr(self, n))})
         return frames
 
-    def __repr__(self) -> str:
-        return _shown(self, "text_summary")
 
-    def _repr_html_(self) -> str:
-        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
-        return _shown(self, "html_summary")
-
-    def figures(self) -> dict[str, Any]:
-        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
-        from cccsim.report.notebook import figures
-
-        return figures(self)
-
-
-@dataclass
-class ExperimentResult:
+@dataclass(repr=False)
+class ExperimentResult(Shown):
     """Replications of one or more scenarios: per-replication frames plus CI summaries.
 
     Per-replication frames carry ``scenario`` (and one column per sweep factor) and
@@ -119,19 +126,6 @@ class ExperimentResult:
         from cccsim.stats.options import cheapest_compliant
 
         return cheapest_compliant(self.options)
-
-    def __repr__(self) -> str:
-        return _shown(self, "text_summary")
-
-    def _repr_html_(self) -> str:
-        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
-        return _shown(self, "html_summary")
-
-    def figures(self) -> dict[str, Any]:
-        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
-        from cccsim.report.notebook import figures
-
-        return figures(self)
 
 
 def _shown(result: Any, how: str) -> str:

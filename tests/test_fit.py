@@ -111,8 +111,8 @@ def test_cli_tables_at_80_columns(tmp_path) -> None:  # type: ignore[no-untyped-
     ):
         result = runner.invoke(app, args, env={"COLUMNS": "80"})
         assert result.exit_code == 0, result.output
-        lines = result.stdout.splitlines()
-        assert max(len(line) for line in lines) <= 80
+        rows = [line for line in result.stdout.splitlines() if set(line) & set("┃│┏┡└")]
+        assert rows and max(len(line) for line in rows) <= 80  # sentences wrap in the terminal
         assert "…" not in result.stdout
         words = header_words(result.stdout)
         for word in ("KPI", "operating", "telephony", "customers'", "attained", "occupancy"):

@@ -98,20 +98,27 @@ def _laid_out(
     """
     new = _rebuild(table, columns, headers, legend)
     wide = options.update(max_width=10_000)
-    ranges = []
+    ranges = []  # (longest word, header on one line, longest line) per column
     for column in new.columns:
-        sizes = [Measurement.get(console, wide, cell) for cell in (column.header, *column.cells)]
-        ranges.append((max(m.minimum for m in sizes), max(m.maximum for m in sizes)))
+        head = Measurement.get(console, wide, column.header)
+        sizes = [head, *(Measurement.get(console, wide, cell) for cell in column.cells)]
+        low, high = max(m.minimum for m in sizes), max(m.maximum for m in sizes)
+        ranges.append((low, max(low, head.maximum), high))
     _, right, _, left = new.padding
     frame = len(ranges) * (left + right) + len(ranges) + 1  # padding and the vertical rules
-    slack = width - frame - sum(low for low, _ in ranges)
+    slack = width - frame - sum(low for low, _, _ in ranges)
     if slack < 0:
         return None
-    wanted = [high - low for low, high in ranges]
-    total = sum(wanted)
-    extra = wanted if total <= slack else [w * slack // total for w in wanted]
-    for column, (low, _), more in zip(new.columns, ranges, extra, strict=True):
-        column.width = low + more
+    widths = [low for low, _, _ in ranges]
+    # headers on one line first (where the room allows), then longest lines, shared out
+    for target in ([head for _, head, _ in ranges], [high for _, _, high in ranges]):
+        wanted = [max(0, t - w) for t, w in zip(target, widths, strict=True)]
+        total = sum(wanted)
+        extra = wanted if total <= slack else [w * slack // total for w in wanted]
+        widths = [w + e for w, e in zip(widths, extra, strict=True)]
+        slack -= sum(extra)
+    for column, size in zip(new.columns, widths, strict=True):
+        column.width = size
     return new
 
 

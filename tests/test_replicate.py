@@ -122,7 +122,7 @@ def test_precision_progress_counts_over_all_stages() -> None:
         3,
         seed=1,
         backend="serial",
-        precision=0.03,
+        precision=0.02,
         max_replications=40,
         progress=lambda done, total: calls.append((done, total)),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from contextlib import contextmanager
@@ -98,6 +99,20 @@ def open_executor(
         yield from _dask(workers, cluster)
 
 
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started in this block inherit an ignored SIGINT (Python then installs no
+    KeyboardInterrupt handler in them): Ctrl-C stops the run from here, without worker tracebacks."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _dask(workers: int | None, address: str | None) -> Iterator[Executor]:
     try:
         from distributed import Client, LocalCluster
@@ -110,14 +125,15 @@ def _dask(workers: int | None, address: str | None) -> Iterator[Executor]:
         if address:
             client = Client(address, timeout="30s")
         else:
-            local = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,  # its warnings while stopping are noise to a user
-            )
+            with _workers_ignore_ctrl_c():
+                local = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # its logs while stopping are noise to a user
+                )
             client = Client(local)
     except OSError as exc:
         raise ExperimentError(f"cannot reach the Dask scheduler {address!r}: {exc}") from None

@@ -4,7 +4,8 @@ Each replication simulates the log's period once, so the replications' values of
 interval are draws from what the model predicts for that interval: their central 95 % range is
 the interval's *prediction interval* (observation noise included — the observed interval is
 one more such draw if the model is right). If the model is right, about 95 % of the observed
-values fall inside; the *coverage* is the share that does.
+values fall inside (the ranks are chosen for that, see ``spread``); the *coverage* is the share
+that does.
 
 Single intervals are noisy, so systematic gaps are judged on pooled values: per part of the day
 (night 0–6 h, morning 6–12 h, afternoon 12–18 h, evening 18–24 h) and over the whole period,
@@ -44,22 +45,27 @@ MATERIAL: dict[str, tuple[float, float]] = {
     "offered": (0.10, 1.0),
     "service_level": (0.0, 0.02),
     "asa": (0.10, 5.0),
-    "abandon_rate": (0.0, 0.02),
+    "abandon_rate": (0.2, 0.01),
     "occupancy": (0.0, 0.03),
 }
 """Smallest gap worth a flag per KPI: (relative to the simulated value, absolute), both needed."""
 HINTS = {
-    ("abandon_rate", "part"): "patience differs by time of day",
-    ("abandon_rate", "period"): "patience differs from the fitted law",
-    ("service_level", "under"): "more agents on duty than simulated (a lower-bound staffing?) or "
-    "shorter handle times",
-    ("service_level", "over"): "fewer agents on duty than simulated, or longer handle times",
-    ("asa", "under"): "fewer agents on duty than simulated, or longer handle times",
-    ("asa", "over"): "more agents on duty than simulated (a lower-bound staffing?) or shorter "
-    "handle times",
-    ("offered", "any"): "arrivals differ (profile, weekday factors, retrials or repeats)",
-    ("occupancy", "any"): "staffing or handle times differ from the log's",
+    ("abandon_rate", "under"): "customers are less patient than fitted",
+    ("abandon_rate", "over"): "customers are more patient than fitted",
+    ("service_level", "under"): "more agents on duty than simulated (a lower-bound staffing?), "
+    "shorter handle times or less patient customers",
+    ("service_level", "over"): "fewer agents on duty than simulated, longer handle times or more "
+    "patient customers",
+    ("asa", "under"): "fewer agents on duty than simulated, longer handle times or more patient "
+    "customers",
+    ("asa", "over"): "more agents on duty than simulated (a lower-bound staffing?), shorter "
+    "handle times or less patient customers",
+    ("offered", "under"): "arrivals differ (profile, weekday factors, retrials or repeats)",
+    ("offered", "over"): "arrivals differ (profile, weekday factors, retrials or repeats)",
+    ("occupancy", "under"): "staffing or handle times differ from the log's",
+    ("occupancy", "over"): "staffing or handle times differ from the log's",
 }
+"""Likely causes of a gap, by KPI and direction (said "at this time of day" for a part)."""
 
 
 def kpi_values(frame: pd.DataFrame, kpi: str) -> pd.Series:
@@ -202,17 +208,13 @@ def flags(
         beyond = (
             (mine["observed"] > mine["pi_high"]) if gap > 0 else (mine["observed"] < mine["pi_low"])
         )
-        where = "over the period" if part == "period" else f"in the {part} ({_hours(part)})"
-        hint = (
-            HINTS.get((kpi, "part" if part != "period" else "period"))
-            or HINTS.get((kpi, direction))
-            or HINTS.get((kpi, "any"), "")
-        )
+        where = "over the period" if part == "period" else f"in the {part} ({hours_of(part)})"
+        hint = HINTS[(kpi, direction)] + ("" if part == "period" else " at this time of day")
         message = (
             f"{who}: {LABELS[kpi]} {direction}-predicted {where}: observed {_fmt(kpi, obs)} vs "
             f"simulated {_fmt(kpi, sim)} ({level:.0%} range {_fmt(kpi, low)}–{_fmt(kpi, high)}); "
             f"{int(beyond.sum())} of {len(mine)} intervals {'above' if gap > 0 else 'below'} "
-            f"their prediction interval" + (f" — {hint}" if hint else "")
+            f"their prediction interval — {hint}"
         )
         rows.append(
             {
@@ -230,7 +232,8 @@ def flags(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _hours(part: str) -> str:
+def hours_of(part: str) -> str:
+    """The local hours of a part of the day (``18:00–24:00``)."""
     first, last = next((a, b) for name, a, b in PARTS if name == part)
     return f"{first:02d}:00–{last:02d}:00"
 
@@ -249,12 +252,18 @@ def spread(
     values: np.ndarray, lo: float, hi: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per row over the replications (columns): mean, standard deviation, and the ``lo`` and
-    ``hi`` quantiles, ignoring NaN (rows of NaN give NaN)."""
+    ``hi`` quantiles, ignoring NaN (rows of NaN give NaN).
+
+    Quantiles sit at rank p·(R + 1) of the R values (Hyndman–Fan type 6, ``weibull``): a new
+    draw from the same distribution falls between ranks k and l with probability (l − k)/(R + 1),
+    so the interval covers ``hi − lo`` of new draws whatever the distribution — as long as
+    R ≥ 2/(1 − level) − 1 (39 for 95 %); with fewer the ranks are clipped to the extremes.
+    """
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
         return (
             np.nanmean(values, axis=1),
             np.nanstd(values, axis=1, ddof=1),
-            np.nanquantile(values, lo, axis=1),
-            np.nanquantile(values, hi, axis=1),
+            np.nanquantile(values, lo, axis=1, method="weibull"),
+            np.nanquantile(values, hi, axis=1, method="weibull"),
         )

@@ -22,6 +22,7 @@ import pandas as pd
 from cccsim import __version__
 from cccsim.backtest import compare as C
 from cccsim.backtest.observe import SUMS, busy_time, type_sums
+from cccsim.backtest.patience import patience_check, patience_flags
 from cccsim.errors import ExperimentError, LogError
 from cccsim.experiment.replicate import replicate
 from cccsim.experiment.runner import Progress
@@ -43,15 +44,17 @@ class Backtest:
     ``intervals``: per contact type (or agent group, for occupancy) × interval × KPI, the
     ``observed`` value, the ``simulated`` mean, the prediction interval ``pi_low``–``pi_high``
     and whether the observed value is ``inside``. ``parts``: the same pooled per part of the
-    day and over the ``period``, with the replications' ``sd`` and ``z``. ``coverage``: per
-    contact type (group) × KPI, the share of intervals inside. ``flags``: systematic gaps, each
-    with a ``message``.
+    day and over the ``period``, with the replications' ``sd`` and ``z``. ``patience``: per
+    contact type × part, abandonments observed and expected under the scenario's patience law
+    for the waits customers had. ``coverage``: per contact type (group) × KPI, the share of
+    intervals inside. ``flags``: systematic gaps, each with a ``message``.
     """
 
     scenario: Scenario
     log: ContactLog
     intervals: pd.DataFrame
     parts: pd.DataFrame
+    patience: pd.DataFrame
     coverage: pd.DataFrame
     flags: pd.DataFrame
     replications: int
@@ -142,6 +145,8 @@ def backtest(
     frames = [C.compare_intervals(observed, sim, "contact_type", TYPE_KPIS, level)]
     parts = [C.compare_parts(observed, sim, "contact_type", TYPE_KPIS, sc.interval, level)]
     flags = [C.flags(parts[0], frames[0], "contact_type", sc.interval, level)]
+    patience = patience_check(contact_log, sc, types)
+    flags.append(patience_flags(patience))
     caps = {g.name: g.max_concurrent for g in model.groups}
     exclusive = {t.name: t.exclusive for t in model.types}
     busy = busy_time(contact_log, caps, exclusive, sc.interval)
@@ -173,6 +178,7 @@ def backtest(
         log=contact_log,
         intervals=intervals,
         parts=pd.concat(parts, ignore_index=True),
+        patience=patience,
         coverage=cover,
         flags=pd.concat([f for f in flags if len(f)] or flags[:1], ignore_index=True),
         replications=replications,

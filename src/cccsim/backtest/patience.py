@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 
 from cccsim.backtest.compare import PARTS, Z_FLAG, hours_of, part_of
-from cccsim.fit.laws import LAWS, frozen
+from cccsim.fit.laws import frozen
 from cccsim.fit.log import ContactLog
 from cccsim.scenario import Scenario
+from cccsim.scenario.distributions import Exponential, Gamma, Lognormal
 
 MATERIAL_RATIO = 0.2
 WAITED = ("answered", "abandoned", "open")
@@ -31,9 +32,9 @@ def patience_check(log: ContactLog, sc: Scenario, types: list[str]) -> pd.DataFr
     rows = []
     for t in types:
         spec = sc.contact_types[t].patience
-        if spec is None or spec.dist not in LAWS:
-            continue
-        law = frozen(spec.dist, spec.mean, getattr(spec, "cv", 1.0))
+        if not isinstance(spec, Exponential | Lognormal | Gamma):
+            continue  # infinite, or a law without a closed-form hazard here
+        law = frozen(spec.dist, spec.mean, spec.cv if not isinstance(spec, Exponential) else 1.0)
         mine = c[c["contact_type"] == t]
         hazard = -law.logsf(mine["wait_time"].to_numpy(dtype=float))
         gone = (mine["outcome"] == "abandoned").to_numpy()

@@ -85,6 +85,7 @@ def compare_intervals(
     lo, hi = (1 - level) / 2, (1 + level) / 2
     rows = []
     for kpi in kpis:
+        den = KPIS[kpi][1]
         sim = simulated.assign(value=kpi_values(simulated, kpi))
         matrix = sim.set_index([key, "interval", "replication"])["value"].unstack("replication")
         values = matrix.to_numpy(dtype=float)
@@ -102,6 +103,8 @@ def compare_intervals(
             index=matrix.index,
         )[enough]
         frame = frame[frame["observed"].notna()]
+        if den is None:  # a count: intervals where nothing was expected nor seen say nothing
+            frame = frame[(frame["observed"] > 0) | (frame["simulated"] > 0)]
         rows.append(frame.reset_index())
     out = pd.concat(rows, ignore_index=True)
     tol = 1e-9 * np.maximum(1.0, np.abs(out["observed"]))

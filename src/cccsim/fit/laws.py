@@ -159,21 +159,42 @@ def fit_laws(
     sample: Any = x if censored is None else stats.CensoredData.right_censored(x, cens)
     curve = None if censored is None else _kaplan_meier(sample, x)
     candidates = []
-    for name in laws:
-        dist = _SCIPY[name]
-        params = dist.fit(sample, floc=0)
-        law = dist(*params)
-        loglik = float(law.logpdf(x[~cens]).sum() + law.logsf(x[cens]).sum())
-        mean, sd = float(law.mean()), float(law.std())
-        distance = (
-            float(stats.kstest(x, law.cdf).statistic)
-            if curve is None
-            else _gap_to_curve(curve, law.sf)
-        )
-        candidates.append(Law(name, mean, sd / mean, loglik, int(x.size), distance))
+    if np.unique(x).size > 1:  # a constant sample has no spread to fit (empirical: one value)
+        for name in laws:
+            law = _fitted(name, sample, x, cens, curve)
+            if law is not None:
+                candidates.append(law)
+    if not candidates:
+        if censored is not None:
+            raise ValueError("no law could be fitted to this censored sample")
+        return LawChoice((), None, x, None, n_zero)
     best = min(candidates, key=lambda law: law.bic)
     chosen = None if (empirical and censored is None and not best.fits) else best
     return LawChoice(tuple(candidates), chosen, x, cens if censored is not None else None, n_zero)
+
+
+def _fitted(
+    name: str,
+    sample: Any,
+    x: np.ndarray,
+    cens: np.ndarray,
+    curve: tuple[np.ndarray, np.ndarray] | None,
+) -> Law | None:
+    """One candidate by maximum likelihood (``None`` when scipy cannot fit it)."""
+    dist = _SCIPY[name]
+    try:
+        with np.errstate(all="ignore"):
+            law = dist(*dist.fit(sample, floc=0))
+            loglik = float(law.logpdf(x[~cens]).sum() + law.logsf(x[cens]).sum())
+            mean, sd = float(law.mean()), float(law.std())
+    except (ValueError, RuntimeError, FloatingPointError, OverflowError):
+        return None
+    if not (np.isfinite(loglik) and mean > 0 and np.isfinite(sd)):
+        return None
+    distance = (
+        float(stats.kstest(x, law.cdf).statistic) if curve is None else _gap_to_curve(curve, law.sf)
+    )
+    return Law(name, mean, sd / mean, loglik, int(x.size), distance)
 
 
 def _kaplan_meier(sample: Any, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

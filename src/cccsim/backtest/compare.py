@@ -214,8 +214,8 @@ def flags(
         where = "over the period" if part == "period" else f"in the {part} ({hours_of(part)})"
         hint = HINTS[(kpi, direction)] + ("" if part == "period" else " at this time of day")
         message = (
-            f"{who}: {LABELS[kpi]} {direction}-predicted {where}: observed {_fmt(kpi, obs)} vs "
-            f"simulated {_fmt(kpi, sim)} ({level:.0%} range {_fmt(kpi, low)}–{_fmt(kpi, high)}); "
+            f"{who}: {LABELS[kpi]} {direction}-predicted {where}: observed {format_kpi(kpi, obs)} vs "
+            f"simulated {format_kpi(kpi, sim)} ({level:.0%} range {format_kpi(kpi, low)}–{format_kpi(kpi, high)}); "
             f"{int(beyond.sum())} of {len(mine)} intervals {'above' if gap > 0 else 'below'} "
             f"their prediction interval — {hint}"
         )
@@ -241,7 +241,8 @@ def hours_of(part: str) -> str:
     return f"{first:02d}:00–{last:02d}:00"
 
 
-def _fmt(kpi: str, value: float) -> str:
+def format_kpi(kpi: str, value: float) -> str:
+    """A KPI value as tables show it (shares in %, ASA in seconds, counts with separators)."""
     if not np.isfinite(value):
         return "–"
     if kpi in ("service_level", "abandon_rate", "occupancy"):

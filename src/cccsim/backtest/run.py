@@ -173,14 +173,24 @@ def backtest(
         [C.coverage(f, "contact_type" if "contact_type" in f else "agent_group") for f in frames],
         ignore_index=True,
     )
+    keys = ["contact_type", "agent_group"]
+    intervals, cover, parts_frame, flag_frame = (
+        _with_keys(frame, keys)
+        for frame in (
+            intervals,
+            cover,
+            pd.concat(parts, ignore_index=True),
+            pd.concat([f for f in flags if len(f)] or flags[:1], ignore_index=True),
+        )
+    )
     return Backtest(
         scenario=sc,
         log=contact_log,
         intervals=intervals,
-        parts=pd.concat(parts, ignore_index=True),
+        parts=parts_frame,
         patience=patience,
         coverage=cover,
-        flags=pd.concat([f for f in flags if len(f)] or flags[:1], ignore_index=True),
+        flags=flag_frame,
         replications=replications,
         level=level,
         staffing_source="agent-state log" if sessions is not None else "scenario",
@@ -276,3 +286,11 @@ def _type_sums(intervals: pd.DataFrame, types: list[str]) -> pd.DataFrame:
     )
     assert list(sums.columns[3:]) == list(SUMS)
     return sums
+
+
+def _with_keys(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` with both key columns (contact type, agent group) first, missing ones empty."""
+    for k in keys:
+        if k not in frame:
+            frame[k] = pd.Series(np.nan, index=frame.index, dtype=object)
+    return frame[keys + [c for c in frame.columns if c not in keys]]

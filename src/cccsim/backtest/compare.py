@@ -10,8 +10,10 @@ that does.
 Single intervals are noisy, so systematic gaps are judged on pooled values: per part of the day
 (night 0–6 h, morning 6–12 h, afternoon 12–18 h, evening 18–24 h) and over the whole period,
 each KPI is a ratio of sums over the part's intervals, observed and per replication. A gap is
-flagged when the observed value lies outside the replications' prediction interval, at least
-``Z_FLAG`` replication standard deviations from their mean, and the gap is material (``MATERIAL``).
+flagged when the observed value lies outside the replications' prediction interval, is far from
+their mean in replication standard deviations — |z| above the two-sided Bonferroni bound for a
+family-wise false-alarm rate of ``FAMILY_RISK`` over all the comparisons made (at least 3) — and
+the gap is material (``MATERIAL``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from cccsim.units import DAY, HOUR
 
@@ -40,7 +43,15 @@ LABELS = {
 }
 PARTS = (("night", 0, 6), ("morning", 6, 12), ("afternoon", 12, 18), ("evening", 18, 24))
 """Parts of the day (local hours) on which systematic gaps are judged."""
-Z_FLAG = 3.0
+FAMILY_RISK = 0.01
+"""Chance that a back-test of a right scenario flags anything at all (Bonferroni)."""
+
+
+def z_bound(n_tests: int, risk: float = FAMILY_RISK) -> float:
+    """The |z| beyond which a gap is flagged among ``n_tests`` comparisons (at least 3)."""
+    return max(3.0, float(stats.norm.isf(risk / (2 * max(n_tests, 1)))))
+
+
 MATERIAL: dict[str, tuple[float, float]] = {
     "offered": (0.10, 1.0),
     "service_level": (0.0, 0.02),
@@ -194,6 +205,7 @@ def flags(
 ) -> pd.DataFrame:
     """The systematic gaps, one row each with a sentence saying what and a likely cause."""
     per = intervals.assign(part=part_of(intervals["interval"], length))
+    bound = z_bound(len(parts))
     rows = []
     for r in parts.to_dict("records"):
         kpi, part, who = str(r["kpi"]), str(r["part"]), str(r[key])
@@ -202,7 +214,7 @@ def flags(
         rel, absolute = MATERIAL[kpi]
         gap = obs - sim
         material = abs(gap) >= absolute and abs(gap) >= rel * abs(sim)
-        if not ((obs < low or obs > high) and material and abs(z) >= Z_FLAG):
+        if not ((obs < low or obs > high) and material and abs(z) >= bound):
             continue
         direction = "under" if gap > 0 else "over"
         mine = per[(per[key] == who) & (per["kpi"] == kpi)]

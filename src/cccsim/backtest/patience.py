@@ -4,23 +4,27 @@ Pooled abandonment rates are noisy (they depend on how long the queue happened t
 patience law is also checked directly, given the waits customers actually had: under the law,
 a contact that waited w (abandoning or not) is expected to contribute H(w) = −ln S(w)
 abandonments (its cumulative hazard), so E = Σ H(wᵢ) is the number of abandonments the law
-predicts for those waits and O the number observed. Under the law, O − E has variance E (the
-one-sample log-rank test), so z = (O − E)/√E. A part of the day is flagged when |z| ≥
-``Z_FLAG`` and O/E differs from 1 by at least ``MATERIAL_RATIO``.
+predicts for those waits and O the number observed. Under the law, O is close to Poisson with
+mean E (the one-sample log-rank test; z = (O − E)/√E is shown). A part of the day is flagged when
+the exact Poisson tail probability of O is below ``FAMILY_RISK`` / (2 × the checks made)
+(Bonferroni), O/E differs from 1 by at least ``MATERIAL_RATIO`` and at least ``MIN_CONTACTS``
+contacts waited in the part (fewer say little about a law fitted to the whole log).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from cccsim.backtest.compare import PARTS, Z_FLAG, hours_of, part_of
+from cccsim.backtest.compare import FAMILY_RISK, PARTS, hours_of, part_of
 from cccsim.fit.laws import frozen
 from cccsim.fit.log import ContactLog
 from cccsim.scenario import Scenario
 from cccsim.scenario.distributions import Exponential, Gamma, Lognormal
 
 MATERIAL_RATIO = 0.2
+MIN_CONTACTS = 30
 WAITED = ("answered", "abandoned", "open")
 
 
@@ -54,18 +58,30 @@ def patience_check(log: ContactLog, sc: Scenario, types: list[str]) -> pd.DataFr
                     "expected": expected,
                     "ratio": observed / expected if expected > 0 else np.nan,
                     "z": (observed - expected) / np.sqrt(expected) if expected > 0 else np.nan,
+                    "p": _tail(observed, expected),
                 }
             )
-    columns = ["contact_type", "part", "contacts", "observed", "expected", "ratio", "z"]
+    columns = ["contact_type", "part", "contacts", "observed", "expected", "ratio", "z", "p"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _tail(observed: int, expected: float) -> float:
+    """Probability of a count at least this far from E on its side, for a Poisson(E) count."""
+    if not expected > 0:
+        return np.nan
+    if observed >= expected:
+        return float(stats.poisson.sf(observed - 1, expected))
+    return float(stats.poisson.cdf(observed, expected))
 
 
 def patience_flags(check: pd.DataFrame) -> pd.DataFrame:
     """The parts of the day where the patience law clearly mispredicts abandonments."""
     rows = []
+    risk = FAMILY_RISK / (2 * max(len(check), 1))
     for r in check.to_dict("records"):
         ratio, z = float(r["ratio"]), float(r["z"])
-        if not (abs(z) >= Z_FLAG and abs(ratio - 1) >= MATERIAL_RATIO):
+        judged = int(r["contacts"]) >= MIN_CONTACTS
+        if not (judged and float(r["p"]) < risk and abs(ratio - 1) >= MATERIAL_RATIO):
             continue
         direction = "under" if ratio > 1 else "over"
         part = str(r["part"])

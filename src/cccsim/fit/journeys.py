@@ -11,7 +11,10 @@ scenario's ``access.retrial`` and ``access.resolution`` instead, so they are not
 Shares are estimated only over contacts whose window ends inside the log's period (a failure in
 the last hours may yet be retried after the export was taken). Delay laws are fitted to the
 observed delays (from the end of the earlier contact) with ``fit_laws``; delays longer than the
-window are not seen, so windows should be long compared with typical delays.
+window are not seen, so windows should be long compared with typical delays. A failure outcome
+leads to retrials (``access.retrial.after``) when at least 5 % of its contacts were retried; the
+retrial probability is the share retried among the contacts with those outcomes, and contacts
+already at the highest attempt a retrial reached (``max_attempts``) are not counted.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ from cccsim.fit.laws import LawChoice, fit_laws
 from cccsim.fit.log import FAILED
 
 MAX_ATTEMPTS = 20  # the scenario schema's bound
+MIN_RETRIED = 0.05
+"""A failure outcome leads to retrials (is in ``retrial.after``) when at least this share of its
+contacts were retried; the retrial probability is pooled over those outcomes only."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,8 @@ class FollowUp:
     """What follows one kind of contact of one type: how often, after how long, on which type."""
 
     share: float
-    """Share of the eligible contacts followed by a linked contact."""
+    """Share of the eligible contacts followed by a linked contact (retrials: of the contacts
+    whose outcome is in ``after``)."""
     n_eligible: int
     n_followed: int
     delay: LawChoice | None
@@ -41,6 +48,8 @@ class FollowUp:
     """Share of the linked contacts on each other contact type."""
     by_outcome: dict[str, float] = field(default_factory=dict)
     """Retrials: the share per failure outcome (abandoned, blocked, …)."""
+    after: tuple[str, ...] = ()
+    """Retrials: the failure outcomes that lead to retrials (``MIN_RETRIED``)."""
 
 
 @dataclass
@@ -65,7 +74,7 @@ class JourneyFit:
             "probability": round(r.share, 4),
             "delay": r.delay.spec(),
             "max_attempts": self.max_attempts,
-            "after": [o for o in FAILED if r.by_outcome.get(o, 0) > 0],
+            "after": list(r.after),
         }
         if r.switch:
             spec["switch"] = {t: round(p, 4) for t, p in r.switch.items()}
@@ -146,6 +155,15 @@ def _follow_up(
     own: str,
     outcome: np.ndarray | None,
 ) -> FollowUp:
+    by_outcome: dict[str, float] = {}
+    after: tuple[str, ...] = ()
+    if outcome is not None:
+        for o in FAILED:
+            base = eligible & (outcome == o)
+            if base.any():
+                by_outcome[o] = float((base & followed).sum() / base.sum())
+        after = tuple(o for o, v in by_outcome.items() if v >= MIN_RETRIED and v > 0)
+        eligible = eligible & np.isin(outcome, after)
     hit = eligible & followed
     n_eligible, n_followed = int(eligible.sum()), int(hit.sum())
     law = fit_laws(delay[hit]) if (delay[hit] > 0).any() else None
@@ -153,12 +171,6 @@ def _follow_up(
     if n_followed:
         counts = pd.Series(next_type[hit]).value_counts()
         switch = {str(k): float(v / n_followed) for k, v in counts.items() if k != own}
-    by_outcome: dict[str, float] = {}
-    if outcome is not None:
-        for o in FAILED:
-            base = eligible & (outcome == o)
-            if base.any():
-                by_outcome[o] = float((base & followed).sum() / base.sum())
     return FollowUp(
         share=n_followed / n_eligible if n_eligible else 0.0,
         n_eligible=n_eligible,
@@ -166,4 +178,5 @@ def _follow_up(
         delay=law,
         switch=switch,
         by_outcome=by_outcome,
+        after=after,
     )

@@ -87,7 +87,7 @@ class FitResult:
                     "patience_mean": p.choice.mean if p else np.nan,
                     "patience_naive_mean": p.naive_mean if p else np.nan,
                     "censored_share": p.censored_share if p else np.nan,
-                    "retrial_share": r.share if r and r.n_eligible else np.nan,
+                    "retrial_share": r.share if r and r.by_outcome else np.nan,
                     "first_contact_resolution": 1 - rep.share if rep and rep.n_eligible else np.nan,
                 }
             )

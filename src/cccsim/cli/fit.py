@@ -188,7 +188,7 @@ def backtest(
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Simulate a scenario over a log's period and compare its KPIs with the log's, per interval."""
-    from cccsim.backtest import backtest as run_backtest
+    from cccsim.backtesting import backtest as run_backtest
     from cccsim.fit.log import read_log
 
     def go() -> None:
@@ -285,7 +285,7 @@ def _fit_table(summary: Any, source: str) -> Table:
 
 
 def _coverage_table(result: Any) -> Table:
-    from cccsim.backtest.compare import LABELS, format_kpi
+    from cccsim.backtesting.compare import LABELS, format_kpi
 
     table = Table(
         title=f"{result.scenario.name}: observed vs simulated ({result.replications} replications, "

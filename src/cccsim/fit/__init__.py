@@ -4,7 +4,7 @@
 fits the first contacts' arrivals (``arrivals.py``), the handle-time and delay laws
 (``laws.py``), patience by survival analysis (``survival.py``) and the staff on duty
 (``staffing.py``), and composes the scenario (``scenario.py``). Nothing here simulates; the
-back-test that checks a scenario against the log lives in ``cccsim.backtest``.
+back-test that checks a scenario against the log lives in ``cccsim.backtesting``.
 """
 
 from cccsim.fit.log import ContactLog, read_agent_log, read_log

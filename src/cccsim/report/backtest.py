@@ -10,8 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cccsim import __version__
-from cccsim.backtest import Backtest
-from cccsim.backtest.compare import LABELS, format_kpi
+from cccsim.backtesting import Backtest
+from cccsim.backtesting.compare import LABELS, format_kpi
 from cccsim.report.figures import _layout
 from cccsim.report.html import Section, _page
 from cccsim.units import format_duration

@@ -23,7 +23,7 @@ import plotly.offline
 import yaml
 
 from cccsim import __version__
-from cccsim.backtest import Backtest
+from cccsim.backtesting import Backtest
 from cccsim.fit import FitResult
 from cccsim.model import build_model
 from cccsim.report import comparisons as C

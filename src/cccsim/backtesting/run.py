@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from cccsim import __version__
-from cccsim.backtest import compare as C
-from cccsim.backtest.observe import SUMS, busy_time, type_sums
-from cccsim.backtest.patience import patience_check, patience_flags
+from cccsim.backtesting import compare as C
+from cccsim.backtesting.observe import SUMS, busy_time, type_sums
+from cccsim.backtesting.patience import patience_check, patience_flags
 from cccsim.errors import ExperimentError, LogError
 from cccsim.experiment.replicate import replicate
 from cccsim.experiment.runner import Progress

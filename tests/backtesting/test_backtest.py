@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import cccsim
-from cccsim.backtest import backtest
-from cccsim.backtest.compare import flags
-from cccsim.backtest.observe import busy_time, type_sums
-from cccsim.backtest.patience import patience_check, patience_flags
+from cccsim.backtesting import backtest
+from cccsim.backtesting.compare import flags
+from cccsim.backtesting.observe import busy_time, type_sums
+from cccsim.backtesting.patience import patience_check, patience_flags
 from cccsim.fit import fit_scenario, read_log
 from cccsim.fit.export import contacts_as_log, staff_as_agent_log
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cccsim.backtest.compare import FAMILY_RISK, PARTS, hours_of, part_of
+from cccsim.backtesting.compare import FAMILY_RISK, PARTS, hours_of, part_of
 from cccsim.fit.laws import frozen
 from cccsim.fit.log import ContactLog
 from cccsim.scenario import Scenario

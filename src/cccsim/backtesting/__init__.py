@@ -5,6 +5,6 @@ KPIs (``observe.py``) and compares them with the replications' prediction interv
 parts of the day to flag systematic gaps (``compare.py``).
 """
 
-from cccsim.backtest.run import Backtest, backtest
+from cccsim.backtesting.run import Backtest, backtest
 
 __all__ = ["Backtest", "backtest"]

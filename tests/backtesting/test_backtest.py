@@ -179,3 +179,14 @@ def test_doubled_patience_in_the_evening_is_flagged_and_a_clean_log_is_not() -> 
     assert evening.iloc[0]["direction"] == "over-predicted"
     assert "patience differs by time of day" in evening.iloc[0]["message"]
     assert results["clean"].flags.empty, results["clean"].flags["message"].tolist()
+
+
+def test_prediction_interval_ranks_are_p_times_r_plus_one() -> None:
+    """R = 39 values 1..39: the 95 % interval is ranks 0.025·40 = 1 and 0.975·40 = 39, i.e. the
+    extremes, which a new draw falls between with probability 38/40 = 95 %; the ordinary
+    interpolated quantiles (1.95, 38.05) would cover only 36.1/40 = 90 %."""
+    from cccsim.backtesting.compare import spread
+
+    mean, sd, low, high = spread(np.arange(1.0, 40.0)[None, :], 0.025, 0.975)
+    assert (low[0], high[0]) == (1.0, 39.0)
+    assert mean[0] == 20.0 and sd[0] == pytest.approx(np.std(np.arange(1, 40), ddof=1))

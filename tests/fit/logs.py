@@ -101,7 +101,7 @@ def journeys_log(
     max_attempts: int,
     days: int = 28,
 ) -> pd.DataFrame:
-    """Customers' journeys: each contact fails (abandons after 30 s) with probability ``fail``;
+    """Customers' journeys: each contact fails (abandons after 2 min) with probability ``fail``;
     after a failure the customer tries again with probability ``retry`` (while attempts <
     ``max_attempts``) after an exponential delay; an answered contact (90 s wait, 180 s of
     handling) is unresolved with probability ``unresolved`` and repeated after an exponential
@@ -112,7 +112,7 @@ def journeys_log(
         t, attempt, ctype = float(t0), 1, "voice"
         while t < horizon:
             ok = rng.random() >= fail
-            wait = 90.0 if ok else 30.0
+            wait = 90.0 if ok else 120.0
             rows.append((t, wait, ok, ctype, k))
             end = t + wait + (180.0 if ok else 0.0)
             if not ok:

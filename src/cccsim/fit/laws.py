@@ -67,7 +67,7 @@ class Law:
         return {
             "dist": self.dist,
             "mean": _seconds(self.mean),
-            "cv": round(min(self.cv, MAX_CV), 4),
+            "cv": round(min(max(self.cv, 1e-4), MAX_CV), 4),  # the schema needs cv > 0
         }
 
 
@@ -159,7 +159,9 @@ def fit_laws(
     sample: Any = x if censored is None else stats.CensoredData.right_censored(x, cens)
     curve = None if censored is None else _kaplan_meier(sample, x)
     candidates = []
-    if np.unique(x).size > 1:  # a constant sample has no spread to fit (empirical: one value)
+    if np.unique(x[~cens]).size < 2:  # no spread among the values seen: only a mean to fit
+        laws = ("exponential",) if censored is not None else ()
+    if x.size > 1:
         for name in laws:
             law = _fitted(name, sample, x, cens, curve)
             if law is not None:

@@ -190,3 +190,15 @@ def test_prediction_interval_ranks_are_p_times_r_plus_one() -> None:
     mean, sd, low, high = spread(np.arange(1.0, 40.0)[None, :], 0.025, 0.975)
     assert (low[0], high[0]) == (1.0, 39.0)
     assert mean[0] == 20.0 and sd[0] == pytest.approx(np.std(np.arange(1, 40), ddof=1))
+
+
+def test_replayed_arrivals_reproduce_the_offered_contacts() -> None:
+    """Without retrials or repeats every contact is a first contact, so replaying them makes the
+    simulated offered contacts of each interval exactly the observed ones, in every replication."""
+    data = centre(days=2)
+    log = contacts_as_log(cccsim.run_replication(cccsim.load_scenario(data), 4).contacts)
+    bt = backtest(log, data, replications=10, replay_arrivals=True, backend="serial")
+    offered = bt.intervals[bt.intervals["kpi"] == "offered"]
+    assert len(offered) == 2 * 28
+    assert (offered["pi_low"] == offered["observed"]).all()
+    assert (offered["pi_high"] == offered["observed"]).all()

@@ -27,7 +27,7 @@ from cccsim.errors import ExperimentError, LogError
 from cccsim.experiment.replicate import replicate
 from cccsim.experiment.runner import Progress
 from cccsim.fit.journeys import fit_journeys
-from cccsim.fit.log import ContactLog, read_agent_log, read_log
+from cccsim.fit.log import ContactLog, read_logs
 from cccsim.fit.staffing import staffing
 from cccsim.model import build_model
 from cccsim.scenario import Scenario, load_scenario
@@ -111,18 +111,18 @@ def backtest(
         raise ExperimentError("a back-test needs at least 10 replications")
     if not 0.5 <= level < 1:
         raise ExperimentError("level must be between 0.5 and 1")
-    read = {"timezone": timezone, "log_timezone": log_timezone, "time_format": time_format}
-    contact_log = (
-        log
-        if isinstance(log, ContactLog)
-        else read_log(log, columns=columns, outcomes=outcomes, max_bad=max_bad, **read)
+    contact_log, sessions = read_logs(
+        log,
+        agent_log,
+        columns=columns,
+        agent_columns=agent_columns,
+        outcomes=outcomes,
+        timezone=timezone,
+        log_timezone=log_timezone,
+        time_format=time_format,
+        max_bad=max_bad,
     )
     base = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    sessions = (
-        read_agent_log(agent_log, contact_log, columns=agent_columns, max_bad=max_bad, **read)
-        if agent_log is not None
-        else None
-    )
     traces = None
     if replay_arrivals:
         traces = _first_contacts(contact_log, retrial_window, repeat_window)

@@ -276,6 +276,34 @@ def read_agent_log(
     return sessions.reset_index(drop=True)
 
 
+def read_logs(
+    log: str | Path | pd.DataFrame | ContactLog,
+    agent_log: str | Path | pd.DataFrame | None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    agent_columns: Mapping[str, str] | None = None,
+    outcomes: Mapping[str, str] | None = None,
+    timezone: str | None = None,
+    log_timezone: str | None = None,
+    time_format: str | None = None,
+    max_bad: float = 0.5,
+) -> tuple[ContactLog, pd.DataFrame | None]:
+    """The contact log (read unless it already is) and the agent-state log's sessions (or
+    ``None``), with the same time zones and format."""
+    clock = {"timezone": timezone, "log_timezone": log_timezone, "time_format": time_format}
+    contacts = (
+        log
+        if isinstance(log, ContactLog)
+        else read_log(log, columns=columns, outcomes=outcomes, max_bad=max_bad, **clock)
+    )
+    sessions = (
+        read_agent_log(agent_log, contacts, columns=agent_columns, max_bad=max_bad, **clock)
+        if agent_log is not None
+        else None
+    )
+    return contacts, sessions
+
+
 # ----------------------------------------------------------------------------- pieces
 
 

@@ -16,7 +16,7 @@ from cccsim.errors import LogError
 from cccsim.fit.arrivals import ArrivalFit, fit_arrivals
 from cccsim.fit.journeys import JourneyFit, fit_journeys
 from cccsim.fit.laws import LawChoice, fit_laws
-from cccsim.fit.log import ContactLog, read_agent_log, read_log
+from cccsim.fit.log import ContactLog, read_logs
 from cccsim.fit.scenario import Pieces, compose, to_yaml
 from cccsim.fit.staffing import staffing
 from cccsim.fit.survival import PatienceFit, fit_patience
@@ -172,19 +172,19 @@ def fit_scenario(
     Raises:
         LogError: an unreadable log, or too few usable rows (with counts and examples).
     """
-    read = {"timezone": timezone, "log_timezone": log_timezone, "time_format": time_format}
-    contact_log = (
-        log
-        if isinstance(log, ContactLog)
-        else read_log(log, columns=columns, outcomes=outcomes, max_bad=max_bad, **read)
-    )
     step = _duration(interval, "interval")
     if step < 60 or abs(DAY / step - round(DAY / step)) > 1e-9:
         raise LogError("interval: must be at least 1min and divide a day (e.g. 15min, 30min, 1h)")
-    sessions = (
-        read_agent_log(agent_log, contact_log, columns=agent_columns, max_bad=max_bad, **read)
-        if agent_log is not None
-        else None
+    contact_log, sessions = read_logs(
+        log,
+        agent_log,
+        columns=columns,
+        agent_columns=agent_columns,
+        outcomes=outcomes,
+        timezone=timezone,
+        log_timezone=log_timezone,
+        time_format=time_format,
+        max_bad=max_bad,
     )
     c = contact_log.contacts
     journeys = fit_journeys(

@@ -10,6 +10,7 @@ rows and the scenario written.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 import yaml
 
 from cccsim import __version__
-from cccsim.fit.laws import LawChoice
+from cccsim.fit.laws import Law, LawChoice
 from cccsim.fit.pipeline import FitResult
 from cccsim.report.figures import _layout, colour_map
 from cccsim.report.html import Section, _page
@@ -119,20 +120,7 @@ def law_cdf(choice: LawChoice, what: str) -> go.Figure:
         x=x[idx], y=(idx + 1) / x.size, mode="lines", name="observed", line={"color": "black"}
     )
     grid = np.linspace(0, np.quantile(x, 0.995), 300)
-    colours = colour_map([law.dist for law in choice.candidates])
-    for law in choice.candidates:
-        chosen = law is choice.chosen
-        fig.add_scatter(
-            x=grid,
-            y=law.frozen().cdf(grid),
-            mode="lines",
-            name=f"{law.dist} (KS {law.distance:.3f}{', chosen' if chosen else ''})",
-            line={
-                "dash": DASH[law.dist],
-                "width": 3 if chosen else 1.5,
-                "color": colours[law.dist],
-            },
-        )
+    _law_lines(fig, choice, grid, "cdf", lambda law: f"KS {law.distance:.3f}")
     label = "empirical (no law fits)" if choice.chosen is None else choice.dist
     return _layout(fig, f"{what}: distribution and laws fitted — {label}", "seconds", "P(≤ x)")
 
@@ -185,20 +173,7 @@ def patience_curves(fit: FitResult, t: str) -> go.Figure:
         name=f"Kaplan–Meier ({p.n_abandoned:,} abandoned of {p.n:,})",
     )
     grid = np.linspace(0, float(np.quantile(p.choice.sample, 0.99)), 300)
-    colours = colour_map([law.dist for law in p.choice.candidates])
-    for law in p.choice.candidates:
-        chosen = law is p.choice.chosen
-        fig.add_scatter(
-            x=grid,
-            y=law.frozen().sf(grid),
-            mode="lines",
-            name=f"{law.dist}, mean {law.mean:.0f}s{' (chosen)' if chosen else ''}",
-            line={
-                "dash": DASH[law.dist],
-                "width": 3 if chosen else 1.5,
-                "color": colours[law.dist],
-            },
-        )
+    _law_lines(fig, p.choice, grid, "sf", lambda law: f"mean {law.mean:.0f}s")
     fig.add_vline(
         x=p.naive_mean,
         line={"color": "firebrick", "dash": "dot"},
@@ -210,6 +185,26 @@ def patience_curves(fit: FitResult, t: str) -> go.Figure:
         "seconds waited",
         "P(patience > x)",
     )
+
+
+def _law_lines(
+    fig: go.Figure, choice: LawChoice, grid: np.ndarray, curve: str, label: Callable[[Law], str]
+) -> None:
+    """One line per candidate law (its ``cdf`` or ``sf``), the chosen one bold."""
+    colours = colour_map([law.dist for law in choice.candidates])
+    for law in choice.candidates:
+        chosen = law is choice.chosen
+        fig.add_scatter(
+            x=grid,
+            y=getattr(law.frozen(), curve)(grid),
+            mode="lines",
+            name=f"{law.dist} ({label(law)}{', chosen' if chosen else ''})",
+            line={
+                "dash": DASH[law.dist],
+                "width": 3 if chosen else 1.5,
+                "color": colours[law.dist],
+            },
+        )
 
 
 def staffing_lines(fit: FitResult) -> go.Figure:

@@ -1,6 +1,7 @@
 """Fit a scenario from a contact log: arrivals, handle times, patience, journeys and staffing.
 
-``fit_scenario(log)`` reads the log (``log.py``), links each customer's contacts (``journeys.py``),
+``fit_scenario(log)`` reads the log (``log.py``, with ``clock.py`` for times and ``badrows.py``
+for the rows it drops), links each customer's contacts (``journeys.py``),
 fits the first contacts' arrivals (``arrivals.py``), the handle-time and delay laws
 (``laws.py``), patience by survival analysis (``survival.py``) and the staff on duty
 (``staffing.py``), and composes the scenario (``scenario.py``). Nothing here simulates; the

@@ -8,16 +8,16 @@ times) come from the absolute instants and stay right across a daylight-saving c
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cccsim.errors import LogError
+from cccsim.fit.badrows import BadRows, Checks
+from cccsim.fit.clock import Clock
 from cccsim.units import DAY
 
 REQUIRED = ("contact_type", "arrived_at", "answered_at", "ended_at")
@@ -34,15 +34,6 @@ FAILED = ("abandoned", "blocked", "closed", "balked")
 CHANNELS = ("voice", "chat", "messaging", "email")
 MIN_USABLE = 50
 """Fewest usable rows a fit accepts."""
-
-
-@dataclass(frozen=True)
-class BadRows:
-    """Rows dropped for one problem: how many, and a few examples (line, values)."""
-
-    problem: str
-    count: int
-    examples: tuple[str, ...]
 
 
 @dataclass
@@ -132,7 +123,7 @@ def read_log(
     """
     frame, name, where = _read_table(source, "contact log")
     frame = _mapped(frame, columns or {}, COLUMNS, REQUIRED, name)
-    clock = _Clock(timezone, log_timezone, time_format, name)
+    clock = Clock(timezone, log_timezone, time_format, name)
     n = len(frame)
     text = {c: _text(frame[c]) for c in ("contact_type", "channel", "outcome") if c in frame}
     times = {c: clock.parse(frame[c]) for c in ("arrived_at", "queue_entered_at") if c in frame}
@@ -246,7 +237,7 @@ def read_agent_log(
     """
     frame, name, where = _read_table(source, "agent-state log")
     frame = _mapped(frame, columns or {}, AGENT_COLUMNS, AGENT_COLUMNS[:3], name)
-    clock = _Clock(timezone, log_timezone, time_format, name)
+    clock = Clock(timezone, log_timezone, time_format, name)
     origin = (log.start - pd.Timestamp(0)) / pd.Timedelta(seconds=1)
     start_local, start_abs = clock.parse(frame["started_at"])
     _, end_abs = clock.parse(frame["ended_at"])
@@ -305,109 +296,6 @@ def read_logs(
 
 
 # ----------------------------------------------------------------------------- pieces
-
-
-class Checks:
-    """Rows failing a check, each counted once under the first problem found, with examples."""
-
-    def __init__(self, n: int, where: str, frame: pd.DataFrame) -> None:
-        self.bad = np.zeros(n, dtype=bool)
-        self.found: list[BadRows] = []
-        self.where = where
-        self.frame = frame
-
-    def add(self, problem: str, mask: np.ndarray, shown: list[str]) -> None:
-        """Count the rows of ``mask`` not already bad under ``problem``."""
-        new = np.asarray(mask, dtype=bool) & ~self.bad
-        if not new.any():
-            return
-        self.bad |= new
-        rows = np.flatnonzero(new)
-        cols = [c for c in shown if c in self.frame]
-        offset = 2 if self.where == "line" else 1
-        examples = tuple(
-            f"{self.where} {i + offset}: "
-            + ", ".join(f"{c}={_show(self.frame[c].iloc[i])}" for c in cols)
-            for i in rows[:3]
-        )
-        self.found.append(BadRows(problem, int(rows.size), examples))
-
-    def render(self) -> str:
-        """The problems, one per line, with their examples."""
-        return "".join(
-            f"\n  {b.count} row{'s' if b.count != 1 else ''}: {b.problem} (e.g. {'; '.join(b.examples)})"
-            for b in self.found
-        )
-
-
-class _Clock:
-    """Parses one column of times into (local seconds, absolute seconds) since the epoch."""
-
-    def __init__(
-        self, timezone: str | None, log_timezone: str | None, time_format: str | None, name: str
-    ) -> None:
-        for option, zone in (("timezone", timezone), ("log_timezone", log_timezone)):
-            if zone is not None:
-                try:
-                    zoneinfo.ZoneInfo(zone)
-                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                    raise LogError(
-                        f"{option}: unknown time zone {zone!r} (use a name like Europe/Paris or UTC)"
-                    ) from None
-        self.local = timezone
-        self.naive_zone = log_timezone or timezone
-        self.format = time_format
-        self.name = name
-        self.notes: list[str] = []
-
-    def parse(self, raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        values = self._datetimes(raw)
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            utc = values.dt.tz_convert("UTC")
-            if self.local is None and not self.notes:
-                self.notes.append(
-                    "times carry UTC offsets but no time zone was given: intervals of the day "
-                    "are counted in UTC (give the centre's time zone)"
-                )
-        elif self.naive_zone is not None:
-            utc = values.dt.tz_localize(
-                self.naive_zone, ambiguous="NaT", nonexistent="NaT"
-            ).dt.tz_convert("UTC")
-        else:
-            seconds = _seconds(values)
-            return seconds, seconds
-        local = utc.dt.tz_convert(self.local or self.naive_zone or "UTC").dt.tz_localize(None)
-        return _seconds(local), _seconds(utc.dt.tz_localize(None))
-
-    def _datetimes(self, raw: pd.Series) -> pd.Series:
-        if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-            return raw
-        if pd.api.types.is_numeric_dtype(raw.dtype):
-            return pd.to_datetime(raw, unit="s", utc=True, errors="coerce")
-        text = raw.astype("string").str.strip()
-        text = text.mask(text == "")
-        if self.format is not None:
-            return self._to_datetime(text, self.format)
-        # ISO 8601 in any of its spellings; else one format inferred from the first value
-        iso = self._to_datetime(text, "ISO8601")
-        if iso.notna().sum() >= 0.5 * text.notna().sum():
-            return iso
-        inferred = self._to_datetime(text, None)
-        return inferred if inferred.notna().sum() > iso.notna().sum() else iso
-
-    def _to_datetime(self, text: pd.Series, fmt: str | None) -> pd.Series:
-        try:
-            return pd.to_datetime(text, format=fmt, errors="coerce")
-        except ValueError:  # offsets differ between rows (a daylight-saving change)
-            return pd.to_datetime(text, format=fmt, errors="coerce", utc=True)
-        except TypeError as exc:
-            raise LogError(f"{self.name}: cannot read times: {exc}") from None
-
-
-def _seconds(values: pd.Series) -> np.ndarray:
-    return ((values - pd.Timestamp(0)) / pd.Timedelta(seconds=1)).to_numpy(
-        dtype=float, na_value=np.nan
-    )
 
 
 def _read_table(source: str | Path | pd.DataFrame, what: str) -> tuple[pd.DataFrame, str, str]:
@@ -499,9 +387,3 @@ def _channels(ctype: pd.Series, given: pd.Series | None, checks: Checks) -> np.n
     )
     fallback = np.array([t if t in CHANNELS else "voice" for t in ctype.fillna("").astype(str)])
     return np.where(expected.isna(), fallback, expected.astype(object)).astype(object)
-
-
-def _show(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "(empty)"
-    return repr(str(value)) if not isinstance(value, pd.Timestamp) else str(value)

@@ -124,7 +124,7 @@ class _Loader(yaml.SafeLoader):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 raise _TooManyAliases(self.peek_event().start_mark.line + 1)
-        return super().compose_node(parent, index)  # type: ignore[misc]
+        return super().compose_node(parent, index)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 bad input (scenario, option or override), 1 internal er
 from __future__ import annotations
 
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cccsim import __version__
 from cccsim.errors import CccsimError, Problem, ScenarioError
@@ -86,6 +88,12 @@ def _root(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    warnings.showwarning = _notice
+
+
+def _notice(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Warnings (such as stale shards being recomputed) as one line on stderr."""
+    err.print(f"[yellow]note:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 SetOption = Annotated[

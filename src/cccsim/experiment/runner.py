@@ -8,6 +8,7 @@ batched into tasks of about a second, so scheduler overhead stays small on any b
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -19,8 +20,10 @@ import pandas as pd
 
 from cccsim.errors import ExperimentError
 from cccsim.experiment.executors import open_executor, resolve_backend, worker_count
+from cccsim.experiment.identity import StaleResultsWarning, result_identity
 from cccsim.experiment.store import (
     claim_point,
+    clear_leftovers,
     read_shard,
     shard_dir,
     staging_path,
@@ -29,7 +32,7 @@ from cccsim.experiment.store import (
 from cccsim.model import build_model
 from cccsim.results import ReplicationResult
 from cccsim.rng import replication_seed
-from cccsim.scenario import Scenario, scenario_hash
+from cccsim.scenario import Scenario
 from cccsim.simulate import run_replication
 
 Progress = Callable[[int, int], None]
@@ -66,8 +69,12 @@ def run_batch(
     replications: list[int],
     out: str | None,
     keep_contacts: bool,
+    identity: str = "",
 ) -> list[tuple[int, ReplicationResult]]:
-    """One task: several replications of one point (picklable, runs on any worker)."""
+    """One task: several replications of one point (picklable, runs on any worker).
+
+    ``identity``: the key of the result's identity, stamped on each replication and shard.
+    """
     done = []
     for r in replications:
         # with shards, contacts stream to disk during the run: memory stays flat with the horizon
@@ -84,6 +91,7 @@ def run_batch(
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         result.provenance["replication"] = r
+        result.provenance["identity"] = identity
         if out is not None and staging is not None:
             result.provenance.pop("contacts_file", None)
             write_shard(Path(out), point, r, result, contacts_file=staging)
@@ -122,8 +130,9 @@ def execute(
     """Run ``replications`` of every point; return results by point name and replication index.
 
     With ``out``, finished replications found there are read back instead of recomputed, and new
-    ones are written there as they finish. On Ctrl-C, pending tasks are cancelled and
-    ``ExperimentInterrupted`` carries the finished results.
+    ones are written there as they finish. Shards of another identity (scenario, data files,
+    seed, versions: see ``identity.py``) are recomputed, with a ``StaleResultsWarning``. On
+    Ctrl-C, pending tasks are cancelled and ``ExperimentInterrupted`` carries the finished results.
     """
     names = [p.name for p in points]
     if len(set(names)) != len(names):
@@ -131,14 +140,25 @@ def execute(
     out_path = Path(out) if out is not None else None
     results: dict[str, dict[int, ReplicationResult]] = {p.name: {} for p in points}
     todo: dict[str, list[int]] = {}
+    keys = {p.name: result_identity(p.scenario, seed).key for p in points}
+    stale: list[str] = []
     for p in points:
         if out_path is not None:
-            claim_point(out_path, p.name, scenario_hash(p.scenario))
+            reason = claim_point(out_path, p.name, result_identity(p.scenario, seed))
+            if reason is not None:
+                stale.append(f"{p.name!r}: {reason}")
             for r in replications:
-                found = read_shard(out_path, p.name, r, keep_contacts)
+                found = read_shard(out_path, p.name, r, keep_contacts, keys[p.name])
                 if found is not None:
                     results[p.name][r] = found
         todo[p.name] = [r for r in replications if r not in results[p.name]]
+    if stale:
+        warnings.warn(
+            f"recomputing results in {out_path} that another experiment wrote — "
+            + "; ".join(stale),
+            StaleResultsWarning,
+            stacklevel=2,
+        )
     total = len(points) * len(replications)
     done = total - sum(len(v) for v in todo.values())
     if progress is not None:
@@ -166,6 +186,7 @@ def execute(
                         chunk,
                         str(out_path) if out_path else None,
                         keep_contacts,
+                        keys[p.name],
                     )
                     future = executor.submit(run_batch, *args)
                     futures[future] = p.name
@@ -196,4 +217,7 @@ def execute(
             for future in pending:
                 future.cancel()
             raise
+    if out_path is not None:
+        for p in points:
+            clear_leftovers(out_path, p.name)
     return results

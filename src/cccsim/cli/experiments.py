@@ -225,7 +225,11 @@ def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     factor: Annotated[
         list[str],
-        typer.Option("--factor", "-f", help="A factor: path=v1,v2,... (repeat for a grid)."),
+        typer.Option(
+            "--factor",
+            "-f",
+            help='A factor: path=v1,v2,... (repeat for a grid; quote values with commas: "a,b").',
+        ),
     ],
     seed: SeedOption = 1,
     replications: RepsOption = 10,
@@ -239,19 +243,13 @@ def sweep(
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Replicate a scenario at every point of a factor grid (same seeds at every point)."""
-    import yaml
-
+    from cccsim.cli.factors import parse_factors
     from cccsim.experiment.sweep import sweep as run_sweep
     from cccsim.tables import sweep_table
 
     def go() -> None:
         sc = load_file(scenario, sets)
-        factors: dict[str, list[Any]] = {}
-        for text in factor:
-            path, _, values = text.partition("=")
-            if not path or not values:
-                raise ScenarioError([Problem(text, "a factor is written path=v1,v2,...")])
-            factors[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
+        factors = parse_factors(factor)
         exp = run_experiment(
             lambda progress: run_sweep(
                 sc,

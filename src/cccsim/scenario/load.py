@@ -74,6 +74,11 @@ def override_data(
     return _with_overrides(data, overrides, file)
 
 
+def parse_path(path: str) -> tuple[Any, ...]:
+    """A dotted field path as its parts: ``targets[0].at_least`` → ``("targets", 0, "at_least")``."""
+    return _parse_path(path)
+
+
 def data_files(scenario: Scenario) -> dict[str, str]:
     """The data files (CSV) the scenario read while it was validated: name → SHA-256 of the bytes.
 

@@ -69,6 +69,8 @@ def run(
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
+    from cccsim.footprint import check_fits
+    from cccsim.model import build_model
     from cccsim.option_tables import total_cost_table
     from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
@@ -83,7 +85,9 @@ def run(
         if replications == 1 and precision is None:
             # with --out the contacts stream to their file during the run (memory stays flat)
             streamed = out_dir / f"contacts.{fmt}" if out_dir is not None else None
-            result = run_replication(sc, seed, contacts_to=streamed)
+            model = build_model(sc)
+            check_fits(model, streaming=streamed is not None)  # before it could run out of memory
+            result = run_replication(sc, seed, model=model, contacts_to=streamed)
             if streamed is not None and report is not None:  # the wait figure reads them back
                 result.contacts = read_waits(streamed)
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))

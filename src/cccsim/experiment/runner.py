@@ -29,6 +29,7 @@ from cccsim.experiment.store import (
     staging_path,
     write_shard,
 )
+from cccsim.footprint import check_fits
 from cccsim.model import build_model
 from cccsim.results import ReplicationResult
 from cccsim.rng import replication_seed
@@ -167,6 +168,11 @@ def execute(
         return results
     kind = resolve_backend(backend, workers, cluster)
     n_workers = worker_count(kind, workers)
+    on_this_machine = kind == "processes" or (kind == "dask" and not cluster)
+    for p in points:  # refuse what would not fit in memory before anything starts
+        if todo[p.name]:
+            at_once = min(n_workers, len(todo[p.name])) if on_this_machine else 1
+            check_fits(build_model(p.scenario), streaming=out_path is not None, concurrent=at_once)
     with open_executor(kind, workers, cluster) as executor:
         futures: dict[Future[Any], str] = {}
         order: dict[Future[Any], int] = {}

@@ -52,9 +52,9 @@ def claim_point(out: Path, point: str, identity: Identity) -> str | None:
     """Take up a point's folder for ``identity``; clear it first if it holds another identity.
 
     Returns None when the folder is new or holds this identity, else what changed (its shards
-    were removed: they are recomputed, never mixed with new ones). Contacts files left
-    half-streamed by a killed run are removed too (one experiment per folder at a time: the
-    point is taken up before any of its replications start).
+    were removed: they are recomputed, never mixed with new ones). Contacts files half-streamed
+    and shards half-written by a killed run are removed too (one experiment per folder at a
+    time: the point is taken up before any of its replications start).
 
     Raises:
         ExperimentError: stale shards cannot be removed.
@@ -76,6 +76,8 @@ def claim_point(out: Path, point: str, identity: Identity) -> str | None:
         for pattern in ("contacts-*.streaming-*", ".contacts-*.streaming-*"):
             for leftover in folder.glob(pattern):  # streamed by a run that was killed
                 leftover.unlink(missing_ok=True)
+        for unfinished in folder.glob(".replication=*.tmp-*"):  # a shard its writer never renamed
+            shutil.rmtree(unfinished, ignore_errors=True)
     except OSError as exc:
         raise ExperimentError(
             f"cannot clear the results of another experiment in {folder}: {exc.strerror}; "

@@ -239,3 +239,23 @@ def test_the_limit_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_sizes(text: str, size: int) -> None:
     assert parse_size(text) == size
+
+
+def test_a_refused_run_leaves_the_folder_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused before anything happens: the shards of another seed are not cleared."""
+    sc = cccsim.load_scenario(ERLANG, overrides={"horizon": "4h", "warmup": "0s"})
+    cccsim.replicate(sc, 2, seed=1, backend="serial", out=tmp_path)
+    before = sorted(p.name for p in tmp_path.glob("point=*/replication=*"))
+    monkeypatch.setenv(ENVIRONMENT, "100MB")
+    with pytest.raises(TooLarge):
+        cccsim.replicate(sc, 2, seed=2, backend="serial", out=tmp_path)
+    assert (
+        sorted(p.name for p in tmp_path.glob("point=*/replication=*"))
+        == before
+        == [
+            "replication=0",
+            "replication=1",
+        ]
+    )

@@ -141,11 +141,19 @@ def execute(
     out_path = Path(out) if out is not None else None
     results: dict[str, dict[int, ReplicationResult]] = {p.name: {} for p in points}
     todo: dict[str, list[int]] = {}
-    keys = {p.name: result_identity(p.scenario, seed).key for p in points}
+    kind = resolve_backend(backend, workers, cluster)
+    n_workers = worker_count(kind, workers)
+    on_this_machine = kind == "processes" or (kind == "dask" and not cluster)
+    at_once = min(n_workers, len(replications)) if on_this_machine else 1
+    # refuse what would not fit in memory before anything (a stale shard, say) is touched
+    for p in points:
+        check_fits(build_model(p.scenario), streaming=out_path is not None, concurrent=at_once)
+    identities = {p.name: result_identity(p.scenario, seed) for p in points}
+    keys = {name: identity.key for name, identity in identities.items()}
     stale: list[str] = []
     for p in points:
         if out_path is not None:
-            reason = claim_point(out_path, p.name, result_identity(p.scenario, seed))
+            reason = claim_point(out_path, p.name, identities[p.name])
             if reason is not None:
                 stale.append(f"{p.name!r}: {reason}")
             for r in replications:
@@ -166,13 +174,6 @@ def execute(
         progress(done, total)
     if done == total:
         return results
-    kind = resolve_backend(backend, workers, cluster)
-    n_workers = worker_count(kind, workers)
-    on_this_machine = kind == "processes" or (kind == "dask" and not cluster)
-    for p in points:  # refuse what would not fit in memory before anything starts
-        if todo[p.name]:
-            at_once = min(n_workers, len(todo[p.name])) if on_this_machine else 1
-            check_fits(build_model(p.scenario), streaming=out_path is not None, concurrent=at_once)
     with open_executor(kind, workers, cluster) as executor:
         futures: dict[Future[Any], str] = {}
         order: dict[Future[Any], int] = {}

@@ -28,11 +28,12 @@ from cccsim.units import DAY
 
 BASE_BYTES = 300 * 2**20
 """Python with numpy, pandas and pyarrow loaded, before any simulation (measured 235 MB)."""
-BYTES_PER_CONTACT = 700
+BYTES_PER_CONTACT = 900
 """Peak bytes per contact held in memory: records, tallies and the contacts frame (measured
-380 on the retail bank, 630 on the utility storm)."""
-BYTES_PER_STREAMED_CONTACT = 700
-"""Peak bytes per contact of the busiest day when contacts stream to disk (measured 550)."""
+320–630: 320 on a busy M/M/c day, 380 on the retail bank, 630 on the utility storm)."""
+BYTES_PER_STREAMED_CONTACT = 1600
+"""Peak bytes per contact of the busiest day when contacts stream to disk (measured 550–800,
+and once 1,600 on a heavily loaded machine: Arrow's allocator returns memory lazily)."""
 BYTES_PER_INTERVAL = 500
 """Peak bytes per reporting interval per contact type and per agent group (measured 350)."""
 SHARE_OF_MACHINE = 0.8

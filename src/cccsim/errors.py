@@ -53,3 +53,10 @@ class ScenarioError(CccsimError):
 
 class ExperimentError(CccsimError):
     """An experiment could not run as asked (bad backend, bad factor, a failed replication)."""
+
+
+class LogError(CccsimError):
+    """A contact log (or agent-state log) cannot be used: missing columns, or too few usable rows.
+
+    The message names the file, counts the bad rows by problem and shows examples.
+    """

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cccsim import __version__
-from cccsim.cli.fit import FittingConsole
+from cccsim.cli.terminal import FittingConsole
 from cccsim.errors import CccsimError, Problem, ScenarioError
 from cccsim.experiment.runner import ExperimentInterrupted
 from cccsim.scenario.load import load_scenario, parse_override
@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/fit.py)
+out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/terminal.py)
 err = Console(stderr=True)
 _state: dict[str, bool] = {"debug": False}
 T = TypeVar("T")
@@ -104,6 +104,12 @@ def _root(
     ] = False,
 ) -> None:
     _state["debug"] = debug
+    warnings.showwarning = _notice
+
+
+def _notice(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Warnings (such as stale shards being recomputed) as one line on stderr."""
+    err.print(f"[yellow]note:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 SetOption = Annotated[

@@ -74,6 +74,8 @@ def run(
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
+    from cccsim.footprint import check_fits
+    from cccsim.model import build_model
     from cccsim.option_tables import total_cost_table
     from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
@@ -88,7 +90,9 @@ def run(
         if replications == 1 and precision is None:
             # with --out the contacts stream to their file during the run (memory stays flat)
             streamed = out_dir / f"contacts.{fmt}" if out_dir is not None else None
-            result = run_replication(sc, seed, contacts_to=streamed)
+            model = build_model(sc)
+            check_fits(model, streaming=streamed is not None)  # before it could run out of memory
+            result = run_replication(sc, seed, model=model, contacts_to=streamed)
             if streamed is not None and report is not None:  # the wait figure reads them back
                 result.contacts = read_waits(streamed)
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
@@ -231,7 +235,11 @@ def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     factor: Annotated[
         list[str],
-        typer.Option("--factor", "-f", help="A factor: path=v1,v2,... (repeat for a grid)."),
+        typer.Option(
+            "--factor",
+            "-f",
+            help='A factor: path=v1,v2,... (repeat for a grid; quote values with commas: "a,b").',
+        ),
     ],
     seed: SeedOption = 1,
     replications: RepsOption = 10,
@@ -245,19 +253,13 @@ def sweep(
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Replicate a scenario at every point of a factor grid (same seeds at every point)."""
-    import yaml
-
+    from cccsim.cli.factors import parse_factors
     from cccsim.experiment.sweep import sweep as run_sweep
     from cccsim.tables import sweep_table
 
     def go() -> None:
         sc = load_file(scenario, sets)
-        factors: dict[str, list[Any]] = {}
-        for text in factor:
-            path, _, values = text.partition("=")
-            if not path or not values:
-                raise ScenarioError([Problem(text, "a factor is written path=v1,v2,...")])
-            factors[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
+        factors = parse_factors(factor)
         exp = run_experiment(
             lambda progress: run_sweep(
                 sc,

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from cccsim import __version__
+from cccsim.experiment.identity import result_identity
 from cccsim.experiment.runner import ExperimentInterrupted, Point, execute
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import scenario_hash
@@ -83,6 +84,7 @@ def combine(
         else pd.DataFrame(),
         provenance={
             "scenarios": {p.name: scenario_hash(p.scenario) for p in points},
+            "identities": {p.name: _identity(p, seed) for p in points},
             "seed": seed,
             "replications": {p.name: len(results.get(p.name, {})) for p in points},
             "confidence": confidence,
@@ -104,6 +106,11 @@ def combine(
         cost_summary=summarise(costs, keys, list(COST_TOTALS), confidence) if len(costs) else None,
         options=options_frame(costs, verdicts, factors, confidence) if len(costs) else None,
     )
+
+
+def _identity(point: Point, seed: int) -> dict[str, Any]:
+    identity = result_identity(point.scenario, seed)
+    return {"key": identity.key, **identity.ingredients}
 
 
 def run_points(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -22,17 +23,20 @@ import pandas as pd
 
 from cccsim.errors import ExperimentError
 from cccsim.experiment.executors import open_executor, resolve_backend, worker_count
+from cccsim.experiment.identity import StaleResultsWarning, result_identity
 from cccsim.experiment.store import (
     claim_point,
+    clear_leftovers,
     read_shard,
     shard_dir,
     staging_path,
     write_shard,
 )
+from cccsim.footprint import check_fits
 from cccsim.model import build_model
 from cccsim.results import ReplicationResult
 from cccsim.rng import replication_seed
-from cccsim.scenario import Scenario, scenario_hash
+from cccsim.scenario import Scenario
 from cccsim.simulate import run_replication
 
 Progress = Callable[[int, int], None]
@@ -70,8 +74,12 @@ def run_batch(
     replications: list[int],
     out: str | None,
     keep_contacts: bool,
+    identity: str = "",
 ) -> list[tuple[int, ReplicationResult]]:
-    """One task: several replications of one point (picklable, runs on any worker)."""
+    """One task: several replications of one point (picklable, runs on any worker).
+
+    ``identity``: the key of the result's identity, stamped on each replication and shard.
+    """
     done = []
     for r in replications:
         # with shards, contacts stream to disk during the run: memory stays flat with the horizon
@@ -88,6 +96,7 @@ def run_batch(
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         result.provenance["replication"] = r
+        result.provenance["identity"] = identity
         if out is not None and staging is not None:
             result.provenance.pop("contacts_file", None)
             write_shard(Path(out), point, r, result, contacts_file=staging)
@@ -126,8 +135,9 @@ def execute(
     """Run ``replications`` of every point; return results by point name and replication index.
 
     With ``out``, finished replications found there are read back instead of recomputed, and new
-    ones are written there as they finish. On Ctrl-C, pending tasks are cancelled and
-    ``ExperimentInterrupted`` carries the finished results.
+    ones are written there as they finish. Shards of another identity (scenario, data files,
+    seed, versions: see ``identity.py``) are recomputed, with a ``StaleResultsWarning``. On
+    Ctrl-C, pending tasks are cancelled and ``ExperimentInterrupted`` carries the finished results.
     """
     names = [p.name for p in points]
     if len(set(names)) != len(names):
@@ -135,14 +145,33 @@ def execute(
     out_path = Path(out) if out is not None else None
     results: dict[str, dict[int, ReplicationResult]] = {p.name: {} for p in points}
     todo: dict[str, list[int]] = {}
+    kind = resolve_backend(backend, workers, cluster)
+    n_workers = worker_count(kind, workers)
+    on_this_machine = kind == "processes" or (kind == "dask" and not cluster)
+    at_once = min(n_workers, len(replications)) if on_this_machine else 1
+    # refuse what would not fit in memory before anything (a stale shard, say) is touched
+    for p in points:
+        check_fits(build_model(p.scenario), streaming=out_path is not None, concurrent=at_once)
+    identities = {p.name: result_identity(p.scenario, seed) for p in points}
+    keys = {name: identity.key for name, identity in identities.items()}
+    stale: list[str] = []
     for p in points:
         if out_path is not None:
-            claim_point(out_path, p.name, scenario_hash(p.scenario))
+            reason = claim_point(out_path, p.name, identities[p.name])
+            if reason is not None:
+                stale.append(f"{p.name!r}: {reason}")
             for r in replications:
-                found = read_shard(out_path, p.name, r, keep_contacts)
+                found = read_shard(out_path, p.name, r, keep_contacts, keys[p.name])
                 if found is not None:
                     results[p.name][r] = found
         todo[p.name] = [r for r in replications if r not in results[p.name]]
+    if stale:
+        warnings.warn(
+            f"recomputing results in {out_path} that another experiment wrote — "
+            + "; ".join(stale),
+            StaleResultsWarning,
+            stacklevel=2,
+        )
     total = len(points) * len(replications)
     done = total - sum(len(v) for v in todo.values())
     if progress is not None:
@@ -150,8 +179,6 @@ def execute(
     if done == total:
         return results
     out_text = str(out_path) if out_path is not None else None
-    kind = resolve_backend(backend, workers, cluster)
-    n_workers = worker_count(kind, workers)
     tasks = _tasks(points, todo, kind, n_workers)
     # serial: one task at a time (progress after each); a pool: a few queued per worker, so that
     # Ctrl-C has little to cancel; Dask schedules (and cancels) everything itself
@@ -162,17 +189,20 @@ def execute(
             if progress is not None:
                 progress(done, total)  # the workers are up: time from here on is work
             run = partial(run_batch, seed=seed, out=out_text, keep_contacts=keep_contacts)
-            _drain(executor, run, tasks, window, results, counts, progress)
+            _drain(executor, run, tasks, window, results, counts, progress, keys)
     except ExperimentInterrupted:
         if out_path is not None:  # a batch stopped midway may have written some of its shards
             for p in points:
                 for r in todo[p.name]:
                     if r not in results[p.name]:
-                        found = read_shard(out_path, p.name, r, keep_contacts)
+                        found = read_shard(out_path, p.name, r, keep_contacts, keys[p.name])
                         if found is not None:
                             results[p.name][r] = found
                             counts[0] += 1
         raise ExperimentInterrupted(results, *counts) from None
+    if out_path is not None:
+        for p in points:
+            clear_leftovers(out_path, p.name)
     return results
 
 
@@ -184,10 +214,11 @@ def _drain(
     results: dict[str, dict[int, ReplicationResult]],
     counts: list[int],
     progress: Progress | None,
+    keys: dict[str, str],
 ) -> None:
     """Keep ``window`` tasks in flight until all are done, filing results as they finish.
 
-    ``counts`` is [done, total], updated in place. On Ctrl-C, tasks not started are cancelled
+    ``counts`` is [done, total], updated in place; ``keys`` the points' identity keys. On Ctrl-C, tasks not started are cancelled
     and ``ExperimentInterrupted`` is raised (the executor's exit then stops running ones).
     """
     queue = iter(tasks)
@@ -202,7 +233,9 @@ def _drain(
     try:
         while True:
             for p, chunk in itertools.islice(queue, max(0, window - len(in_flight))):
-                future = executor.submit(run, p.name, p.scenario, replications=chunk)
+                future = executor.submit(
+                    run, p.name, p.scenario, replications=chunk, identity=keys[p.name]
+                )
                 order[future] = len(order)
                 in_flight[future] = p.name
             if not in_flight:

@@ -23,6 +23,8 @@ import plotly.offline
 import yaml
 
 from cccsim import __version__
+from cccsim.backtesting import Backtest
+from cccsim.fit import FitResult
 from cccsim.model import build_model
 from cccsim.report import comparisons as C
 from cccsim.report import decision as D
@@ -68,14 +70,23 @@ def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentRes
 
 
 def render_report(
-    result: ReplicationResult | ExperimentResult | StaffingPlan,
+    result: ReplicationResult | ExperimentResult | StaffingPlan | FitResult | Backtest,
     title: str | None = None,
     plotlyjs: str = "inline",
 ) -> str:
-    """The report page as one HTML string (a staffing plan: the plan, then its simulation)."""
+    """The report page as one HTML string (a staffing plan: the plan, then its simulation; a fit
+    or a back-test: their own pages)."""
     if isinstance(result, StaffingPlan):
         heading = title or f"Staffing plan: {result.scenario.name}"
         return _page(heading, _subtitle(result.result), report_sections(result), plotlyjs)
+    if isinstance(result, FitResult):
+        from cccsim.report.fit import render_fit_report  # it builds on this module
+
+        return render_fit_report(result, title, plotlyjs)
+    if isinstance(result, Backtest):
+        from cccsim.report.backtest import render_backtest_report
+
+        return render_backtest_report(result, title, plotlyjs)
     exp = as_experiment(result)
     sections = build_sections(exp)
     names = list(exp.scenarios)
@@ -86,7 +97,7 @@ def render_report(
 
 
 def write_report(
-    result: ReplicationResult | ExperimentResult | StaffingPlan,
+    result: ReplicationResult | ExperimentResult | StaffingPlan | FitResult | Backtest,
     path: str | Path,
     title: str | None = None,
     plotlyjs: str = "inline",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
@@ -477,7 +477,8 @@ class Scenario(_Model):
     """Targets to check, as the contract words them."""
     currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
     """Currency of every cost, penalty and bonus."""
-    _source: dict[str, str | None] | None = PrivateAttr(default=None)
+    _source: dict[str, Any] | None = PrivateAttr(default=None)
+    """Where it was read from: file, base_dir and files (data file → SHA-256), for identity."""
 
     @property
     def intervals_per_day(self) -> int:

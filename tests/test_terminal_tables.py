@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import cccsim
 from cccsim import tables
 from cccsim.cli import app
-from cccsim.cli.fit import Fitted, short_header
+from cccsim.cli.terminal import Fitted, short_header
 from tests.conftest import ROOT
 
 runner = CliRunner()

@@ -260,3 +260,60 @@ def test_erlang_blocking_matches_erlang_b() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Erlang B" in result.output and "3.7%" in result.output
+
+
+TINY = """
+name: tiny
+horizon: 4h
+interval: 1h
+contact_types:
+  voice:
+    channel: voice
+    arrivals: {per_hour: 120}
+    handle_time: {dist: exponential, mean: 2min}
+    patience: {dist: exponential, mean: 3min}
+    service_level_threshold: 20s
+agent_groups:
+  team: {skills: [voice], staff: 4, cost: {per_staffed_hour: 30}}
+targets:
+  - {contact_type: voice, kpi: service_level, at_least: 0.6, penalty: {flat: 50}}
+"""
+
+
+def test_compare_prints_targets_total_costs_and_the_cheapest_compliant_option(
+    tmp_path: Path,
+) -> None:
+    """4 agents for 4 erlangs cost least but miss 60 % within 20 s (and pay a €50 penalty);
+    7 and 10 agents meet it in every replication: 7 is the cheapest compliant option, and the
+    report's first screen says so."""
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    report = tmp_path / "r.html"
+    args = ["compare", str(path), "-v", "mid: agent_groups.team.staff=7"]
+    args += ["-v", "rich: agent_groups.team.staff=10", "-r", "5", "--backend", "serial"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "o"), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "Targets" in text and "Total cost per contract period" in text
+    assert "Cheapest option meeting every target (P(met) ≥ 90%): mid" in text
+    options = pd.read_parquet(tmp_path / "o" / "options.parquet")
+    assert options.scenario.tolist() == ["mid", "rich", "tiny"]
+    # 7 agents × 4 h × €30; 10 × 4 × 30; 4 × 4 × 30 + the €50 penalty of every period
+    assert options.total_cost.tolist() == pytest.approx([840, 1200, 530])
+    assert options.cheapest_compliant.tolist() == [True, False, False]
+    page = report.read_text()
+    first_screen = page[: page.index("Options compared")]
+    assert "Cheapest option meeting every target (P(met) ≥ 90%): <b>mid</b>" in first_screen
+    assert "P(met)" in first_screen and "total cost per period" in first_screen
+
+
+def test_sweep_names_the_cheapest_compliant_point(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY)
+    args = ["sweep", str(path), "-f", "agent_groups.team.staff=4,7,10", "-r", "5"]
+    result = runner.invoke(app, [*args, "--backend", "serial"])
+    assert result.exit_code == 0, result.output
+    assert "Options by total cost" in result.output and "Targets" in result.output
+    assert "Cheapest option meeting every target (P(met) ≥ 90%): agent_groups.team.staff=7" in (
+        result.output
+    )

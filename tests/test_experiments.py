@@ -9,6 +9,7 @@ import pytest
 
 import cccsim
 import cccsim.experiment.runner as runner
+from cccsim.experiment.identity import StaleResultsWarning
 from tests.conftest import ROOT
 
 ERLANG = ROOT / "scenarios" / "erlang_check.yaml"
@@ -102,12 +103,14 @@ def test_interrupted_run_resumes_without_recomputing(
     pd.testing.assert_frame_equal(again.contacts, fresh.contacts)
 
 
-def test_out_folder_of_another_scenario_is_refused(tmp_path: Path) -> None:
+def test_out_folder_of_another_scenario_is_recomputed_not_mixed(tmp_path: Path) -> None:
     sc = short()
     cccsim.replicate(sc, 1, seed=1, backend="serial", out=tmp_path)
     other = cccsim.load_scenario(sc, overrides={"agent_groups.team.staff": 20})
-    with pytest.raises(cccsim.ExperimentError, match="another scenario"):
-        cccsim.replicate(other, 1, seed=1, backend="serial", out=tmp_path)
+    with pytest.warns(StaleResultsWarning, match="the scenario changed"):
+        redone = cccsim.replicate(other, 2, seed=1, backend="serial", out=tmp_path)
+    fresh = cccsim.replicate(other, 2, seed=1, backend="serial")
+    pd.testing.assert_frame_equal(redone.replications, fresh.replications)
 
 
 def test_failing_replication_is_reported_with_its_seed(monkeypatch: pytest.MonkeyPatch) -> None:

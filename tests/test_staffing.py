@@ -136,6 +136,49 @@ def test_stationary_erlang_c_plan_is_the_exact_number() -> None:
     assert plan.kpis.held.all()
 
 
+@pytest.mark.slow  # statistical: the plan is checked on fresh seeds (about 30 s of CPU)
+@pytest.mark.parametrize(
+    ("voice", "direction"),
+    [
+        # deterministic handle times: waits are shorter than M/M/n → fewer agents than Erlang C
+        ({"handle_time": {"dist": "deterministic", "value": 120}}, -1),
+        # 20 % of answered calls come back 5 min later: load Erlang C does not see → more agents
+        (
+            {
+                "access": {
+                    "resolution": {
+                        "first_contact": 0.8,
+                        "delay": {"dist": "exponential", "mean": "5min"},
+                    }
+                }
+            },
+            +1,
+        ),
+    ],
+    ids=["deterministic_handle", "repeat_contacts"],
+)
+def test_search_refines_erlang_and_meets_targets_with_fresh_seeds(
+    voice: dict[str, Any], direction: int
+) -> None:
+    """Where Erlang C is not exact the search moves away from it in the right direction; the plan
+    is not significantly below the target in any interval in 60 fresh replications, and one
+    agent fewer everywhere falls below it."""
+    data = stationary(**voice)
+    plan = cccsim.search_staffing(data, replications=60, seed=3)
+    assert plan.converged
+    shift = np.sign(measured(plan) - plan.staff.erlang.to_numpy()[2:])
+    assert (shift * direction >= 0).all() and (shift == direction).any()
+    values = fresh_values(plan.scenario, seed=999, n=60)
+    for i in range(2, values.shape[1]):  # after the hour of warm-up
+        mean, _, _, high = t_interval(values[:, i], 0.98)
+        assert high >= 0.8, (i, mean)
+    fewer = cccsim.scenario.apply_overrides(
+        cccsim.load_scenario(data), {"agent_groups.team.staff": (plan.staff.required - 1).tolist()}
+    )
+    worse = fresh_values(fewer, seed=999, n=60).mean(axis=0)[2:]
+    assert (worse < 0.8).sum() >= 2
+
+
 @pytest.mark.slow
 def test_stationary_erlang_a_plan_is_the_exact_number() -> None:
     """With exponential patience of 5 minutes (Erlang A) the plan is the exact Erlang A number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
     "summary",
     "target_summary",
     "group_summary",
+    "costs",
+    "cost_summary",
+    "options",
     "differences",
     "journeys",
     "journey_summary",
@@ -38,8 +42,28 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
 """Frames of an ExperimentResult, in the order they are written."""
 
 
-@dataclass
-class ReplicationResult:
+class Shown:
+    """How a result shows itself: a readable repr, a summary in Jupyter and its figures.
+
+    The code is the report's (``report/notebook.py``), imported only when a result is shown.
+    """
+
+    def __repr__(self) -> str:
+        return _shown(self, "text_summary")
+
+    def _repr_html_(self) -> str:
+        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
+        return _shown(self, "html_summary")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
+        from cccsim.report.notebook import figures
+
+        return figures(self)  # type: ignore[arg-type]  # each subclass is a Result
+
+
+@dataclass(repr=False)
+class ReplicationResult(Shown):
     """KPIs of one replication; columns are documented in docs/reference/results.md."""
 
     contacts: pd.DataFrame
@@ -60,14 +84,16 @@ class ReplicationResult:
         return frames
 
 
-@dataclass
-class ExperimentResult:
+@dataclass(repr=False)
+class ExperimentResult(Shown):
     """Replications of one or more scenarios: per-replication frames plus CI summaries.
 
     Per-replication frames carry ``scenario`` (and one column per sweep factor) and
     ``replication`` columns; ``summary`` has one row per scenario × contact type × KPI with mean,
-    std, ci_low and ci_high (Student t). ``differences`` (comparisons only) holds paired
-    differences against the baseline.
+    std, ci_low and ci_high (Student t). ``costs`` has each contract period's total cost and its
+    parts, ``cost_summary`` their intervals, and ``options`` one row per option ranked by total
+    cost among those keeping every target (``cheapest_compliant`` names the first).
+    ``differences`` (comparisons only) holds paired differences against the baseline.
     """
 
     replications: pd.DataFrame  # per-replication summary rows
@@ -86,10 +112,32 @@ class ExperimentResult:
     journeys: pd.DataFrame | None = None  # per replication
     journey_summary: pd.DataFrame | None = None
     ivr: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None  # per replication: the total cost and its parts
+    cost_summary: pd.DataFrame | None = None
+    options: pd.DataFrame | None = None
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
         return {n: getattr(self, n) for n in EXPERIMENT_FRAMES if getattr(self, n) is not None}
+
+    @property
+    def cheapest_compliant(self) -> str | None:
+        """The cheapest option whose every target is met at the study's confidence (None if none)."""
+        from cccsim.stats.options import cheapest_compliant
+
+        return cheapest_compliant(self.options)
+
+
+def _shown(result: Any, how: str) -> str:
+    """``report.notebook``'s text or HTML summary of ``result`` (imported only when shown); a
+    summary that fails falls back to one line, so a repr never raises."""
+    from cccsim.report import notebook
+
+    try:
+        return str(getattr(notebook, how)(result))
+    except Exception as exc:
+        line = f"<{type(result).__name__}: no summary ({type(exc).__name__}: {exc})>"
+        return html.escape(line) if how == "html_summary" else line
 
 
 def write_frames(
@@ -213,4 +261,7 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         journeys=frame("journeys"),
         journey_summary=frame("journey_summary"),
         ivr=frame("ivr"),
+        costs=frame("costs"),
+        cost_summary=frame("cost_summary"),
+        options=frame("options"),
     )

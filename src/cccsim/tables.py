@@ -7,10 +7,10 @@ import math
 import pandas as pd
 from rich.table import Table
 
-from cccsim.units import format_duration
+from cccsim.stats.formats import COUNT_KPIS as _COUNTS
+from cccsim.stats.formats import fmt
+from cccsim.stats.kpis import OUTCOME_COUNTS, unaccounted
 
-_PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy", "wait_over"}
-_SECONDS = {"asa", "aht", "mean_wait"}
 SHOWN = [
     "offered",
     "answered",
@@ -26,6 +26,11 @@ _TITLES = {
     "answered": "answered",
     "abandoned": "abandoned",
     "blocked": "blocked",
+    "balked": "balked",
+    "closed": "closed",
+    "callbacks": "callbacks",
+    "offline_forms": "offline forms",
+    "open": "open",
     "service_level": "service level",
     "asa": "ASA",
     "abandon_rate": "abandon rate",
@@ -34,41 +39,51 @@ _TITLES = {
 }
 
 
-_COUNTS = {"offered", "answered", "abandoned", "blocked", "open"}
+IDENTITY = "offered = " + " + ".join(_TITLES[k] for k in OUTCOME_COUNTS)
+"""The accounting identity the KPI tables show (``stats.kpis.OUTCOME_COUNTS``)."""
 
 
-def fmt(kpi: str, value: float) -> str:
-    """One KPI value for humans: percentages, durations or counts."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kpi in _PERCENT:
-        return f"{100 * value:.1f}%"
-    if kpi in _SECONDS:
-        return format_duration(value)
-    if kpi in _COUNTS:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
+def _rows(present: set[str]) -> list[str]:
+    """The KPI rows: offered, the outcomes that occur (answered, abandoned, blocked always),
+    then the rates."""
+    shown = [k for k in OUTCOME_COUNTS if k in SHOWN or k in present]
+    return ["offered", *shown, *(k for k in SHOWN if k not in _COUNTS)]
+
+
+def _caption(gap: float) -> str:
+    if abs(gap) < 0.5:
+        return f"{IDENTITY} ✓"
+    return f"[red]{IDENTITY} does not hold: {gap:,.0f} contacts unaccounted for[/]"
 
 
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
     """KPIs (rows) per contact type (columns) of one replication."""
-    table = Table(title=title)
+    gap = float(unaccounted(summary).abs().sum())
+    table = Table(title=title, caption=_caption(gap))
     table.add_column("KPI")
     for _, row in summary.iterrows():
         table.add_column(f"{row.contact_type}\n({row.channel})", justify="right")
-    for kpi in SHOWN:
+    present = {k for k in OUTCOME_COUNTS if (summary[k] > 0).any()}
+    for kpi in _rows(present):
         table.add_row(_TITLES[kpi], *(fmt(kpi, v) for v in summary[kpi]))
     return table
 
 
 def ci_table(summary: pd.DataFrame, title: str, confidence: float) -> Table:
     """KPI means with confidence intervals (rows) per contact type (columns)."""
-    table = Table(title=f"{title}\nmean [{confidence:.0%} confidence interval]")
+    means = summary.pivot_table(
+        index=["contact_type"], columns="kpi", values="mean", sort=False, observed=True
+    )
+    gap = float(unaccounted(means).abs().sum()) if set(OUTCOME_COUNTS) <= set(means) else 0.0
+    table = Table(
+        title=f"{title}\nmean [{confidence:.0%} confidence interval]", caption=_caption(gap)
+    )
     table.add_column("KPI")
     parts = list(summary.groupby(["contact_type", "channel"], sort=False, observed=True))
     for (ctype, channel), _ in parts:
         table.add_column(f"{ctype}\n({channel})", justify="right")
-    for kpi in SHOWN:
+    present = {k for k in OUTCOME_COUNTS if k in means and (means[k] > 0).any()}
+    for kpi in _rows(present):
         cells = []
         for _, part in parts:
             values = part.set_index("kpi").loc[kpi, ["mean", "ci_low", "ci_high"]]
@@ -96,30 +111,56 @@ def groups_table(groups: pd.DataFrame) -> Table:
     return table
 
 
+VERDICT_STYLE = {
+    "met": "green",
+    "missed": "red",
+    "at risk": "yellow",
+    "one run: no probability": "dim",
+}
+
+
 def targets_table(targets: pd.DataFrame, currency: str = "EUR") -> Table:
-    """Targets with attained value, verdict, probability of meeting and expected penalty."""
-    table = Table(title="Targets")
-    money = "expected_penalty" in targets and bool((targets["expected_penalty"] > 0).any())
-    money = money or ("penalty" in targets and bool((targets["penalty"] > 0).any()))
-    names = ["target", "attained", "verdict", "P(met)"] + (
-        [f"penalty ({currency})"] if money else []
-    )
+    """Targets: attained value, P(met) with its verdict, expected penalty and its 90th
+    percentile side by side — or, for one replication, whether this run met each bound."""
+    one_run = "verdict" not in targets
+    several = "scenario" in targets and targets["scenario"].nunique() > 1
+    table = Table(title="Targets" + (" — one run: no probability" if one_run else ""))
+    if several:
+        table.add_column("option")
+    penalty = targets.get("expected_penalty", targets.get("penalty"))
+    money = penalty is not None and bool((penalty > 0).any())
+    if one_run:
+        names = ["target", "attained", "this run"] + ([f"penalty ({currency})"] if money else [])
+    else:
+        names = ["target", "attained", "P(met)", "verdict"]
+        names += [f"expected penalty ({currency})", "penalty p90"] if money else []
     for name in names:
         table.add_column(name, justify="left" if name == "target" else "right")
-    style = {"met": "green", "missed": "red", "at risk": "yellow"}
     for _, row in targets.iterrows():
-        verdict = row.get("verdict", "met" if row["met"] else "missed")
-        kind = (
-            row["kpi"] if row.get("per", "period") == "period" else "service_level"
-        )  # shares of periods
+        kind = row["kpi"] if row.get("per", "period") == "period" else "service_level"
         attained = fmt(kind, row["attained"])
         if "ci_low" in row and not math.isnan(row["ci_low"]):
             attained += f" [{fmt(kind, row['ci_low'])}, {fmt(kind, row['ci_high'])}]"
-        prob = f"{row['probability_met']:.0%}" if "probability_met" in row else "–"
-        cells = [str(row["target"]), attained, f"[{style[verdict]}]{verdict}[/]", prob]
-        if money:
-            cells.append(f"{row.get('expected_penalty', row.get('penalty', 0.0)):,.0f}")
-        table.add_row(*cells)
+        label = str(row["target"])
+        definition = row.get("definition")
+        if isinstance(definition, str) and definition and definition != label:
+            label += f"\n[dim]{definition}[/]"
+        if one_run:
+            met = "met" if row["met"] else "missed"
+            cells = [label, attained, f"[{VERDICT_STYLE[met]}]{met}[/]"]
+            cells += [f"{row['penalty']:,.0f}"] if money else []
+        else:
+            verdict = str(row["verdict"])
+            prob = row["probability_met"]
+            cells = [
+                label,
+                attained,
+                "–" if math.isnan(prob) else f"{prob:.0%}",
+                f"[{VERDICT_STYLE[verdict]}]{verdict}[/]",
+            ]
+            if money:
+                cells += [f"{row['expected_penalty']:,.0f}", f"{row['penalty_p90']:,.0f}"]
+        table.add_row(*([str(row["scenario"])] if several else []), *cells)
     return table
 
 
@@ -147,7 +188,12 @@ def costs_table(summary: pd.DataFrame, currency: str, long_form: bool) -> Table:
         table.add_column(title, justify="right")
     if long_form:
         wide = summary[summary.kpi.isin(columns)].pivot_table(
-            index="contact_type", columns="kpi", values="mean", sort=False, observed=True
+            index="contact_type",
+            columns="kpi",
+            values="mean",
+            sort=False,
+            observed=True,
+            dropna=False,
         )
     else:
         wide = summary.set_index("contact_type")

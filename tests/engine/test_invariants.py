@@ -2,7 +2,8 @@
 
 Every contact ends exactly once; waits and handle times are ≥ 0; no contact is answered by a
 group without the skill or before its overflow delay; no agent holds more than its capacity; no
-agent starts work while off duty; the same seed gives identical records.
+agent starts work while off duty; the same seed gives identical records; offered contacts add up
+to their outcomes (the accounting identity) and agents are never on duty less than scheduled.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import cccsim
 from cccsim.engine import run
 from cccsim.model import build_model
 from cccsim.records import ABANDONED, ANSWERED, BLOCKED, CONTACT_FIELDS, OPEN, OUTCOMES
+from cccsim.stats.costs import schedule_time
+from cccsim.stats.kpis import OUTCOME_COUNTS, unaccounted
 
 CHANNELS = ["voice", "chat", "messaging", "email"]
 DISTS = ["exponential", "lognormal", "deterministic", "uniform", "gamma"]
@@ -83,6 +86,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             spec["access"] = access
         types[f"t{i}"] = spec
     names = list(types)
+    emails = [n for n in names if types[n]["channel"] == "email"]
+    for spec in types.values():  # chat out of hours: an offline form that becomes an email
+        opening = spec.get("access", {}).get("hours")
+        if spec["channel"] == "chat" and opening and emails and draw(st.booleans()):
+            spec["access"]["out_of_hours"] = "offline_form"
+            spec["access"]["offline_form_type"] = emails[0]
     groups: dict[str, Any] = {}
     for g in range(n_groups):
         own = [n for i, n in enumerate(names) if i % n_groups == g] or [names[g % n_types]]
@@ -241,6 +250,32 @@ def check_invariants(data: dict[str, Any], seed: int) -> None:
     )  # callbacks are not offered
     occupancy = result.groups.occupancy.dropna()
     assert ((occupancy >= 0) & (occupancy <= 1 + 1e-9)).all()
+    check_accounting(result, model)
+
+
+def check_accounting(result: Any, model: Any) -> None:
+    """offered = answered + abandoned + blocked + balked + closed + callbacks + offline_forms +
+    open per contact type and interval, each term counted again from the contacts frame; agents
+    are never on duty less than the on-duty schedule (overtime is never negative)."""
+    for frame in (result.summary, result.intervals):
+        assert (unaccounted(frame) == 0).all()
+    c = result.contacts[result.contacts.measured & (result.contacts.kind != "callback")]
+    by_hand = c.groupby("contact_type", observed=False).outcome.value_counts().unstack()
+    s = result.summary.set_index("contact_type")
+    names = {"callbacks": ["callback", "voicemail"], "offline_forms": ["offline_form"]}
+    for column in ("offered", *OUTCOME_COUNTS):
+        outcomes = names.get(column, [column])
+        counted = by_hand.sum(axis=1) if column == "offered" else by_hand[outcomes].sum(axis=1)
+        np.testing.assert_array_equal(
+            s[column].to_numpy(), counted.reindex(s.index).to_numpy(), err_msg=column
+        )
+    assert not (set(c.outcome) & {"unreached", "scheduled"})  # callbacks' own outcomes
+    gi = result.group_intervals
+    edges = np.append(np.arange(model.n_intervals) * model.interval, model.horizon)
+    for g in model.groups:
+        planned = schedule_time(g.staff_changes, edges, model.horizon)
+        staffed = gi[gi.agent_group == g.name].staffed_time.to_numpy()
+        assert (staffed >= planned - 1e-6 * np.maximum(planned, 1)).all()
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

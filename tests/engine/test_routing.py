@@ -156,6 +156,46 @@ def test_ageing_lets_old_low_priority_work_through() -> None:
     assert (c.loc[150, "answered_at"], c.loc[1, "answered_at"]) == (200, 400)
 
 
+def overtakes(c: pd.DataFrame, first: str) -> tuple[int, int]:
+    """(times a ``first`` contact was answered before an older waiting other one, times another
+    contact was answered while a ``first`` one waited) — one agent, so answers are decisions."""
+    answered = c[c.outcome == "answered"].sort_values("answered_at")
+    ahead = wrong = 0
+    for _, a in answered.iterrows():
+        waiting = c[(c.arrived_at < a.answered_at) & (c.answered_at > a.answered_at)]
+        if a.contact_type == first:
+            ahead += int((waiting.arrived_at < a.arrived_at).any())
+        else:
+            wrong += int((waiting.contact_type == first).any())
+    return ahead, wrong
+
+
+@pytest.mark.parametrize(
+    ("priorities", "first"),
+    [
+        ({"voice": 1}, "voice/vip"),  # the segment's +1 offsets the type's priority
+        ({"voice": 1, "voice/vip": 0}, "voice"),  # a segment named in priorities: exactly that
+    ],
+)
+def test_ageing_on_the_parent_keeps_segment_priority(
+    priorities: dict[str, int], first: str
+) -> None:
+    """One agent, calls every 30 s for 100 s each, 40 % VIP (segment priority 1), ageing of one
+    level per hour on voice. VIP = voice's priority + 1, so a VIP that waited less than an hour
+    more is taken before any standard call; waits stay far below an hour, so no standard call is
+    ever answered while a VIP waits, and VIPs overtake older standard calls."""
+    data = scenario(
+        {"voice": voice([30.0 * k for k in range(40)], segments={"vip": {"share": 0.4}})},
+        {"team": {"skills": ["voice"], "staff": 1}},
+        horizon=3000,
+        routing_policy={"priorities": priorities, "ageing": {"voice": "1h"}},
+    )
+    c = contacts(data, seed=3)
+    assert set(c.contact_type) == {"voice", "voice/vip"}
+    ahead, wrong = overtakes(c, first)
+    assert wrong == 0 and ahead >= 3
+
+
 # ------------------------------------------------------------------ reservation and blending
 
 

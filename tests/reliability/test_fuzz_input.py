@@ -13,11 +13,37 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from cccsim import build_model, load_scenario
 from cccsim.cli import app
 from tests.conftest import ROOT, SCENARIOS
 
 runner = CliRunner()
-BASES = {p.stem: yaml.safe_load(p.read_text()) for p in SCENARIOS}
+MUTANTS = 200
+RUN = ["--set", "horizon=1d", "--set", "warmup=0s"]
+"""Every valid mutant runs one day from day 1, 00:00: each base's first day is an open day, so
+its opening hours bring arrivals."""
+CONTACTS_PER_DAY = 400
+"""Each base is scaled down to about this many contacts a day, so 200 mutants run in minutes."""
+
+
+def small(path: Path) -> dict[str, Any]:
+    """The scenario with its volumes scaled to about CONTACTS_PER_DAY (staffing unchanged)."""
+    model = build_model(load_scenario(path, overrides={"horizon": "1d", "warmup": "0s"}))
+    day = sum(t.arrivals.total * t.segment_share for t in model.types if t.has_arrivals)
+    day += sum(i.arrivals.total for i in model.ivr)
+    factor = min(1.0, CONTACTS_PER_DAY / max(day, 1.0))
+    data = yaml.safe_load(path.read_text())
+    for spec in [*data["contact_types"].values(), *data.get("ivr", {}).values()]:
+        arrivals = spec.get("arrivals") or {}
+        for key in ("per_hour", "daily_volume"):
+            if key in arrivals:
+                arrivals[key] = round(arrivals[key] * factor, 3)
+        if "per_interval" in arrivals:
+            arrivals["per_interval"] = [round(v * factor, 3) for v in arrivals["per_interval"]]
+    return dict(data)
+
+
+BASES = {p.stem: small(p) for p in SCENARIOS}
 NASTY: list[Any] = [
     None,
     "",
@@ -73,43 +99,100 @@ def mutate(data: dict[str, Any], path: tuple[Any, ...], kind: str, value: Any) -
     return data
 
 
+def leaf(data: dict[str, Any], path: tuple[Any, ...]) -> Any:
+    node: Any = data
+    for part in path:
+        node = node[part]
+    return node
+
+
+def number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 @st.composite
 def mutations(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+    """1-3 mutations of a base: nasty values, deletions, unknown keys, empty or dangling values,
+    and (half the time) a number scaled — often still valid, so the engine runs on it."""
     name = draw(st.sampled_from(sorted(BASES)))
-    base = BASES[name]
-    out = base
+    out = BASES[name]
     for _ in range(draw(st.integers(1, 3))):
+        numeric = [p for p in paths(out) if number(leaf(out, p))]
+        if numeric and draw(st.booleans()):
+            path = draw(st.sampled_from(numeric))
+            scaled = leaf(out, path) * draw(st.sampled_from([0, 0.25, 0.5, 2, 4]))
+            value = round(scaled) if isinstance(leaf(out, path), int) else scaled
+            out = mutate(out, path, "replace", value)
+            continue
         path = draw(st.sampled_from(paths(out)))
         kind = draw(st.sampled_from(["delete", "replace", "unknown_key", "empty", "dangling"]))
         out = mutate(out, path, kind, draw(st.sampled_from(NASTY)))
     return name, out
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(mutations())
-def test_mutated_scenarios_exit_0_or_2_without_traceback(
-    tmp_path_factory: Any, case: tuple[str, dict[str, Any]]
-) -> None:
-    name, data = case
-    folder = tmp_path_factory.mktemp("fuzz")
-    (folder / "data").mkdir()
+def write_case(folder: Path, name: str, data: dict[str, Any]) -> Path:
+    (folder / "data").mkdir(parents=True)
     for csv in (ROOT / "scenarios" / "data").glob("*.csv"):
         (folder / "data" / csv.name).write_text(csv.read_text())
     file = folder / f"{name}.yaml"
     file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-    result = runner.invoke(app, ["validate", str(file)])
-    assert result.exit_code in (0, 2), (result.exit_code, result.output, result.stderr)
-    assert "Traceback" not in result.output + result.stderr
-    if result.exit_code == 2:
-        assert str(file) in result.stderr
-        assert ": " in result.stderr.split(str(file), 1)[1]  # "file[:line]: field.path: message"
-    else:
-        # a mutation that is still valid must also simulate (a short horizon keeps this fast)
-        run = runner.invoke(app, ["run", str(file), "--set", "horizon=6h", "--set", "warmup=0s"])
+    return file
+
+
+def offered(output: str) -> int:
+    """Contacts offered, summed over the KPI table's columns (0 if there is no table)."""
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.replace("┃", "│").split("│")]
+        if len(cells) > 2 and cells[1] == "offered":
+            return sum(int(c.replace(",", "")) for c in cells[2:] if c.replace(",", "").isdigit())
+    return 0
+
+
+def test_every_base_brings_arrivals_on_the_fuzzed_horizon(tmp_path: Path) -> None:
+    """The fuzzed horizon exercises the engine: each (scaled) base is valid and has contacts."""
+    for name, data in BASES.items():
+        file = write_case(tmp_path / name, name, data)
+        run = runner.invoke(app, ["run", str(file), *RUN])
+        assert run.exit_code == 0, run.output + run.stderr
+        assert 50 <= offered(run.output) <= 4 * CONTACTS_PER_DAY, (name, offered(run.output))
+
+
+def test_mutated_scenarios_exit_0_or_2_without_traceback(tmp_path_factory: Any) -> None:
+    """MUTANTS mutated scenarios, validated then (when valid) run for a day with arrivals."""
+    seen: list[str] = []
+    simulated: list[int] = []
+
+    @settings(
+        max_examples=MUTANTS,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        database=None,
+    )
+    @given(mutations())
+    def check(case: tuple[str, dict[str, Any]]) -> None:
+        name, data = case
+        seen.append(name)
+        file = write_case(tmp_path_factory.mktemp("fuzz"), name, data)
+        result = runner.invoke(app, ["validate", str(file)])
+        assert result.exit_code in (0, 2), (result.exit_code, result.output, result.stderr)
+        assert "Traceback" not in result.output + result.stderr
+        if result.exit_code == 2:
+            assert str(file) in result.stderr or "limit is" in result.stderr
+            if str(file) in result.stderr:  # "file[:line]: field.path: message"
+                assert ": " in result.stderr.split(str(file), 1)[1]
+            return
+        # a mutation that is still valid must also simulate, for a day with arrivals
+        run = runner.invoke(app, ["run", str(file), *RUN])
         assert run.exit_code in (0, 2), run.output + run.stderr
         assert "Traceback" not in run.output + run.stderr
+        if run.exit_code == 0:
+            simulated.append(offered(run.output))
+
+    check()
+    assert len(seen) >= MUTANTS
+    # most valid mutants really ran the engine (a mutation may remove every arrival)
+    assert len(simulated) >= MUTANTS // 10
+    assert sum(n > 0 for n in simulated) >= 0.7 * len(simulated), simulated
 
 
 def test_malformed_csv_profile_is_named(tmp_path: Path) -> None:

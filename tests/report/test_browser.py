@@ -4,6 +4,7 @@ and the console stays free of errors."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -29,10 +30,21 @@ CHROMIUM_ARGS = [
 runner = CliRunner()
 
 
+REQUIRE = "CCCSIM_REQUIRE_BROWSER"
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert path, "the report tests need Chromium: apt-get install chromium (Debian/Ubuntu)"
+    if not path:
+        if os.environ.get(REQUIRE):
+            pytest.fail(
+                f"{REQUIRE} is set but no chromium is on the PATH (apt-get install chromium)"
+            )
+        pytest.skip(
+            "no Chromium on the PATH: the report tests open pages in a real headless Chromium "
+            f"(Debian/Ubuntu: apt-get install chromium); CI sets {REQUIRE}=1 and runs them"
+        )
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield b

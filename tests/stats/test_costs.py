@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import cccsim
@@ -125,3 +127,111 @@ def test_customer_cost_per_journey() -> None:
     j = rep.journeys.set_index("first_contact_type").loc["all"]
     assert j.customer_cost_per_customer == pytest.approx(0.60 * (10 + 120) / 60)
     assert j.customer_cost_per_resolved_customer == pytest.approx(1.30)
+
+
+def _paid(groups: dict[str, Any], types: dict[str, Any] | None = None, **extra: Any) -> Any:
+    data = scenario(types or {"voice": voice([])}, groups, **extra)
+    return cccsim.run_replication(cccsim.load_scenario(data)).groups.set_index("agent_group")
+
+
+def test_staffed_hour_pricing_bills_shrinkage_and_non_adherence() -> None:
+    """10 agents scheduled for 10 h at €30/h with 30 % shrinkage and 90 % adherence: only
+    round(10 × 0.7 × 0.9) = 6 are on duty, but all 10 are paid: 10 × 10 h × €30 = €3,000
+    (not 6 × 10 × 30 = €1,800)."""
+    g = _paid(
+        {
+            "team": {
+                "skills": ["voice"],
+                "staff": 10,
+                "shrinkage": 0.3,
+                "adherence": 0.9,
+                "cost": {"per_staffed_hour": 30},
+            }
+        },
+        horizon=36000,
+    ).loc["team"]
+    assert g.mean_agents == pytest.approx(6.0)
+    assert g.paid_time == pytest.approx(10 * 36000)
+    assert g.operating_cost == pytest.approx(3000.0)
+
+
+def test_finishing_a_contact_after_the_shift_is_paid() -> None:
+    """2 agents scheduled 0–300 s at 50 % shrinkage: 1 on duty. A contact arriving at 200 with a
+    200 s handle time keeps that agent until 400: paid 2 × 300 s + 100 s overtime = 700 s,
+    at €36/h = €7.00."""
+    g = _paid(
+        {
+            "team": {
+                "skills": ["voice"],
+                "staff": [2] * 5 + [0] * 5,
+                "shrinkage": 0.5,
+                "cost": {"per_staffed_hour": 36},
+            }
+        },
+        {"voice": voice([200], handle=200)},
+        horizon=600,
+    ).loc["team"]
+    assert g.overtime == pytest.approx(100.0)
+    assert g.paid_time == pytest.approx(700.0)
+    assert g.operating_cost == pytest.approx(7.0)
+
+
+@pytest.mark.parametrize(("paid", "hours"), [(True, 8.5), (False, 8.0)])
+def test_unpaid_breaks_are_not_billed(paid: bool, hours: float) -> None:
+    """3 agents on an 8.5 h shift with a 30 min lunch, 20 % shrinkage, €20/h, one day: a paid
+    lunch bills 3 × 8.5 h = €510, an unpaid one 3 × 8 h = €480."""
+    shift = {
+        "start": "08:00",
+        "length": "8.5h",
+        "days": ["mon"],
+        "agents": 3,
+        "breaks": [{"start": "12:00", "length": "30min", "paid": paid}],
+    }
+    g = _paid(
+        {
+            "team": {
+                "skills": ["voice"],
+                "shifts": {"day": shift},
+                "shrinkage": 0.2,
+                "cost": {"per_staffed_hour": 20},
+            }
+        },
+        horizon=86400,
+    ).loc["team"]
+    assert g.paid_time == pytest.approx(3 * hours * 3600)
+    assert g.operating_cost == pytest.approx(3 * hours * 20)
+
+
+def test_customer_cost_per_contact_is_over_every_contact_customers_made() -> None:
+    """customer_cost ÷ offered, recomputed from the contacts frame: every measured contact that
+    is not an outbound callback counts, voicemails and balks included."""
+    sc = cccsim.load_scenario("scenarios/retail_bank.yaml", overrides={"horizon": "1d"})
+    rep = cccsim.run_replication(sc, seed=3)
+    c = rep.contacts[rep.contacts.measured & (rep.contacts.kind != "callback")]
+    voice = c[c.contact_type == "voice"]
+    assert voice.outcome.isin(["voicemail"]).any() and voice.outcome.isin(["balked"]).any()
+    s = rep.summary.set_index("contact_type").loc["voice"]
+    assert s.customer_cost_per_contact == pytest.approx(voice.customer_cost.sum() / len(voice))
+
+
+def test_the_staffing_search_prices_shifts_less_their_unpaid_breaks() -> None:
+    """The shift optimiser's paid hours use the same rule: a Monday 8.5 h shift with an unpaid
+    30 min lunch and a paid 15 min break, over a Monday-to-Wednesday horizon, pays 8 h once."""
+    from cccsim.staffing.shifts import paid_hours
+
+    sc = cccsim.load_scenario(
+        scenario({"voice": voice([])}, {"t": {"skills": ["voice"], "staff": 1}}, horizon=3 * 86400)
+    )
+    shift = {
+        "start": "08:00",
+        "length": "8.5h",
+        "days": ["mon"],
+        "agents": 1,
+        "breaks": [
+            {"start": "10:00", "length": "15min"},
+            {"start": "12:00", "length": "30min", "paid": False},
+        ],
+    }
+    from cccsim.scenario.schema import Shift
+
+    assert paid_hours(sc, Shift.model_validate(shift)) == pytest.approx(8.0)

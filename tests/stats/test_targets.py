@@ -12,6 +12,7 @@ import cccsim
 from cccsim.model import build_model
 from cccsim.records import ABANDONED, ANSWERED, BLOCKED, OPEN, Records
 from cccsim.stats.targets import evaluate_targets, target_summary
+from tests.conftest import poisson_voice
 
 HOUR, DAY = 3600.0, 86400.0
 
@@ -185,12 +186,12 @@ def test_penalty_per_point_flat_and_cap_and_bonus() -> None:
     assert result.shortfall.iloc[0] == pytest.approx(0.4)
 
 
-def test_summary_probability_verdict_and_expected_penalty() -> None:
-    """Ten periods, seven meet the bound: P(met) = 0.7; penalties 0 ×7 and 1,000 ×3."""
-    attained = [0.85] * 7 + [0.75] * 3
-    per_rep = pd.DataFrame(
+def per_replication(attained: list[float], penalty: list[float]) -> pd.DataFrame:
+    """Per-replication target rows of "service level ≥ 80 %" with the given values."""
+    return pd.DataFrame(
         {
             "target": "t",
+            "definition": "t",
             "contact_type": "voice",
             "agent_group": None,
             "kpi": "service_level",
@@ -200,16 +201,52 @@ def test_summary_probability_verdict_and_expected_penalty() -> None:
             "required_share": None,
             "attained": attained,
             "met": [a >= 0.8 for a in attained],
-            "penalty": [0.0] * 7 + [1000.0] * 3,
+            "penalty": penalty,
             "bonus": 0.0,
         }
     )
-    s = target_summary(per_rep).iloc[0]
+
+
+def test_summary_probability_verdict_and_penalty_percentile() -> None:
+    """Ten periods, seven meet 80 %: P(met) = 7/10. The mean (0.82) meets the bound and its CI
+    straddles it, but a 70 % chance is not "met" at the default confidence 0.9: at risk.
+    Penalties 0 ×7, 500, 1,000, 2,000: expected 3,500/10 = 350; the 90th percentile sits at
+    rank 0.9 × 9 = 8.1 of the sorted values: 1,000 + 0.1 × (2,000 − 1,000) = 1,100."""
+    attained = [0.85] * 7 + [0.75] * 3
+    s = target_summary(per_replication(attained, [0.0] * 7 + [500.0, 1000.0, 2000.0])).iloc[0]
     assert s.probability_met == pytest.approx(0.7)
-    assert s.expected_penalty == pytest.approx(300.0) and s.penalty_p90 == pytest.approx(1000.0)
-    assert s.verdict == "at risk"  # the CI of the mean (0.82) straddles 0.8
-    sure = target_summary(per_rep.assign(attained=0.9, met=True)).iloc[0]
-    assert sure.verdict == "met" and sure.probability_met == 1.0
+    assert s.verdict == "at risk" and s.mean_meets_bound
+    assert s.expected_penalty == pytest.approx(350.0) and s.penalty_p90 == pytest.approx(1100.0)
+
+
+@pytest.mark.parametrize(
+    ("n_met", "confidence", "expected"),
+    [
+        (9, 0.9, "met"),  # P = 0.9 ≥ 0.9
+        (8, 0.9, "at risk"),
+        (2, 0.9, "at risk"),
+        (1, 0.9, "missed"),  # P = 0.1 ≤ 1 − 0.9
+        (0, 0.9, "missed"),
+        (7, 0.7, "met"),
+        (3, 0.7, "missed"),
+        (4, 0.7, "at risk"),
+        (10, 0.95, "met"),
+        (9, 0.95, "at risk"),
+    ],
+)
+def test_verdict_is_read_from_the_probability_of_meeting(
+    n_met: int, confidence: float, expected: str
+) -> None:
+    """P(met) = met periods / 10 (by hand), judged against the study's confidence."""
+    attained = [0.9] * n_met + [0.7] * (10 - n_met)
+    s = target_summary(per_replication(attained, [0.0] * 10), confidence).iloc[0]
+    assert s.probability_met == pytest.approx(n_met / 10)
+    assert s.verdict == expected
+
+
+def test_one_replication_gives_no_probability() -> None:
+    s = target_summary(per_replication([0.95], [0.0])).iloc[0]
+    assert s.verdict == "one run: no probability" and np.isnan(s.probability_met)
 
 
 def test_probability_of_meeting_matches_a_known_answer() -> None:
@@ -309,3 +346,142 @@ def test_closed_balk_and_callback_promise_targets() -> None:
     assert t.loc["callback_promise_kept", "attained"] == 1.0
     assert t.loc["closed_rate", "attained"] == 0.5 and not t.loc["closed_rate", "met"]
     assert t.loc["balk_rate", "attained"] == 1.0  # the one month has no balks: share of months met
+
+
+# ------------------------------------------------------------------ a target covers its customers
+
+NOT_REACHED = ["blocked", "closed", "callback", "voicemail", "offline_form"]
+
+
+def segmented(callback_priority: str = "with_inbound", vip: int = 1) -> dict[str, Any]:
+    """Voice with a VIP segment and callbacks (60 % reached); one overloaded team; 6 hours."""
+    return {
+        "name": "segments",
+        "horizon": "6h",
+        "interval": "1h",
+        "contact_types": {
+            "voice": poisson_voice(
+                240,
+                segments={"vip": {"share": 0.3, "priority": vip}},
+                access={
+                    "callback": {
+                        "offer_when_wait_over": "1min",
+                        "acceptance": 0.5,
+                        "promise": "20min",
+                        "reach_probability": 0.6,
+                        "retries": 0,
+                        "priority": callback_priority,
+                    }
+                },
+            )
+        },
+        "agent_groups": {"team": {"skills": ["voice"], "staff": 7}},
+        "targets": [
+            {"contact_type": "voice", "kpi": "service_level", "at_least": 0.8},
+            {"contact_type": "voice", "segment": "vip", "kpi": "service_level", "at_least": 0.8},
+            {"contact_type": "voice", "kpi": "abandon_rate", "at_most": 0.05, "short_abandon": 5},
+            {"contact_type": "voice", "kpi": "callback_promise_kept", "at_least": 0.9},
+            {
+                "contact_type": "voice",
+                "segment": "vip",
+                "kpi": "callback_promise_kept",
+                "at_least": 0.9,
+            },
+        ],
+    }
+
+
+def service_level_of(c: pd.DataFrame, types: list[str], threshold: float) -> float:
+    """Answered within the threshold ÷ customers' contacts that reached the queue (by hand)."""
+    mine = c[c.contact_type.isin(types) & c.measured & (c.kind != "callback")]
+    reached = ~mine.outcome.isin(NOT_REACHED)
+    within = (mine.outcome == "answered") & (mine.wait_time <= threshold)
+    return within.sum() / reached.sum()
+
+
+def promise_kept_of(c: pd.DataFrame, types: list[str], promise: float) -> float:
+    """Callbacks answered within the promise of their acceptance ÷ callbacks (by hand)."""
+    calls = c[(c.kind == "callback") & c.contact_type.isin(types)]
+    kept = (calls.outcome == "answered") & (calls.answered_at - calls.entered_at <= promise)
+    return kept.sum() / len(calls)
+
+
+def test_a_target_on_a_segmented_type_covers_every_segment() -> None:
+    """Recomputed from the contacts frame: "voice" targets count the VIP segment too, a
+    "voice/vip" target only the segment; the short-abandon rule and the callbacks of the type
+    as their definitions say."""
+    rep = cccsim.run_replication(cccsim.load_scenario(segmented()), seed=4)
+    c = rep.contacts
+    t = rep.targets.attained.tolist()
+    whole = service_level_of(c, ["voice", "voice/vip"], 20)
+    assert t[0] == pytest.approx(whole)
+    assert t[1] == pytest.approx(service_level_of(c, ["voice/vip"], 20))
+    rest = rep.summary.set_index("contact_type").loc["voice", "service_level"]
+    assert abs(whole - rest) > 0.01  # the type's customers outside the segment are not the type
+    mine = c[c.contact_type.isin(["voice", "voice/vip"]) & (c.kind != "callback")]
+    short = (mine.outcome == "abandoned") & (mine.wait_time < 5)
+    reached = ~mine.outcome.isin(NOT_REACHED) & ~short
+    assert t[2] == pytest.approx(((mine.outcome == "abandoned") & ~short).sum() / reached.sum())
+    assert (c.kind == "callback").sum() > 20
+    assert t[3] == pytest.approx(promise_kept_of(c, ["voice", "voice/vip"], 1200))
+    assert t[4] == pytest.approx(promise_kept_of(c, ["voice/vip"], 1200))
+    assert "voice (all segments) service level" in rep.targets.target.iloc[0]
+
+
+def test_a_segment_target_on_a_shared_callback_queue_counts_its_own_customers() -> None:
+    """Callbacks before inbound sit in one queue (voice/callbacks) for every segment: the VIP
+    target counts the callbacks of customers whose journey began as VIP (from the contacts)."""
+    rep = cccsim.run_replication(cccsim.load_scenario(segmented("before_inbound", 0)), seed=4)
+    c = rep.contacts
+    first = c.set_index("contact_id").contact_type
+    vip = c[(c.kind == "callback") & (c.customer.map(first) == "voice/vip")]
+    assert len(vip) > 20 and set(vip.contact_type) == {"voice/callbacks"}
+    kept = (vip.outcome == "answered") & (vip.answered_at - vip.entered_at <= 1200)
+    t = rep.targets.attained.tolist()
+    assert t[4] == pytest.approx(kept.sum() / len(vip))
+    assert t[3] == pytest.approx(promise_kept_of(c, ["voice/callbacks"], 1200))
+    assert t[3] != pytest.approx(t[4])
+
+
+@pytest.mark.parametrize(
+    ("target", "label"),
+    [
+        (
+            {"kpi": "service_level", "at_least": 0.8},
+            "voice service level ≥ 80% (answered within 20s ÷ offered)",
+        ),
+        (
+            {"kpi": "service_level", "at_least": 0.8, "over": "answered", "threshold": "30s"},
+            "voice service level ≥ 80% (answered within 30s ÷ answered)",
+        ),
+        (
+            {"kpi": "abandon_rate", "at_most": 0.05, "short_abandon": "5s"},
+            "voice abandon rate ≤ 5% (abandons < 5s excluded)",
+        ),
+        (
+            {
+                "kpi": "asa",
+                "at_most": "1min",
+                "clock": "business_hours",
+                "business_hours": {"mon-fri": "08:00-18:00"},
+            },
+            "voice ASA ≤ 1min (waits in business hours)",
+        ),
+        (
+            {"kpi": "service_level", "at_least": 0.8, "per": "day", "share_of_periods": 0.9},
+            "voice service level ≥ 80% (answered within 20s ÷ offered) in 90% of days",
+        ),
+        (
+            {"segment": "vip", "kpi": "wait_over", "threshold": "5min", "at_most": 0.02},
+            "voice/vip P(wait > 5min) ≤ 2%",
+        ),
+    ],
+)
+def test_labels_state_the_definition(target: dict[str, Any], label: str) -> None:
+    """The generated label says what is measured, the threshold, the base, the clock and the
+    exclusions (so a target row can be told apart from the KPI table's row)."""
+    data = scenario([{"contact_type": "voice", **target}])
+    data["contact_types"]["voice"]["segments"] = {"vip": {"share": 0.1}}
+    model = build_model(cccsim.load_scenario(data))
+    expected = label if "segment" in target else label.replace("voice ", "voice (all segments) ", 1)
+    assert model.targets[0].label == model.targets[0].definition == expected

@@ -5,7 +5,7 @@ Exit codes: 0 success, 2 bad input (scenario, option or override), 1 internal er
 
 from __future__ import annotations
 
-from cccsim.cli import experiments, staffing, tools  # noqa: F401  (they register their commands)
+from cccsim.cli import experiments, fit, staffing, tools  # noqa: F401  (they register their commands)
 from cccsim.cli.common import app
 
 

@@ -24,12 +24,15 @@ from cccsim.cli.common import (
     guard,
     load_file,
     out,
+    quietly,
+    report_precision,
     run_experiment,
     save,
     shards_dir,
     write_report_to,
 )
 from cccsim.errors import Problem, ScenarioError
+from cccsim.experiment.replicate import MAX_REPLICATIONS
 from cccsim.scenario.load import load_scenario, parse_override
 
 
@@ -56,21 +59,27 @@ def run(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     precision: Annotated[
         float | None,
         typer.Option(
             help="Add replications until each target KPI's CI half-width ≤ this share of its mean."
         ),
     ] = None,
-    max_replications: Annotated[int, typer.Option(min=2, help="Cap for --precision.")] = 500,
+    max_replications: Annotated[
+        int, typer.Option(min=2, help="Cap on the replications --precision may add.")
+    ] = MAX_REPLICATIONS,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Simulate a scenario and print its KPIs per contact type (with CIs when -r > 1)."""
     from cccsim.experiment.replicate import replicate
+    from cccsim.footprint import check_fits
+    from cccsim.model import build_model
+    from cccsim.option_tables import total_cost_table
     from cccsim.results import ReplicationResult, write_result
     from cccsim.simulate import run_replication
+    from cccsim.stats.options import cost_totals
     from cccsim.tables import ci_table, costs_table, groups_table, summary_table, targets_table
 
     if fmt not in ("parquet", "csv"):
@@ -81,7 +90,9 @@ def run(
         if replications == 1 and precision is None:
             # with --out the contacts stream to their file during the run (memory stays flat)
             streamed = out_dir / f"contacts.{fmt}" if out_dir is not None else None
-            result = run_replication(sc, seed, contacts_to=streamed)
+            model = build_model(sc)
+            check_fits(model, streaming=streamed is not None)  # before it could run out of memory
+            result = run_replication(sc, seed, model=model, contacts_to=streamed)
             if streamed is not None and report is not None:  # the wait figure reads them back
                 result.contacts = read_waits(streamed)
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
@@ -90,10 +101,13 @@ def run(
                 out.print(targets_table(result.targets, sc.currency))
             if costed(sc):
                 out.print(costs_table(result.summary, sc.currency, long_form=False))
+            if costed(sc):
+                totals = cost_totals(result.groups, result.summary, result.targets)
+                out.print(total_cost_table(totals, sc.currency, confidence))
             outcome: ReplicationResult | Any = result
         else:
             exp = run_experiment(
-                lambda progress: replicate(
+                lambda progress: quietly(replicate)(
                     sc,
                     replications,
                     seed,
@@ -113,13 +127,16 @@ def run(
                 ci_table(exp.summary, f"{sc.name} — {n} replications, seed {seed}", confidence)
             )
             groups = exp.group_summary.pivot_table(
-                index="agent_group", columns="kpi", values="mean", sort=False
+                index="agent_group", columns="kpi", values="mean", sort=False, dropna=False
             )
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):
                 out.print(targets_table(exp.target_summary, sc.currency))
             if costed(sc):
                 out.print(costs_table(exp.summary, sc.currency, long_form=True))
+            if exp.cost_summary is not None and costed(sc):
+                out.print(total_cost_table(exp.cost_summary, sc.currency, confidence))
+            report_precision(exp.provenance)
             outcome = exp
         if out_dir is not None:
             paths = write_result(outcome, out_dir, fmt)
@@ -127,6 +144,22 @@ def run(
         write_report_to(outcome, report, plotlyjs)
 
     guard(go)
+
+
+def print_decision(exp: Any, currency: str, confidence: float) -> None:
+    """Targets per option, the total cost per contract period per option, the options ranked
+    among those keeping every target, and the cheapest compliant one named."""
+    from cccsim.option_tables import decision_line, options_table, total_cost_table
+    from cccsim.tables import targets_table
+
+    if len(exp.target_summary):
+        out.print(targets_table(exp.target_summary, currency))
+    priced = any(costed(sc) for sc in exp.scenarios.values())
+    if exp.cost_summary is not None and priced and len(exp.scenarios) <= 4:  # parts side by side
+        out.print(total_cost_table(exp.cost_summary, currency, confidence))
+    if exp.options is not None and len(exp.options):
+        out.print(options_table(exp.options, currency, confidence))
+        out.print(decision_line(exp.options, currency, confidence), soft_wrap=True)
 
 
 @app.command()
@@ -148,7 +181,7 @@ def compare(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
@@ -191,6 +224,7 @@ def compare(
             out.print(ci_table(exp.summary[exp.summary.scenario == name], name, confidence))
         assert exp.differences is not None
         out.print(differences_table(exp.differences, confidence))
+        print_decision(exp, base.currency, confidence)
         save(exp, out_dir, report, plotlyjs)
 
     guard(go)
@@ -201,7 +235,11 @@ def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     factor: Annotated[
         list[str],
-        typer.Option("--factor", "-f", help="A factor: path=v1,v2,... (repeat for a grid)."),
+        typer.Option(
+            "--factor",
+            "-f",
+            help='A factor: path=v1,v2,... (repeat for a grid; quote values with commas: "a,b").',
+        ),
     ],
     seed: SeedOption = 1,
     replications: RepsOption = 10,
@@ -210,24 +248,18 @@ def sweep(
     backend: BackendOption = "auto",
     workers: WorkersOption = None,
     cluster: ClusterOption = None,
-    confidence: ConfidenceOption = 0.95,
+    confidence: ConfidenceOption = 0.9,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
     """Replicate a scenario at every point of a factor grid (same seeds at every point)."""
-    import yaml
-
+    from cccsim.cli.factors import parse_factors
     from cccsim.experiment.sweep import sweep as run_sweep
     from cccsim.tables import sweep_table
 
     def go() -> None:
         sc = load_file(scenario, sets)
-        factors: dict[str, list[Any]] = {}
-        for text in factor:
-            path, _, values = text.partition("=")
-            if not path or not values:
-                raise ScenarioError([Problem(text, "a factor is written path=v1,v2,...")])
-            factors[path.strip()] = [yaml.safe_load(v) for v in values.split(",")]
+        factors = parse_factors(factor)
         exp = run_experiment(
             lambda progress: run_sweep(
                 sc,
@@ -244,6 +276,7 @@ def sweep(
             out_dir,
         )
         out.print(sweep_table(exp.summary, exp.factors, confidence))
+        print_decision(exp, sc.currency, confidence)
         save(exp, out_dir, report, plotlyjs)
 
     guard(go)

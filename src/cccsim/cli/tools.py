@@ -21,12 +21,14 @@ def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     sets: SetOption = None,
 ) -> None:
-    """Check a scenario file and summarise it, without simulating."""
+    """Check a scenario file and summarise it, without simulating (sizes included)."""
+    from cccsim.footprint import check_fits, memory_limit, show_bytes
     from cccsim.model import build_model
 
     def go() -> None:
         sc = load_file(scenario, sets)
         model = build_model(sc)
+        size = check_fits(model, streaming=True)  # refused if it fits in no way
         days = sc.horizon / 86400
         out.print(
             f"[green]valid[/]: {sc.name} — {days:g} days, {len(sc.contact_types)} contact types, "
@@ -36,6 +38,17 @@ def validate(
             out.print(
                 f"  {t.name} ({t.channel}): {t.arrivals.total:,.0f} expected contacts, "
                 f"mean handle {t.handle.mean:.0f}s"
+            )
+        out.print(
+            f"  per replication: up to about {size.contacts:,.0f} contacts; memory about "
+            f"{show_bytes(size.in_memory)} with the contacts in memory, "
+            f"{show_bytes(size.streamed)} streamed to disk (--out)"
+        )
+        limit, source = memory_limit()
+        if limit is not None and size.in_memory > limit:
+            out.print(
+                f"[yellow]too large to hold in memory[/] (limit {show_bytes(limit)}, {source}): "
+                "run it with --out DIR, which streams the contacts to disk"
             )
 
     guard(go)

@@ -159,7 +159,7 @@ class StandardPolicy:
             if level <= bound:
                 return False
         for agents, protected in self.reserve[g]:
-            # taking the contact must leave more than ``agents`` idle unless it is protected
+            # taking the contact must leave at least ``agents`` idle unless it is protected
             idle_after = view.idle(g) - (view.taker_load == 0)
             if t not in protected and idle_after < agents:
                 return False

@@ -8,12 +8,14 @@ from typing import Any
 import pandas as pd
 
 from cccsim import __version__
+from cccsim.experiment.identity import result_identity
 from cccsim.experiment.runner import ExperimentInterrupted, Point, execute
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import scenario_hash
 from cccsim.stats.ci import summarise
 from cccsim.stats.journeys import JOURNEY_COLUMNS
 from cccsim.stats.kpis import COST_COLUMNS, KPI_COLUMNS
+from cccsim.stats.options import COST_TOTALS, cost_totals, options_frame
 from cccsim.stats.targets import target_summary
 
 JOURNEY_KPIS = JOURNEY_COLUMNS[1:]  # every journey column but the first contact type
@@ -63,6 +65,8 @@ def combine(
     targets = _stack(points, results, "targets")
     contacts = _stack(points, results, "contacts")
     journeys = _stack(points, results, "journeys")
+    verdicts = target_summary(targets, confidence, keys) if len(targets) else pd.DataFrame()
+    costs = cost_totals(groups, per_rep, targets, factors) if len(per_rep) else pd.DataFrame()
     return ExperimentResult(
         replications=per_rep,
         intervals=_stack(points, results, "intervals"),
@@ -74,14 +78,13 @@ def combine(
         )
         if len(per_rep)
         else pd.DataFrame(),
-        target_summary=target_summary(targets, confidence, keys)
-        if len(targets)
-        else pd.DataFrame(),
+        target_summary=verdicts,
         group_summary=summarise(groups, [*keys, "agent_group"], GROUP_KPIS, confidence)
         if len(groups)
         else pd.DataFrame(),
         provenance={
             "scenarios": {p.name: scenario_hash(p.scenario) for p in points},
+            "identities": {p.name: _identity(p, seed) for p in points},
             "seed": seed,
             "replications": {p.name: len(results.get(p.name, {})) for p in points},
             "confidence": confidence,
@@ -99,7 +102,15 @@ def combine(
         else None,
         factors=factors,
         scenarios={p.name: p.scenario for p in points},
+        costs=costs if len(costs) else None,
+        cost_summary=summarise(costs, keys, list(COST_TOTALS), confidence) if len(costs) else None,
+        options=options_frame(costs, verdicts, factors, confidence) if len(costs) else None,
     )
+
+
+def _identity(point: Point, seed: int) -> dict[str, Any]:
+    identity = result_identity(point.scenario, seed)
+    return {"key": identity.key, **identity.ingredients}
 
 
 def run_points(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from cccsim.experiment.replicate import as_scenario
 from cccsim.experiment.runner import Point, Progress
 from cccsim.results import ExperimentResult
 from cccsim.scenario import Scenario, load_scenario
+from cccsim.stats.ci import STUDY_CONFIDENCE
 
 
 def sweep_points(
@@ -36,15 +38,46 @@ def sweep_points(
         grid = [dict(p) for p in points]
         if not grid:
             raise ExperimentError("points is empty")
-    out = []
-    for values in grid:
-        name = ",".join(f"{k}={_show(v)}" for k, v in values.items())
-        out.append(Point(name, load_scenario(scenario, overrides=values), values))
-    return out
+    names = [",".join(f"{k}={_show(v)}" for k, v in values.items()) for values in grid]
+    exact = [json.dumps(values, sort_keys=True, default=str) for values in grid]
+    for i, key in enumerate(exact):
+        if key in exact[:i]:
+            raise ExperimentError(f"points[{i}] repeats points[{exact.index(key)}]: {names[i]}")
+    for i, name in enumerate(names):  # different values that print alike ("12" and 12)
+        if name in names[:i]:
+            names[i] = f"{name} #{i + 1}"
+    columns = _columns(grid)
+    return [
+        Point(name, load_scenario(scenario, overrides=values), columns[i])
+        for i, (name, values) in enumerate(zip(names, grid, strict=True))
+    ]
+
+
+def _columns(grid: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each point's factor values as the tidy frames' columns hold them: a factor whose values are
+    all numbers or all text keeps them; lists, mappings and mixed kinds are shown as text (so the
+    columns can be grouped and written to Parquet)."""
+    shown: set[str] = set()
+    for path in dict.fromkeys(k for values in grid for k in values):
+        kinds = {_kind(values[path]) for values in grid if path in values}
+        if len(kinds) > 1 or "other" in kinds:
+            shown.add(path)
+    return [{k: _show(v) if k in shown else v for k, v in values.items()} for values in grid]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "other"
+    if isinstance(value, int | float):
+        return "number"
+    return "text" if isinstance(value, str) else "other"
 
 
 def _show(value: Any) -> str:
-    return str(value).replace(" ", "")
+    """A value as it would be written in YAML flow style: ``12``, ``20s``, ``[10, 12]``."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def sweep(
@@ -58,7 +91,7 @@ def sweep(
     workers: int | None = None,
     cluster: str | None = None,
     out: str | Path | None = None,
-    confidence: float = 0.95,
+    confidence: float = STUDY_CONFIDENCE,
     progress: Progress | None = None,
 ) -> ExperimentResult:
     """Replicate ``scenario`` at every factor point (dotted paths → values), sharing seeds.

@@ -15,7 +15,7 @@ import numpy as np
 from cccsim.model.arrivals import ArrivalPlan, plan_arrivals
 from cccsim.model.calendar import WeeklyCalendar
 from cccsim.model.dists import Sampler, make_sampler
-from cccsim.model.policy import PolicySpec, build_policy
+from cccsim.model.policy import CALLBACK_QUEUE, PolicySpec, build_policy, priority_offsets
 from cccsim.model.shifts import shift_changes
 from cccsim.model.targets import TargetModel, build_targets
 from cccsim.scenario.checks import barred_groups
@@ -155,6 +155,7 @@ class GroupModel:
     scheduled: tuple[
         tuple[float, int], ...
     ] = ()  # agents scheduled (before shrinkage), change points
+    paid: tuple[tuple[float, int], ...] = ()  # agents paid (scheduled, unpaid breaks out)
     provider: str = "inhouse"
     site: str = ""
     slowdown: tuple[float, ...] = ()  # handle-time factor by contacts in hand (concurrent channels)
@@ -277,20 +278,13 @@ def build_model(scenario: Scenario) -> Model:
                 tuple((group_names.index(s.group), s.after) for s in steps if s.group not in barred)
             )
     groups = []
+    offsets = priority_offsets(sc, names)
     for g, (gname, group) in enumerate(sc.agent_groups.items()):
         routed = {t for t, steps in enumerate(routes) if any(grp == g for grp, _ in steps)}
         skills: list[int] = []
         for parent in group.skills:  # the group's priority order; segments by their priority
             members = [i for i, (_, p, _, _) in enumerate(internal) if p == parent and i in routed]
-            members.sort(
-                key=lambda i: (
-                    -(
-                        _callback_priority(sc, parent)
-                        if internal[i][2] == CALLBACK_QUEUE
-                        else _priority(internal[i][3])
-                    )
-                )
-            )
+            members.sort(key=lambda i: -offsets[i])
             skills.extend(members)
         basis, rate = _cost(group.cost)
         groups.append(
@@ -308,6 +302,7 @@ def build_model(scenario: Scenario) -> Model:
                 if group.proficiency
                 else (),
                 scheduled=_on_duty(group, sc),
+                paid=_on_duty(group, sc, paid=True),
                 provider=group.provider,
                 site=group.site or "",
                 slowdown=tuple(group.concurrency_slowdown),
@@ -339,15 +334,6 @@ def build_model(scenario: Scenario) -> Model:
     )
 
 
-def _priority(segment: Segment | None) -> int:
-    """A segment's priority (the type's default customers have 0)."""
-    return segment.priority if segment is not None else 0
-
-
-CALLBACK_QUEUE = "callbacks"
-"""Segment name of a type's own callback queue (callback priority before or after inbound)."""
-
-
 def _internal_types(sc: Scenario) -> list[tuple[str, str, str, Segment | None]]:
     out: list[tuple[str, str, str, Segment | None]] = []
     for parent, ct in sc.contact_types.items():
@@ -357,11 +343,6 @@ def _internal_types(sc: Scenario) -> list[tuple[str, str, str, Segment | None]]:
         if cb is not None and cb.priority != "with_inbound":
             out.append((f"{parent}/{CALLBACK_QUEUE}", parent, CALLBACK_QUEUE, None))
     return out
-
-
-def _callback_priority(sc: Scenario, parent: str) -> int:
-    cb = sc.contact_types[parent].access.callback
-    return 1000 if cb is not None and cb.priority == "before_inbound" else -1000
 
 
 def _plan(spec: Arrivals | None, sc: Scenario) -> ArrivalPlan:
@@ -411,13 +392,14 @@ def _cost(cost: GroupCost | None) -> tuple[str | None, float]:
 
 
 def _on_duty(
-    group: AgentGroup, sc: Scenario, available: float = 1.0
+    group: AgentGroup, sc: Scenario, available: float = 1.0, paid: bool = False
 ) -> tuple[tuple[float, int], ...]:
-    """The group's agents on duty over time, from ``staff`` or from its shifts."""
+    """The group's agents on duty over time, from ``staff`` or from its shifts (``paid``: the
+    agents being paid, on paid breaks included)."""
     if group.staff is not None:
         # a StaffFile was read into a list of agents when the scenario was validated
         return _staff_changes(cast("int | list[int]", group.staff), sc, available)
-    return shift_changes(group.shifts, sc, available)
+    return shift_changes(group.shifts, sc, available, paid)
 
 
 def _staff_changes(

@@ -48,6 +48,32 @@ def condition_of(step: RouteStep) -> tuple[str, float] | None:
     return None
 
 
+CALLBACK_QUEUE = "callbacks"
+"""Segment name of a type's own callback queue (callback priority before or after inbound)."""
+
+
+def priority_offsets(sc: Scenario, names: list[str]) -> list[int]:
+    """Each internal type's priority relative to its contact type: 0 for the type's customers
+    outside any segment, the segment's ``priority`` for a segment, and for the type's own
+    callback queue one above its highest segment (``before_inbound``) or one below its lowest
+    (``after_inbound``). Within a group's skills, a type's internal types are served in this
+    order; with ``routing_policy.priorities`` the offsets are added to the type's priority."""
+    out = []
+    for name in names:
+        parent, _, segment = name.partition("/")
+        ct = sc.contact_types[parent]
+        levels = [0, *(seg.priority for seg in ct.segments.values())]
+        if not segment:
+            out.append(0)
+        elif segment in ct.segments:
+            out.append(ct.segments[segment].priority)
+        else:  # the callback queue
+            cb = ct.access.callback
+            first = cb is not None and cb.priority == "before_inbound"
+            out.append(max(levels) + 1 if first else min(levels) - 1)
+    return out
+
+
 def build_policy(
     sc: Scenario,
     names: list[str],
@@ -55,12 +81,27 @@ def build_policy(
     steps: list[list[RouteStep] | None],
     group_names: list[str],
 ) -> PolicySpec:
-    """Resolve names to indices; a type's setting applies to its segments unless they have their own."""
+    """Resolve names to indices; a type's setting applies to its segments unless they have their own.
+
+    Priorities compose: a segment (or callback queue) not named in ``priorities`` gets its
+    contact type's priority plus its offset (``priority_offsets``), so ageing or a priority on
+    the type keeps the segment ahead; a ``type/segment`` named in ``priorities`` gets exactly
+    that value. Ageing applies to every internal type of a type unless one has its own.
+    """
     rp = sc.routing_policy
 
     def per_type(table: dict[str, float], default: float) -> tuple[float, ...]:
         return tuple(
             float(table.get(name, table.get(name.split("/")[0], default))) for name in names
+        )
+
+    def priorities(table: dict[str, int]) -> tuple[float, ...]:
+        offsets = priority_offsets(sc, names)
+        return tuple(
+            float(table[name])
+            if name in table
+            else float(table.get(name.split("/")[0], 0)) + offset
+            for name, offset in zip(names, offsets, strict=True)
         )
 
     conditions = tuple(
@@ -74,7 +115,7 @@ def build_policy(
     return PolicySpec(
         name=rp.policy,
         agent_selection=rp.agent_selection,
-        priority=per_type(dict(rp.priorities), 0.0) if rp.priorities else (),
+        priority=priorities(dict(rp.priorities)) if rp.priorities else (),
         ageing=per_type(dict(rp.ageing), math.inf) if rp.ageing else (),
         conditions=conditions if any(conditions) else (),
         reserve=tuple(

@@ -16,11 +16,12 @@ from cccsim.units import DAY
 
 
 def shift_changes(
-    shifts: dict[str, Shift], scenario: Scenario, available: float = 1.0
+    shifts: dict[str, Shift], scenario: Scenario, available: float = 1.0, paid: bool = False
 ) -> tuple[tuple[float, int], ...]:
     """(instant, agents on duty from then) for a group's shifts over the horizon.
 
     ``available`` scales each shift's agents by (1 − shrinkage) × adherence, rounded per shift.
+    With ``paid``, the agents being paid instead: only unpaid breaks take agents off.
     """
     first = WEEKDAYS.index(scenario.start_weekday)
     steps: dict[float, int] = {0.0: 0}
@@ -36,6 +37,8 @@ def shift_changes(
             _add(steps, start, agents)
             _add(steps, start + shift.length, -agents)
             for brk in shift.breaks:
+                if paid and brk.paid:
+                    continue
                 length = brk.length
                 if brk.start is not None:
                     begins = [brk.start] * agents

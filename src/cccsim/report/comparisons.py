@@ -131,43 +131,55 @@ def sweep_lines(summary: pd.DataFrame, factor: str, colours: dict[str, str]) -> 
     return _layout(fig, f"Key KPIs as {factor} varies", factor, "", 420)
 
 
-def cost_service_frontier(summary: pd.DataFrame, currency: str) -> go.Figure | None:
-    """Total cost (operating + telephony) against the first contact type's service level, per
-    option, with 95 % intervals — None when nothing is priced."""
-    costs = summary[summary.kpi.isin(["operating_cost", "telephony_cost"])]
-    total = costs.groupby("scenario", sort=False)["mean"].sum()
-    if not (total > 0).any():
+def cost_service_frontier(
+    summary: pd.DataFrame, options: pd.DataFrame | None, currency: str
+) -> go.Figure | None:
+    """Total cost per contract period (operating + telephony + expected penalties − expected
+    bonuses, ``options``) against the first contact type's service level, per option, with
+    intervals; the cheapest compliant option is named — None when nothing is priced."""
+    if options is None or options.empty or not (options["total_cost"].abs() > 0).any():
         return None
+    total = options.set_index("scenario")
     sl = summary[summary.kpi == "service_level"]
     first = str(sl["contact_type"].iloc[0])
-    level = sl[sl.contact_type == first].set_index("scenario")
+    level = sl[sl.contact_type == first].set_index("scenario").loc[total.index]
     fig = go.Figure(
         go.Scatter(
-            x=total.to_numpy(),
-            y=level.loc[total.index, "mean"],
+            x=total["total_cost"].to_numpy(),
+            y=level["mean"],
             mode="markers+text",
-            text=list(total.index),
+            text=[f"{n} ✓" if ok else str(n) for n, ok in total["compliant"].items()],
             textposition="top center",
-            marker={"size": 11, "color": PALETTE[1]},
+            marker={
+                "size": 11,
+                "color": [PALETTE[2] if ok else PALETTE[1] for ok in total["compliant"]],
+            },
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": (total["ci_high"] - total["total_cost"]).fillna(0),
+                "arrayminus": (total["total_cost"] - total["ci_low"]).fillna(0),
+            },
             error_y={
                 "type": "data",
                 "symmetric": False,
-                "array": (
-                    level.loc[total.index, "ci_high"] - level.loc[total.index, "mean"]
-                ).fillna(0),
-                "arrayminus": (
-                    level.loc[total.index, "mean"] - level.loc[total.index, "ci_low"]
-                ).fillna(0),
+                "array": (level["ci_high"] - level["mean"]).fillna(0),
+                "arrayminus": (level["mean"] - level["ci_low"]).fillna(0),
             },
         )
     )
-    cheapest = total.idxmin()
+    best = total.index[total["cheapest_compliant"]]
     title = (
-        f"Cost against {first} service level: cheapest is {cheapest} "
-        f"({total.min():,.0f} {currency}, {level['mean'].to_dict()[cheapest]:.1%})"
+        f"Total cost against {first} service level: cheapest meeting every target is {best[0]} "
+        f"({total.loc[best[0], 'total_cost']:,.0f} {currency})"
+        if len(best)
+        else f"Total cost against {first} service level: no option meets every target (✓ = compliant)"
     )
     fig = _layout(
-        fig, title, f"operating + telephony cost per period ({currency})", f"{first} service level"
+        fig,
+        title,
+        f"total cost per contract period ({currency})",
+        f"{first} service level",
     )
     fig.update_yaxes(tickformat=".0%")
     return fig

@@ -23,24 +23,28 @@ import plotly.offline
 import yaml
 
 from cccsim import __version__
+from cccsim.backtesting import Backtest
+from cccsim.fit import FitResult
 from cccsim.model import build_model
 from cccsim.report import comparisons as C
+from cccsim.report import decision as D
 from cccsim.report import figures as F
 from cccsim.report import staffing as S
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
 from cccsim.staffing import StaffingPlan
+from cccsim.stats.ci import STUDY_CONFIDENCE
 from cccsim.tables import fmt
 from cccsim.units import format_duration
 
 
 @dataclass
 class Section:
-    """A titled part of the page: optional HTML, then figures."""
+    """A titled part of the page: optional HTML, then figures by name (``result.figures()``)."""
 
     title: str
     html: str = ""
-    figures: list[go.Figure] = field(default_factory=list)
+    figures: dict[str, go.Figure] = field(default_factory=dict)
 
 
 def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentResult:
@@ -57,7 +61,7 @@ def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentRes
         [point],
         {point.name: {0: result}},
         seed=result.provenance.get("seed", 0),
-        confidence=0.95,
+        confidence=STUDY_CONFIDENCE,
         started=time.perf_counter(),
     )
     exp.provenance.update({k: v for k, v in result.provenance.items() if k not in exp.provenance})
@@ -66,13 +70,23 @@ def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentRes
 
 
 def render_report(
-    result: ReplicationResult | ExperimentResult | StaffingPlan,
+    result: ReplicationResult | ExperimentResult | StaffingPlan | FitResult | Backtest,
     title: str | None = None,
     plotlyjs: str = "inline",
 ) -> str:
-    """The report page as one HTML string (a staffing plan: the plan, then its simulation)."""
+    """The report page as one HTML string (a staffing plan: the plan, then its simulation; a fit
+    or a back-test: their own pages)."""
     if isinstance(result, StaffingPlan):
-        return _staffing_page(result, title, plotlyjs)
+        heading = title or f"Staffing plan: {result.scenario.name}"
+        return _page(heading, _subtitle(result.result), report_sections(result), plotlyjs)
+    if isinstance(result, FitResult):
+        from cccsim.report.fit import render_fit_report  # it builds on this module
+
+        return render_fit_report(result, title, plotlyjs)
+    if isinstance(result, Backtest):
+        from cccsim.report.backtest import render_backtest_report
+
+        return render_backtest_report(result, title, plotlyjs)
     exp = as_experiment(result)
     sections = build_sections(exp)
     names = list(exp.scenarios)
@@ -83,7 +97,7 @@ def render_report(
 
 
 def write_report(
-    result: ReplicationResult | ExperimentResult | StaffingPlan,
+    result: ReplicationResult | ExperimentResult | StaffingPlan | FitResult | Backtest,
     path: str | Path,
     title: str | None = None,
     plotlyjs: str = "inline",
@@ -99,15 +113,16 @@ def write_report(
     return target
 
 
-def _staffing_page(plan: StaffingPlan, title: str | None, plotlyjs: str) -> str:
-    week_start = plan.scenario.start_weekday
-    figures = [S.staffing_lines(plan.staff, week_start)]
-    if len(plan.kpis):
-        figures.append(S.target_bands(plan.kpis, week_start))
-    first = Section("Staffing plan", S.staffing_summary_html(plan), figures)
-    sections = [first, *build_sections(plan.result)]
-    heading = title or f"Staffing plan: {plan.scenario.name}"
-    return _page(heading, _subtitle(plan.result), sections, plotlyjs)
+def report_sections(result: ReplicationResult | ExperimentResult | StaffingPlan) -> list[Section]:
+    """The page's sections for any result (a staffing plan: the plan, then its simulation)."""
+    if not isinstance(result, StaffingPlan):
+        return build_sections(as_experiment(result))
+    week_start = result.scenario.start_weekday
+    figures = {"staffing_plan": S.staffing_lines(result.staff, week_start)}
+    if len(result.kpis):
+        figures["staffing_targets"] = S.target_bands(result.kpis, week_start)
+    plan = Section("Staffing plan", S.staffing_summary_html(result), figures)
+    return [plan, *build_sections(result.result)]
 
 
 # ----------------------------------------------------------------------------- sections
@@ -137,16 +152,18 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     if several:
         option_colours = F.colour_map(types)
         comparison = Section(
-            "Options compared", figures=[C.option_bars(exp.summary, option_colours)]
+            "Options compared", figures={"options": C.option_bars(exp.summary, option_colours)}
         )
         if exp.differences is not None and len(exp.differences):
-            comparison.figures.append(C.differences_forest(exp.differences))
+            comparison.figures["differences"] = C.differences_forest(exp.differences)
         if exp.factors:
             comparison.title = "Sweep"
-            comparison.figures = [C.sweep_lines(exp.summary, exp.factors[0], option_colours)]
-        frontier = C.cost_service_frontier(exp.summary, sc.currency)
+            comparison.figures = {
+                "sweep": C.sweep_lines(exp.summary, exp.factors[0], option_colours)
+            }
+        frontier = C.cost_service_frontier(exp.summary, exp.options, sc.currency)
         if frontier is not None:
-            comparison.figures.append(frontier)
+            comparison.figures["cost_frontier"] = frontier
         sections.append(comparison)
     base = next(iter(exp.scenarios))
     intervals = _of(exp.intervals, base)
@@ -166,34 +183,38 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
         sections.append(
             Section(
                 f"Intraday{label}",
-                figures=[
-                    F.service_level_by_interval(measured, sl_targets, colours, week_start=week),
-                    F.volume_by_interval(measured, colours, week_start=week),
-                    F.asa_by_interval(measured, colours, week_start=week),
-                    F.staffing_by_interval(gi, required, week_start=week),
-                ],
+                figures={
+                    "service_level": F.service_level_by_interval(
+                        measured, sl_targets, colours, week_start=week
+                    ),
+                    "volume": F.volume_by_interval(measured, colours, week_start=week),
+                    "asa": F.asa_by_interval(measured, colours, week_start=week),
+                    "staffing": F.staffing_by_interval(gi, required, week_start=week),
+                },
             )
         )
     contacts = _of(exp.contacts, base) if exp.contacts is not None else pd.DataFrame()
     if len(contacts):
         sections.append(
-            Section(f"Waiting{label}", figures=[F.wait_cdf(contacts, thresholds, colours)])
+            Section(f"Waiting{label}", figures={"waits": F.wait_cdf(contacts, thresholds, colours)})
         )
     if len(gi):
         sections.append(
             Section(
                 f"Agents{label}",
-                figures=[
-                    F.occupancy_heatmap(gi, week_start=week),
-                    F.work_share(_of(exp.groups, base)),
-                ],
+                figures={
+                    "occupancy": F.occupancy_heatmap(gi, week_start=week),
+                    "work_share": F.work_share(_of(exp.groups, base)),
+                },
             )
         )
     if any(c in ("email", "messaging") for c in channels.values()) and len(measured):
         sections.append(
             Section(
                 f"Deferred work{label}",
-                figures=[F.backlog_by_interval(measured, channels, colours, week_start=week)],
+                figures={
+                    "backlog": F.backlog_by_interval(measured, channels, colours, week_start=week)
+                },
             )
         )
     journeys = _of(exp.journeys, base) if exp.journeys is not None else pd.DataFrame()
@@ -205,7 +226,11 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     )
     if len(journeys) and (len(callbacks) or (repeats > 1).any() or exp.ivr is not None):
         sections.append(
-            Section(f"Journeys{label}", _journeys_html(exp, base), [C.journey_bars(journeys)])
+            Section(
+                f"Journeys{label}",
+                _journeys_html(exp, base),
+                {"journeys": C.journey_bars(journeys)},
+            )
         )
     sections.append(Section("Provenance", _provenance_html(exp)))
     return sections
@@ -271,43 +296,19 @@ def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:
 
 
 def _verdict_html(exp: ExperimentResult) -> str:
-    parts = []
-    ts = exp.target_summary
-    if ts is not None and len(ts):
-        rows = []
-        for _, r in ts.iterrows():
-            ci = (
-                ""
-                if not _finite(r["ci_low"])
-                else f" [{fmt(r['kpi'], r['ci_low'])}, {fmt(r['kpi'], r['ci_high'])}]"
-            )
-            who = f"<td>{html.escape(str(r['scenario']))}</td>" if len(exp.scenarios) > 1 else ""
-            rows.append(
-                f"<tr class='{r['verdict'].replace(' ', '-')}'>{who}<td>{html.escape(str(r['target']))}</td>"
-                f"<td>{fmt(r['kpi'], r['attained'])}{ci}</td><td>{r['probability_met']:.0%}</td>"
-                f"<td class='verdict'>{html.escape(r['verdict'])}</td></tr>"
-            )
-        head = "<th>option</th>" if len(exp.scenarios) > 1 else ""
-        money = "expected_penalty" in ts and bool((ts["expected_penalty"] > 0).any())
-        if money:
-            head_money = f"<th>expected penalty ({html.escape(_first(exp).currency)})</th>"
-            rows = [
-                r.replace("</tr>", f"<td>{p:,.0f}</td></tr>")
-                for r, p in zip(rows, ts["expected_penalty"], strict=True)
-            ]
-        else:
-            head_money = ""
-        met = int((ts["verdict"] == "met").sum())
-        parts.append(
-            f"<p class='lead'>{met} of {len(ts)} targets met"
-            f"{', ' + str(int((ts['verdict'] == 'missed').sum())) + ' missed' if (ts['verdict'] == 'missed').any() else ''}"
-            f"{', ' + str(int((ts['verdict'] == 'at risk').sum())) + ' at risk' if (ts['verdict'] == 'at risk').any() else ''}.</p>"
-            f"<table class='targets'><thead><tr>{head}<th>target</th><th>attained (95 % CI)</th>"
-            f"<th>P(met)</th><th>verdict</th>{head_money}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-    parts.append(_kpi_table(exp))
-    parts.append(_costs_table(exp))
-    return "\n".join(parts)
+    """The first screen: the decision (cheapest compliant option, total cost per period), the
+    targets with P(met), then the KPIs and the costs per contact type."""
+    sc = _first(exp)
+    confidence = float(exp.provenance.get("confidence", STUDY_CONFIDENCE))
+    several = len(exp.scenarios) > 1
+    return "\n".join(
+        [
+            D.decision_html(exp.options, exp.cost_summary, sc.currency, confidence),
+            D.targets_html(exp.target_summary, several, sc.currency, confidence),
+            _kpi_table(exp),
+            _costs_table(exp),
+        ]
+    )
 
 
 COSTS = {
@@ -338,7 +339,7 @@ def _costs_table(exp: ExperimentResult) -> str:
         )
         cells = "".join(
             f"<td>{float(by[k]):,.2f}</td>"
-            if "per" in k and "minutes" not in k
+            if k in ("cost_per_answered", "customer_cost_per_contact")  # per contact: cents
             else f"<td>{float(by[k]):,.0f}</td>"
             for k in COSTS
         )
@@ -423,7 +424,8 @@ h1{margin-bottom:.2rem} .sub{color:#666;margin-top:0} h2{border-bottom:2px solid
 table{border-collapse:collapse;margin:.6rem 0;font-size:.92rem} th,td{padding:.3rem .6rem;border-bottom:1px solid #eee;text-align:right}
 th:first-child,td:first-child{text-align:left} .lead{font-size:1.15rem;font-weight:600}
 tr.met .verdict{color:#1a7f37;font-weight:600} tr.missed .verdict{color:#c62828;font-weight:600}
-tr.at-risk .verdict{color:#b26a00;font-weight:600} pre{background:#f6f8fa;padding:.8rem;overflow:auto;font-size:.8rem}
+tr.at-risk .verdict{color:#b26a00;font-weight:600} tr.one-run .verdict{color:#666}
+table.options tr.met td:first-child{color:#1a7f37;font-weight:600} .left{text-align:left} pre{background:#f6f8fa;padding:.8rem;overflow:auto;font-size:.8rem}
 .figure{margin:1rem 0;break-inside:avoid} @media print{details{display:none} body{max-width:none}}
 """
 
@@ -440,7 +442,7 @@ def _page(heading: str, subtitle: str, sections: list[Section], plotlyjs: str) -
     count = 0
     for section in sections:
         body.append(f"<section><h2>{html.escape(section.title)}</h2>{section.html}")
-        for fig in section.figures:
+        for fig in section.figures.values():
             count += 1
             div = fig.to_html(
                 full_html=False,

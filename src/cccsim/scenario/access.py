@@ -117,7 +117,8 @@ class Segment(_Model):
     share: Annotated[float, Field(gt=0, le=1)]
     """Share of the type's arrivals in the segment."""
     priority: int = 1
-    """Served before segments (and the rest of the type) with lower priority; the rest is 0."""
+    """Served before segments (and the rest of the type) with lower priority; the rest is 0.
+    With ``routing_policy.priorities`` it is added to the type's priority (ageing keeps it)."""
     routing: list[RouteStep] | None = None
     """Own routing (default: the type's)."""
     handle_time_factor: Annotated[float, Field(gt=0, le=20)] = 1.0

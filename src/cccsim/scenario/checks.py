@@ -182,9 +182,18 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                 out.append(
                     Problem(
                         f"targets[{i}].segment",
-                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, ct.segments)}",
+                        f"{target.contact_type!r} has no segment {target.segment!r}{_hint(target.segment, owner.segments)}",
                     )
                 )
+        owner = sc.contact_types.get(target.contact_type or "")
+        no_callbacks = owner is not None and owner.access.callback is None
+        if target.kpi == "callback_promise_kept" and no_callbacks:
+            out.append(
+                Problem(
+                    f"targets[{i}].kpi",
+                    f"{target.contact_type!r} offers no callbacks (access.callback)",
+                )
+            )
         if target.contact_type is not None and target.contact_type not in sc.contact_types:
             out.append(
                 Problem(
@@ -199,8 +208,41 @@ def consistency_problems(sc: Scenario) -> list[Problem]:
                     _unknown("agent group", target.agent_group, sc.agent_groups),
                 )
             )
+    out.extend(_duplicate_targets(sc))
     out.extend(_residency_problems(sc))
     out.extend(_policy_problems(sc))
+    return out
+
+
+def _duplicate_targets(sc: Scenario) -> list[Problem]:
+    """The same promise listed twice (penalties aside) would be checked and paid twice."""
+    out: list[Problem] = []
+    definitions: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for i, t in enumerate(sc.targets):
+        threshold = t.threshold
+        if threshold is None and t.kpi == "service_level" and t.contact_type in sc.contact_types:
+            threshold = sc.contact_types[t.contact_type].service_level_threshold
+        definition = t.model_copy(update={"threshold": threshold}).model_dump_json(
+            exclude={"name", "penalty", "bonus"}
+        )
+        if definition in definitions:
+            out.append(
+                Problem(
+                    f"targets[{i}]",
+                    f"repeats targets[{definitions[definition]}] (the same KPI, definition and "
+                    "bounds): merge them into one target with one penalty and bonus",
+                )
+            )
+        definitions.setdefault(definition, i)
+        if t.name is not None and t.name in names:
+            out.append(
+                Problem(
+                    f"targets[{i}].name", f"{t.name!r} is the name of targets[{names[t.name]}] too"
+                )
+            )
+        if t.name is not None:
+            names.setdefault(t.name, i)
     return out
 
 

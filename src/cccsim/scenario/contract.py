@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from cccsim.scenario.fields import Duration, Name, WeeklyHours, _Model
+from cccsim.units import parse_duration
 
 
 class Money(_Model):
@@ -48,6 +49,10 @@ SHARE_KPIS = frozenset(
         "occupancy",
     }
 )
+TIME_KPIS = frozenset({"asa", "aht"})
+"""KPIs measured in seconds (their bounds may be written as durations, "30s")."""
+WAIT_KPIS = frozenset({"service_level", "asa", "abandon_rate", "wait_over", "p_wait"})
+"""KPIs that read waits (so a business-hours clock changes them)."""
 
 
 class Target(_Model):
@@ -84,24 +89,51 @@ class Target(_Model):
     share_of_periods: Annotated[float, Field(gt=0, le=1)] | None = None
     """With per interval/day/week: the share of those periods that must meet the bound (default: all)."""
     at_least: float | None = None
-    """Lower bound (service level, occupancy, …)."""
+    """Lower bound: a share in [0, 1] (service level 0.80, not 80) or a time in seconds (ASA,
+    AHT; "30s" works too)."""
     at_most: float | None = None
-    """Upper bound (ASA in seconds, abandon rate, occupancy, …)."""
+    """Upper bound, in the same units (ASA 60, abandon rate 0.05, occupancy 0.90); ≥ at_least."""
     penalty: Money | None = None
     """Paid by the centre per contract period when the target is missed."""
     bonus: Money | None = None
     """Paid to the centre per contract period when the target is met (per point of excess)."""
+
+    @field_validator("at_least", "at_most", mode="before")
+    @classmethod
+    def _time_bound(cls, value: Any, info: ValidationInfo) -> Any:
+        """A time KPI's bound may be written as a duration ("30s", "2min")."""
+        if isinstance(value, str) and info.data.get("kpi") in TIME_KPIS:
+            return parse_duration(value)
+        return value
+
+    @field_validator("at_least", "at_most")
+    @classmethod
+    def _bound_in_range(cls, value: float | None, info: ValidationInfo) -> float | None:
+        """Shares lie in [0, 1] (80 is not 80 %); times are ≥ 0; at_least ≤ at_most."""
+        if value is None:
+            return value
+        if not math.isfinite(value):
+            raise ValueError(f"a bound must be a finite number, got {value!r}")
+        kpi = info.data.get("kpi")
+        if kpi in SHARE_KPIS and not 0 <= value <= 1:
+            hint = ""
+            if 1 < value <= 100:
+                share = value / 100
+                shown = f"{share:.2f}" if round(share, 2) == share else f"{share:g}"
+                hint = f"; did you mean {shown}?"
+            raise ValueError(f"{kpi} is a share in [0, 1] (0.80 = 80 %), got {value:g}{hint}")
+        if kpi in TIME_KPIS and value < 0:
+            raise ValueError(f"{kpi} is a time (seconds, or '30s'), ≥ 0; got {value:g}")
+        low = info.data.get("at_least")
+        if info.field_name == "at_most" and low is not None and low > value:
+            raise ValueError(f"at_most ({value:g}) is below at_least ({low:g})")
+        return value
 
     @model_validator(mode="after")
     def _coherent(self) -> Target:
         problems = []
         if self.at_least is None and self.at_most is None:
             problems.append("give at_least or at_most (or both, for a range)")
-        for bound in (self.at_least, self.at_most):
-            if bound is not None and not math.isfinite(bound):
-                problems.append("bounds must be finite numbers")
-        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
-            problems.append(f"at_least ({self.at_least:g}) is above at_most ({self.at_most:g})")
         if self.kpi == "occupancy":
             if self.agent_group is None or self.contact_type is not None:
                 problems.append("an occupancy target names an agent_group (and no contact_type)")
@@ -117,6 +149,12 @@ class Target(_Model):
             problems.append("over: answered applies to service_level only")
         if self.short_abandon is not None and self.kpi not in ("service_level", "abandon_rate"):
             problems.append("short_abandon applies to service_level and abandon_rate")
+        if self.threshold is not None and self.kpi not in ("service_level", "wait_over"):
+            problems.append("threshold applies to service_level and wait_over")
+        if self.clock == "business_hours" and self.kpi not in WAIT_KPIS:
+            problems.append(
+                f"clock: business_hours applies to KPIs that read waits ({', '.join(sorted(WAIT_KPIS))})"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self

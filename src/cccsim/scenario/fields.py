@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -22,6 +24,11 @@ Duration = Annotated[float, BeforeValidator(parse_duration)]
 """Seconds; written as ``"30s"``, ``"5min"``, ``"8h"``, ``"2d"`` or a bare number of seconds."""
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*$", max_length=64)]
+TypeName = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z_][A-Za-z0-9_\-]*(/[A-Za-z_][A-Za-z0-9_\-]*)?$", max_length=129),
+]
+"""A contact type, or one of its segments written ``type/segment`` (e.g. ``voice/vip``)."""
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Channel = Literal["voice", "chat", "messaging", "email"]
@@ -41,16 +48,22 @@ class _Model(BaseModel):
 
 
 def _read_csv_column(file: str, column: str | None, info: ValidationInfo) -> list[float]:
-    """Read one numeric CSV column (the first one when ``column`` is None) next to the scenario."""
-    base = Path((info.context or {}).get("base_dir", "."))
+    """Read one numeric CSV column (the first one when ``column`` is None) next to the scenario.
+
+    The file's SHA-256 is noted in the validation context's ``files`` (when there is one).
+    """
+    context = info.context or {}
+    base = Path(context.get("base_dir", "."))
     path = (base / file) if not Path(file).is_absolute() else Path(file)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+        raw = path.read_bytes()
+        rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     except FileNotFoundError:
         raise ValueError(f"CSV file {str(path)!r} not found") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"cannot read CSV file {str(path)!r}: {exc}") from None
+    if isinstance(context.get("files"), dict):  # part of a result's identity (resume)
+        context["files"][file] = hashlib.sha256(raw).hexdigest()
     if not rows:
         raise ValueError(f"CSV file {str(path)!r} has a header but no rows")
     name = column if column is not None else next(iter(rows[0]))

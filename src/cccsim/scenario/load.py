@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cccsim.errors import Problem, ScenarioError
+from cccsim.scenario.booleans import boolean_problems
 from cccsim.scenario.schema import ConsistencyError, Scenario
+from cccsim.scenario.yaml_file import read_yaml
+from cccsim.scenario.yaml_file import render_path as _render
 
-_MAX_FILE_BYTES = 5_000_000
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
@@ -42,13 +45,12 @@ def load_scenario(
         data, base = copy.deepcopy(dict(source)), Path(".")
     else:
         file = str(source)
-        data, lines = _read_yaml(Path(source))
+        data, lines = read_yaml(Path(source))
         base = Path(source).parent
+    written: dict[tuple[Any, ...], str] = {}
     if overrides:
-        data = _with_overrides(data, overrides, file)
-    scenario = _validate(data, file=file, base_dir=base, lines=lines)
-    scenario._source = {"file": file, "base_dir": str(base)}
-    return scenario
+        data, written = _overridden(data, overrides, file)
+    return _validate(data, file=file, base_dir=base, lines=lines, written=written)
 
 
 def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
@@ -57,10 +59,15 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenari
         return scenario
     origin = scenario._source or {"file": None, "base_dir": "."}
     data = scenario.model_dump(mode="python")
-    data = _with_overrides(data, overrides, origin["file"])
-    out = _validate(data, file=origin["file"], base_dir=Path(origin["base_dir"] or "."), lines={})
-    out._source = origin
-    return out
+    data, written = _overridden(data, overrides, origin["file"])
+    return _validate(
+        data,
+        file=origin["file"],
+        base_dir=Path(origin["base_dir"] or "."),
+        lines={},
+        files=origin.get("files"),
+        written=written,
+    )
 
 
 def override_data(
@@ -70,87 +77,66 @@ def override_data(
     return _with_overrides(data, overrides, file)
 
 
+def parse_path(path: str) -> tuple[Any, ...]:
+    """A dotted field path as its parts: ``targets[0].at_least`` → ``("targets", 0, "at_least")``."""
+    return _parse_path(path)
+
+
+def data_files(scenario: Scenario) -> dict[str, str]:
+    """The data files (CSV) the scenario read while it was validated: name → SHA-256 of the bytes.
+
+    Overrides keep the files of the scenario they were applied to (and add any they read).
+    """
+    return dict((scenario._source or {}).get("files") or {})
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """A short, stable hash of the validated scenario (provenance, caching, shard names)."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-# ----------------------------------------------------------------------------- YAML
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping key and sequence item."""
-
-
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
-    file = str(path)
-    try:
-        size = path.stat().st_size
-        if size > _MAX_FILE_BYTES:
-            raise ScenarioError(
-                [
-                    Problem(
-                        "", f"file is {size:,} bytes; a scenario may be at most {_MAX_FILE_BYTES:,}"
-                    )
-                ],
-                file,
-            )
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError([Problem("", "file not found")], file) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem("", "is a directory, expected a YAML file")], file) from None
-    except OSError as exc:
-        raise ScenarioError([Problem("", f"cannot read file: {exc.strerror}")], file) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem("", f"not UTF-8 text (byte {exc.start}): save the file as UTF-8")], file
-        ) from None
-    try:
-        node = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem("", f"invalid YAML: {problem}", line)], file) from None
-    if not isinstance(data, dict):
-        raise ScenarioError(
-            [Problem("", f"expected a mapping of fields at the top, got {type(data).__name__}")],
-            file,
-        )
-    lines: dict[tuple[Any, ...], int] = {}
-    _collect_lines(node, (), lines)
-    return data, lines
-
-
-def _collect_lines(
-    node: yaml.Node | None, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]
-) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, key.value)
-            out[child] = key.start_mark.line + 1
-            _collect_lines(value, child, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            out[(*path, i)] = value.start_mark.line + 1
-            _collect_lines(value, (*path, i), out)
-
-
 # ----------------------------------------------------------------------------- validation
 
 
 def _validate(
-    data: dict[str, Any], *, file: str | None, base_dir: Path, lines: dict[tuple[Any, ...], int]
+    data: dict[str, Any],
+    *,
+    file: str | None,
+    base_dir: Path,
+    lines: dict[tuple[Any, ...], int],
+    files: Mapping[str, str] | None = None,
+    written: dict[tuple[Any, ...], str] | None = None,
 ) -> Scenario:
+    """Validate raw data; the scenario remembers its file, folder and the data files it read."""
+    context: dict[str, Any] = {"base_dir": str(base_dir), "files": dict(files or {})}
+    problems = [
+        Problem(_render(path), message, _line(path, lines))
+        for path, message in boolean_problems(data, Scenario)
+    ]
     try:
-        return Scenario.model_validate(data, context={"base_dir": str(base_dir)})
+        scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
-        raise ScenarioError(_problems(exc, data, lines), file) from None
+        named = {p.path for p in problems}
+        problems += [p for p in _problems(exc, data, lines) if p.path not in named]
+    if problems:
+        blamed = [_blame(p, written or {}) for p in problems]
+        # an override's value fails each member of a union: its first complaint is the one
+        first: dict[tuple[str | None, str], Problem] = {}
+        for p in blamed:
+            first.setdefault((p.override, p.path) if p.override else (None, repr(p)), p)
+        raise ScenarioError(list(first.values()), file)
+    scenario._source = {"file": file, "base_dir": str(base_dir), "files": context["files"]}
+    return scenario
+
+
+def _blame(problem: Problem, written: dict[tuple[Any, ...], str]) -> Problem:
+    """A problem inside a subtree an override wrote names that override, not a line of the file."""
+    path = _parse_path(problem.path)
+    for prefix, label in written.items():
+        if path[: len(prefix)] == prefix:
+            return replace(problem, line=None, override=label)
+    return problem
 
 
 def _problems(exc: ValidationError, data: Any, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
@@ -196,16 +182,6 @@ def _real_loc(loc: tuple[Any, ...], data: Any, kind: str) -> tuple[Any, ...]:
                 out.append(part)
         # scalars: remaining parts are union labels such as 'int' or 'list[int]'
     return tuple(out)
-
-
-def _render(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
-    return text
 
 
 def _message(err: Mapping[str, Any], loc: tuple[Any, ...]) -> str:
@@ -290,44 +266,94 @@ def _parse_path(path: str) -> tuple[Any, ...]:
 # ----------------------------------------------------------------------------- overrides
 
 
+NAMED = {
+    "contact_types": "contact type",
+    "agent_groups": "agent group",
+    "segments": "segment",
+    "shifts": "shift",
+    "routing": "routing of contact type",
+    "blending": "blending rule for",
+    "ivr": "IVR",
+}
+"""Mappings of named entries: a path through a name they lack is a typo, not a new entry."""
+
+
 def _with_overrides(
     data: dict[str, Any], overrides: Mapping[str, Any], file: str | None
 ) -> dict[str, Any]:
+    return _overridden(data, overrides, file)[0]
+
+
+def _overridden(
+    data: dict[str, Any], overrides: Mapping[str, Any], file: str | None
+) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
+    """A copy of ``data`` with the overrides applied, and the subtree each one wrote (the path
+    where it replaced a value or began new fields) with the override as a reader gave it."""
     data = copy.deepcopy(data)
     problems: list[Problem] = []
+    written: dict[tuple[Any, ...], str] = {}
     for path, value in overrides.items():
+        label = f"override {path}={_shown(value)}"
         parts = _parse_path(path)
         if not parts:
-            problems.append(Problem(path, "an override needs a dotted field path"))
+            problems.append(Problem(path, "an override needs a dotted field path", override=label))
             continue
         node: Any = data
-        ok = True
+        start: int | None = None  # where the override began new fields
+        problem = None
         for i, part in enumerate(parts[:-1]):
             nxt = parts[i + 1]
             if isinstance(node, dict):
-                if part not in node or node[part] is None:
+                missing = part not in node or node[part] is None
+                kind = NAMED.get(str(parts[i - 1])) if i > 0 else None
+                if missing and kind is not None:
+                    problem = _no_such(kind, str(part), node, parts[: i + 1])
+                    break
+                if missing:
                     node[part] = [] if isinstance(nxt, int) else {}
+                    start = i if start is None else start
                 node = node[part]
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
                 node = node[part]
             else:
-                problems.append(
-                    Problem(path, f"cannot follow {_render(parts[: i + 1])!r} in the scenario")
-                )
-                ok = False
+                problem = _no_item(parts[: i + 1], node)
                 break
-        if not ok:
-            continue
         last = parts[-1]
-        if isinstance(node, dict) or (
-            isinstance(node, list) and isinstance(last, int) and last < len(node)
+        if problem is None and (
+            isinstance(node, dict)
+            or (isinstance(node, list) and isinstance(last, int) and last < len(node))
         ):
             node[last] = copy.deepcopy(value)
-        else:
-            problems.append(Problem(path, "no such list item or field to override"))
+            written[parts if start is None else parts[: start + 1]] = label
+            continue
+        problems.append(replace(problem or _no_item(parts, node), path=path, override=label))
     if problems:
         raise ScenarioError(problems, file)
-    return data
+    return data, written
+
+
+def _no_such(kind: str, name: str, node: dict[str, Any], parts: tuple[Any, ...]) -> Problem:
+    known = ", ".join(str(k) for k in node) or "none"
+    close = difflib.get_close_matches(name, [str(k) for k in node], n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    whole = _render(parts)
+    return Problem(
+        whole,
+        f"no {kind} {name!r} ({hint}known: {known}; to add one, set it whole: {whole}={{...}})",
+    )
+
+
+def _no_item(parts: tuple[Any, ...], node: Any) -> Problem:
+    where = _render(parts)
+    if isinstance(node, list):
+        return Problem(where, f"no item {where} (the list has {len(node)})")
+    return Problem(where, f"cannot follow {where!r}: it holds {type(node).__name__}, not fields")
+
+
+def _shown(value: Any) -> str:
+    """An override's value as it would be typed (YAML flow style)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000)
+    return text.strip().removesuffix("...").strip()
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
 from cccsim.scenario import schema
+from cccsim.scenario.yaml_file import MAX_ALIAS_NODES, MAX_ALIASES, MAX_DEPTH
 from cccsim.units import parse_duration
 
 
@@ -68,7 +69,13 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.ContactCosts,
     schema.AgentGroup,
     schema.GroupCost,
+    schema.StaffFile,
+    schema.Shift,
+    schema.Break,
     schema.RouteStep,
+    schema.RoutingPolicy,
+    schema.Reservation,
+    schema.Blending,
     schema.Target,
     schema.Money,
     schema.Ivr,
@@ -92,6 +99,13 @@ def render_reference() -> str:
         "deterministic, uniform, empirical). Weekly hours are written",
         '`{"mon-fri": "08:00-18:00", "sat": ["09:00-12:00", "13:00-15:00"], "sun": closed}` with',
         "quoted times.",
+        "",
+        "Files are read strictly: a key given twice in one mapping is an error naming both lines",
+        "(YAML would keep only the last); `true`/`false` (and unquoted `yes`, `no`, `on`, `off`)",
+        "are refused where a number is expected; two targets with the same definition and bounds,",
+        "or the same `name`, are refused. Anchors and aliases (`&rota`, `*rota`) may be used: at most",
+        f"{MAX_ALIASES:,} aliases, adding at most {MAX_ALIAS_NODES:,} values when expanded, nested at",
+        f"most {MAX_DEPTH} levels deep, never an alias inside its own anchor.",
         "",
     ]
     for model in MODELS:

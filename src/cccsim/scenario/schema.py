@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
@@ -42,6 +42,7 @@ from cccsim.scenario.fields import (
     Duration,
     Name,
     TimeOfDay,
+    TypeName,
     Weekday,
     WeeklyHours,
     _Model,
@@ -247,7 +248,9 @@ class GroupCost(_Model):
     """How the client pays for an agent group: give exactly one price."""
 
     per_staffed_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    """Per agent-hour on duty (in-house wages, or an outsourcer's FTE-hour price)."""
+    """Per paid agent-hour (in-house wages, or an outsourcer's FTE-hour price): the scheduled
+    agents' time, shrinkage and non-adherence included (they are paid), unpaid breaks left out,
+    plus time on duty past the schedule (finishing a contact after the shift or into a break)."""
     per_handled_minute: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     """Per minute of handle time (typical outsourcer pricing)."""
     per_handled_contact: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
@@ -272,6 +275,9 @@ class Break(_Model):
     """A window (["12:00", "13:30"]) in which the agents' breaks start, staggered evenly."""
     length: Annotated[Duration, Field(gt=0)]
     """Length of the break."""
+    paid: bool = True
+    """Paid (the default, e.g. a coffee break) or unpaid (e.g. a lunch): ``per_staffed_hour``
+    pricing bills a shift's length less its unpaid breaks."""
 
     @model_validator(mode="after")
     def _one_timing(self) -> Break:
@@ -378,8 +384,10 @@ class Reservation(_Model):
     group: Name
     """The agent group."""
     agents: Annotated[int, Field(ge=1, le=100_000)]
-    """Idle agents kept back: other types are taken only while more than this many are idle."""
-    protect: Annotated[list[Name], Field(min_length=1)]
+    """Idle agents kept back: a contact of an unprotected type is taken only if at least this
+    many of the group's agents stay idle (holding no contact) once it is taken — for a voice or
+    email contact, only while more than this many are idle."""
+    protect: Annotated[list[TypeName], Field(min_length=1)]
     """Contact types (or segments, as type/segment) the idle agents are kept for."""
 
 
@@ -402,12 +410,15 @@ class RoutingPolicy(_Model):
     agent_selection: Literal["longest_idle", "group_order", "cheapest"] = "longest_idle"
     """Among groups with a free agent for an arriving contact: the agent idle longest, the first
     group in the routing list, or the group whose price for this contact is lowest."""
-    priorities: dict[Name, int] = {}
+    priorities: dict[TypeName, int] = {}
     """Priority per contact type (or type/segment); a freed agent takes the highest first
-    (default: the order of the group's skills)."""
-    ageing: dict[Name, Annotated[Duration, Field(gt=0)]] = {}
-    """Per type, the wait worth one priority level: a waiting contact's priority rises by one
-    per this much waiting (so low-priority work cannot starve)."""
+    (default: the order of the group's skills). A segment not listed gets its type's priority
+    plus its own ``priority`` (a callback queue: one above the type's highest segment, or one
+    below its lowest), so segments keep their order; one listed gets exactly its value."""
+    ageing: dict[TypeName, Annotated[Duration, Field(gt=0)]] = {}
+    """Per type (or type/segment), the wait worth one priority level: a waiting contact's
+    priority rises by one per this much waiting (so low-priority work cannot starve); a type's
+    ageing applies to its segments unless they have their own."""
     reserve: list[Reservation] = []
     """Idle agents kept back for priority types."""
     blending: dict[Name, Blending] = {}
@@ -466,7 +477,8 @@ class Scenario(_Model):
     """Targets to check, as the contract words them."""
     currency: Annotated[str, Field(min_length=1, max_length=8)] = "EUR"
     """Currency of every cost, penalty and bonus."""
-    _source: dict[str, str | None] | None = PrivateAttr(default=None)
+    _source: dict[str, Any] | None = PrivateAttr(default=None)
+    """Where it was read from: file, base_dir and files (data file → SHA-256), for identity."""
 
     @property
     def intervals_per_day(self) -> int:

@@ -27,7 +27,7 @@ from cccsim.experiment.executors import open_executor
 from cccsim.experiment.replicate import as_scenario
 from cccsim.experiment.runner import Point
 from cccsim.model import build_model
-from cccsim.results import ExperimentResult
+from cccsim.results import ExperimentResult, Shown
 from cccsim.scenario import Scenario, apply_overrides
 from cccsim.staffing.confirm import confirm, search
 from cccsim.staffing.frames import kpi_frame, staff_frame, status_of
@@ -36,8 +36,8 @@ from cccsim.staffing.roster import roster
 from cccsim.staffing.rounds import Rounds
 
 
-@dataclass
-class StaffingPlan:
+@dataclass(repr=False)
+class StaffingPlan(Shown):
     """What the search found: the staffing per interval, how each target fares, the scenario.
 
     ``staff``: one row per searched group and interval — ``required`` agents on duty (what the

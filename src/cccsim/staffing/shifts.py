@@ -78,14 +78,16 @@ def coverage(sc: Scenario, shift: Shift) -> np.ndarray:
 
 
 def paid_hours(sc: Scenario, shift: Shift) -> float:
-    """Paid hours of one agent on ``shift`` over the horizon (each shift day that overlaps it)."""
+    """Paid hours of one agent on ``shift`` over the horizon (each shift day that overlaps it):
+    the shift's length less its unpaid breaks."""
     first = WEEKDAYS.index(sc.start_weekday)
+    paid = shift.length - sum(b.length for b in shift.breaks if not b.paid)
     total = 0.0
     for day in range(-1, math.ceil(sc.horizon / DAY) + 1):
         if WEEKDAYS[(first + day) % 7] in shift.days:
             start = day * DAY + shift.start
             if start < sc.horizon and start + shift.length > 0:
-                total += shift.length
+                total += paid
     return total / 3600
 
 

@@ -6,6 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+STUDY_CONFIDENCE = 0.9
+"""The study's default confidence: intervals are drawn at this level, and a target is ``met``
+when the probability of meeting it over the replications is at least this (``stats.targets``)."""
+
 
 def t_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float, float]:
     """(mean, std, ci_low, ci_high) of independent replication values; NaNs are ignored.

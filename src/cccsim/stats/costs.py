@@ -1,13 +1,22 @@
-"""Costs of each contact: the client's telephony, the customer's own (operating costs are
-computed from the tallies, ``stats.kpis.operating_costs``).
+"""What things cost: each contact's telephony and customer cost, and what the client pays an agent
+group under its pricing (the per-type split is ``stats.kpis.operating_costs``).
 
 Customers pay their tariff for the minutes they pay for (waiting, talking) — ISO 18295-2, 5.5.
+
+Agent groups are billed as paid (docs/reference/results.md, "Costs"):
+- ``per_staffed_hour``: paid agent-hours = the scheduled agents' time (before shrinkage and
+  adherence: absence, training and non-adherence are paid), less unpaid breaks, plus the time
+  agents stay on duty past the schedule (finishing a contact after their shift or into a break);
+- ``per_handled_minute``: handle minutes of the contacts the group answered;
+- ``per_handled_contact``: contacts the group answered.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from cccsim.levels import integrate_spans
+from cccsim.model.build import GroupModel, Model
 from cccsim.records import ANSWERED, BLOCKED, CALLBACK_KIND, Records, wait_times
 
 
@@ -46,3 +55,44 @@ def telephony_costs(rec: Records) -> np.ndarray:
     ivr, wait, talk = contact_minutes(rec)
     rate = np.array([t.telephony_per_minute for t in rec.model.types])[rec.contact_type]
     return rate * (ivr + wait + talk)
+
+
+def schedule_time(
+    changes: tuple[tuple[float, int], ...], edges: np.ndarray, horizon: float
+) -> np.ndarray:
+    """∫ agents dt of a schedule given as change points (instant, agents from then) over each
+    [edges[k], edges[k+1]) — agent-seconds."""
+    at = np.array([c[0] for c in changes] + [horizon], dtype=float)
+    level = np.array([c[1] for c in changes], dtype=float)
+    return integrate_spans(at[:-1], np.minimum(at[1:], horizon), edges, level)
+
+
+def paid_time(m: Model, staffed: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(paid, overtime) agent-seconds per group × period [edges[k], edges[k+1]).
+
+    ``staffed`` is the agents' time on duty in each period (groups × periods, as simulated).
+    Overtime is the time on duty beyond the on-duty schedule — agents finish the contact in hand
+    before leaving — and is paid on top of the scheduled paid time.
+    """
+    paid = np.zeros((len(m.groups), edges.size - 1))
+    overtime = np.zeros_like(paid)
+    for g in m.groups:
+        planned = schedule_time(g.staff_changes, edges, m.horizon)
+        # on duty ≥ the schedule at every instant; the clip only absorbs rounding
+        overtime[g.index] = np.maximum(staffed[g.index] - planned, 0.0)
+        paid[g.index] = schedule_time(g.paid or g.scheduled or g.staff_changes, edges, m.horizon)
+    return paid + overtime, overtime
+
+
+def group_bill(
+    g: GroupModel, paid_seconds: float, handled_minutes: float, answered: float
+) -> float:
+    """What the client pays group ``g`` for paid agent-seconds, handle minutes and contacts
+    answered, under its pricing (0 when it is not costed)."""
+    if g.cost_basis == "staffed_hour":
+        return g.cost_rate * paid_seconds / 3600.0
+    if g.cost_basis == "handled_minute":
+        return g.cost_rate * handled_minutes
+    if g.cost_basis == "handled_contact":
+        return g.cost_rate * answered
+    return 0.0

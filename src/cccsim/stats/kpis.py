@@ -15,7 +15,7 @@ import pandas as pd
 
 from cccsim.model.build import Model
 from cccsim.records import ANSWERED, KINDS, OUTCOMES, Records, wait_times
-from cccsim.stats.costs import customer_costs
+from cccsim.stats.costs import customer_costs, group_bill, paid_time
 from cccsim.stats.tally import Tally, as_tally, ratio
 
 COST_COLUMNS: tuple[str, ...] = (
@@ -29,6 +29,20 @@ COST_COLUMNS: tuple[str, ...] = (
 )
 """Cost columns of ``summary`` (in the scenario's currency)."""
 
+OUTCOME_COUNTS: tuple[str, ...] = (
+    "answered",
+    "abandoned",
+    "blocked",
+    "balked",
+    "closed",
+    "callbacks",
+    "offline_forms",
+    "open",
+)
+"""The accounting identity: every contact customers made (``offered``) ends as exactly one of
+these, so ``offered`` = answered + abandoned + blocked + balked + closed + callbacks +
+offline_forms + open, per contact type and interval (docs/reference/results.md)."""
+
 KPI_COLUMNS: tuple[str, ...] = (
     "offered",
     "answered",
@@ -38,6 +52,7 @@ KPI_COLUMNS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",
+    "offline_forms",
     "service_level",
     "asa",
     "p_wait",
@@ -105,11 +120,17 @@ def contacts_frame(rec: Records) -> pd.DataFrame:
     )
 
 
+def unaccounted(frame: pd.DataFrame) -> pd.Series:
+    """offered − the sum of ``OUTCOME_COUNTS`` per row of ``summary`` or ``intervals`` (0 when
+    every contact is accounted for)."""
+    return frame["offered"] - frame[list(OUTCOME_COUNTS)].sum(axis=1)
+
+
 def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The KPI columns from the sums of some contacts (any shape, element by element)."""
-    count = {k: s[k].round().astype(np.int64) for k in KPI_COLUMNS[:8]}
+    count = {k: s[k].round().astype(np.int64) for k in ("offered", *OUTCOME_COUNTS)}
     return {
-        **count,
+        **{k: count[k] for k in KPI_COLUMNS[: len(count)]},
         "service_level": ratio(s["within"], s["reached"]),
         "asa": ratio(s["wait_answered"], s["answered"]),
         "p_wait": ratio(s["waited"], s["reached"]),
@@ -126,30 +147,39 @@ def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def paid_times(tl: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """(paid, overtime) agent-seconds per group over the measurement window (``costs.paid_time``)."""
+    paid, overtime = paid_time(tl.model, tl.staffed, tl.bins.edges)
+    measured = tl.bins.measured
+    return paid[:, measured].sum(axis=1), overtime[:, measured].sum(axis=1)
+
+
 def operating_costs(tl: Tally) -> tuple[np.ndarray, np.ndarray]:
     """(cost per group, cost per group × contact type) over the measurement window.
 
-    Each group's pricing: per staffed hour (allocated to contact types by busy time, equally
-    over its skills if never busy), per handled minute or per handled contact; the per-type
-    costs add up to the group's total.
+    Each group is billed by ``costs.group_bill``; a group paid per staffed hour is allocated to
+    contact types by its busy time on each (equally over its skills if never busy). The per-type
+    costs add up to the group's bill, except for a group no contact type is routed to (billed,
+    allocated to none).
     """
     m = tl.model
+    paid, _ = paid_times(tl)
+    per_group = np.zeros(len(m.groups))
     split = np.zeros((len(m.groups), len(m.types)))
     for g in m.groups:
-        if g.cost_basis is None:
-            continue
+        minutes, answered = tl.group_handled_minutes[g.index], tl.group_answered[g.index]
+        per_group[g.index] = group_bill(g, paid[g.index], minutes.sum(), answered.sum())
         if g.cost_basis == "handled_minute":
-            split[g.index] = g.cost_rate * tl.group_handled_minutes[g.index]
+            split[g.index] = group_bill(g, 0.0, 1.0, 0.0) * minutes
         elif g.cost_basis == "handled_contact":
-            split[g.index] = g.cost_rate * tl.group_answered[g.index]
-        else:
-            total = g.cost_rate * float(tl.staffed[g.index, tl.bins.measured].sum()) / 3600.0
+            split[g.index] = group_bill(g, 0.0, 0.0, 1.0) * answered
+        elif g.cost_basis == "staffed_hour":
             busy = tl.group_busy[g.index]
             if busy.sum() > 0:
-                split[g.index] = total * busy / busy.sum()
+                split[g.index] = per_group[g.index] * busy / busy.sum()
             elif g.skills:
-                split[g.index, list(g.skills)] = total / len(g.skills)
-    return split.sum(axis=1), split
+                split[g.index, list(g.skills)] = per_group[g.index] / len(g.skills)
+    return per_group, split
 
 
 def summary_frame(source: Records | Tally) -> pd.DataFrame:
@@ -174,7 +204,8 @@ def summary_frame(source: Records | Tally) -> pd.DataFrame:
     # a customer counts as resolved where the resolving contact was handled
     frame["cost_per_resolved_customer"] = ratio(total, sums["resolved"])
     frame["customer_cost"] = sums["customer_cost"]
-    frame["customer_cost_per_contact"] = ratio(sums["customer_cost_reached"], sums["cost_reached"])
+    # every contact customers made (callbacks are free to them, and not offered)
+    frame["customer_cost_per_contact"] = ratio(sums["customer_cost"], sums["offered"])
     # only real-time customers wait on the line or in the chat window
     real_time = np.array([t.channel in ("voice", "chat") for t in m.types], dtype=bool)
     frame["customer_wait_minutes"] = np.where(real_time, sums["wait_minutes_reached"], 0.0)
@@ -218,6 +249,7 @@ def groups_frame(source: Records | Tally) -> pd.DataFrame:
     tl = as_tally(source)
     m, bins = tl.model, tl.bins
     per_group, _ = operating_costs(tl)
+    paid, overtime = paid_times(tl)
     answered = tl.group_answered.sum(axis=1)
     total = max(round(float(answered.sum())), 1)
     in_window = bins.interval_edges[1:] > m.warmup + 1e-9  # intervals overlapping the window
@@ -238,6 +270,8 @@ def groups_frame(source: Records | Tally) -> pd.DataFrame:
                 "scheduled_agents": float(scheduled_agents(m, g.index)[in_window].mean()),
                 "answered": n,
                 "answered_share": n / total,
+                "paid_time": float(paid[g.index]),
+                "overtime": float(overtime[g.index]),
                 "operating_cost": float(per_group[g.index]),
             }
         )

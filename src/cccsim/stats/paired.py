@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-HIGHER_IS_BETTER = {"service_level": True, "answered": True}
+HIGHER_IS_BETTER = {"service_level": True, "answered": True, "bonuses": True}
 LOWER_IS_BETTER = {
+    "operating_cost",
+    "telephony_cost",
+    "penalties",
+    "total_cost",
     "asa",
     "p_wait",
     "abandon_rate",
@@ -47,20 +51,27 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
-def _row(
-    option: str, baseline: str, ctype: str, kpi: str, d: np.ndarray, confidence: float
-) -> dict[str, object]:
+def paired_interval(d: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """(mean, half-width, one-sided p of "difference > 0") of paired differences ``d`` (Student t
+    with n − 1 degrees of freedom; a constant difference has half-width 0)."""
     n = d.size
     mean = float(d.mean()) if n else np.nan
     if n >= 2 and d.std(ddof=1) > 0:
         se = float(d.std(ddof=1)) / np.sqrt(n)
         half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-        t = mean / se
-        p_up = float(stats.t.sf(t, n - 1))  # one-sided p for "difference > 0"
+        p_up = float(stats.t.sf(mean / se, n - 1))
     elif n >= 1:
         half, p_up = 0.0, 0.0 if mean > 0 else (1.0 if mean < 0 else 0.5)
     else:
         half, p_up = np.nan, np.nan
+    return mean, half, p_up
+
+
+def _row(
+    option: str, baseline: str, ctype: str, kpi: str, d: np.ndarray, confidence: float
+) -> dict[str, object]:
+    n = d.size
+    mean, half, p_up = paired_interval(d, confidence)
     direction = 1 if kpi in HIGHER_IS_BETTER else (-1 if kpi in LOWER_IS_BETTER else 0)
     if direction == 0 or not np.isfinite(p_up):
         better, verdict = np.nan, ""

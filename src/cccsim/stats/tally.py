@@ -30,6 +30,7 @@ from cccsim.records import (
     CALLBACK_KIND,
     CLOSED,
     NOT_REACHED,
+    OFFLINE_FORM,
     OPEN,
     VOICEMAIL,
     Records,
@@ -49,6 +50,7 @@ TYPE_SUMS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",  # left the line for a callback or voicemail
+    "offline_forms",  # taken out of hours as a form (becomes a contact of another type)
     "reached",  # joined the live queue (offered − blocked, closed, callback, voicemail, form)
     "within",  # answered within the type's threshold
     "waited",  # reached and waited more than zero
@@ -64,8 +66,6 @@ TYPE_SUMS: tuple[str, ...] = (
     "telephony_cost",
     "customer_cost",
     "resolved",
-    "cost_reached",  # contacts (any kind) that reached the queue
-    "customer_cost_reached",
     "wait_minutes_reached",
 )
 """Sums per contact type × arrival bin."""
@@ -270,6 +270,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
         "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
         "within": live & answered & (wait <= threshold),
         "waited": live & reached & (wait > 0),
@@ -284,8 +285,6 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "telephony_cost": telephony_costs(rec),
         "customer_cost": customer,
         "resolved": resolved,
-        "cost_reached": reached,
-        "customer_cost_reached": np.where(reached, customer, 0.0),
         "wait_minutes_reached": np.where(reached, waiting_minutes, 0.0),
     }
     # Speed: only the bins this part's arrivals fall in are counted (a day's part of a year)
@@ -421,12 +420,15 @@ def _count_target(
         s = rec.session_group == g
         _add_integral(sums[1], edges, rec.session_start[s], rec.session_end[s], None)
         return
+    types = list(t.measured_types)
     if t.kpi == "callback_promise_kept":
         tm = m.types[t.type_index or 0]
-        queue = tm.callback_type if tm.callback_type >= 0 else tm.index
         if tm.callback is None or rec.kind is None or rec.entered_at is None:
             return
-        mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, [tm.index, queue])
+        queues = types + [m.types[i].callback_type for i in types if m.types[i].callback_type >= 0]
+        mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, queues)
+        if tm.segment and tm.callback_type >= 0:  # a shared callback queue: the segment's customers
+            mine &= journey_types(rec) == tm.index
         accepted = rec.entered_at[mine]
         kept = (rec.outcome[mine] == ANSWERED) & (
             rec.answered_at[mine] - accepted <= tm.callback.promise
@@ -434,9 +436,7 @@ def _count_target(
         _add_by_period(sums, edges, accepted, kept, np.ones(accepted.size))
         return
     kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
-    sel = (
-        (rec.contact_type == t.type_index) & (rec.arrived_at >= m.warmup) & (kind != CALLBACK_KIND)
-    )
+    sel = np.isin(rec.contact_type, types) & (rec.arrived_at >= m.warmup) & (kind != CALLBACK_KIND)
     wait = target_waits(rec, t)[sel]
     outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
     blocked = np.isin(outcome, NOT_REACHED)  # never in the live queue
@@ -463,6 +463,16 @@ def _count_target(
         "aht": lambda: (np.where(answered, handle, 0.0), answered),
     }[t.kpi]()
     _add_by_period(sums, edges, arrived, num, den)
+
+
+def journey_types(rec: Records) -> np.ndarray:
+    """The internal type of each contact's customer's first contact (a part holds whole journeys)."""
+    if rec.customer is None:
+        return rec.contact_type
+    ids = rec.contact_id if rec.contact_id is not None else np.arange(rec.n_contacts)
+    order = np.argsort(ids, kind="stable")
+    at = np.clip(np.searchsorted(ids, rec.customer, sorter=order), 0, max(rec.n_contacts - 1, 0))
+    return rec.contact_type[order[at]]
 
 
 def _add_by_period(

@@ -24,6 +24,7 @@ from cccsim.stats.tally import Tally, as_tally, ratio, target_sums
 
 TARGET_COLUMNS = [
     "target",
+    "definition",
     "contact_type",
     "agent_group",
     "kpi",
@@ -83,6 +84,7 @@ def evaluate_targets(source: Records | Tally) -> pd.DataFrame:
         rows.append(
             {
                 "target": t.label,
+                "definition": t.definition,
                 "contact_type": m.types[t.type_index].name if t.type_index is not None else None,
                 "agent_group": m.groups[t.group_index].name if t.group_index is not None else None,
                 "kpi": t.kpi,
@@ -127,14 +129,32 @@ def _excess(value: float, low: float | None, high: float | None) -> float:
     return max(0.0, min(gaps)) if gaps else 0.0
 
 
-def target_summary(
-    per_replication: pd.DataFrame, confidence: float = 0.95, keys: list[str] | None = None
-) -> pd.DataFrame:
-    """Across replications (contract periods): attained mean with CI, probability of meeting,
-    expected penalty and bonus, and a verdict.
+ONE_RUN = "one run: no probability"
+"""Verdict of a target judged on a single replication (one contract period says nothing of the
+probability of meeting it)."""
 
-    Verdict: ``met`` when the whole confidence interval of the attained value meets the bound,
-    ``missed`` when none of it does, ``at risk`` otherwise (one replication: met or missed).
+
+def verdict(probability_met: float, replications: int, confidence: float) -> str:
+    """``met`` when P(met) ≥ confidence, ``missed`` when P(met) ≤ 1 − confidence, ``at risk``
+    otherwise; ``one run: no probability`` with fewer than two replications."""
+    if replications < 2 or not np.isfinite(probability_met):
+        return ONE_RUN
+    if probability_met >= confidence - 1e-12:
+        return "met"
+    if probability_met <= 1 - confidence + 1e-12:
+        return "missed"
+    return "at risk"
+
+
+def target_summary(
+    per_replication: pd.DataFrame, confidence: float = 0.9, keys: list[str] | None = None
+) -> pd.DataFrame:
+    """Across replications (contract periods): the probability of meeting each target, its verdict
+    at ``confidence`` (``verdict``), the attained mean with its CI, and the money at stake.
+
+    ``probability_met`` is the share of replications in which the target was met (NaN with one
+    replication); ``expected_penalty`` and ``expected_bonus`` are means over replications and
+    ``penalty_p90`` the 90th percentile of the penalty (numpy's linear interpolation).
     """
     front = keys if keys is not None else (["scenario"] if "scenario" in per_replication else [])
     group_keys = [*front, "target"]
@@ -149,39 +169,27 @@ def target_summary(
         )
         lo = None if lo is None or pd.isna(lo) else float(lo)
         hi = None if hi is None or pd.isna(hi) else float(hi)
-
-        def inside(v: float, lo: float | None = lo, hi: float | None = hi) -> bool:
-            return (
-                bool(np.isfinite(v))
-                and (lo is None or v >= lo - 1e-12)
-                and (hi is None or v <= hi + 1e-12)
-            )
-
-        if np.isnan(low):
-            verdict = "met" if inside(mean) else "missed"
-        elif inside(low) and inside(high):
-            verdict = "met"
-        elif (
-            (lo is not None and high < lo) or (hi is not None and low > hi) or not np.isfinite(mean)
-        ):
-            verdict = "missed"
-        else:
-            verdict = "at risk"
+        n = len(part)
+        probability = float(part["met"].astype(float).mean()) if n >= 2 else np.nan
         penalty = part["penalty"].to_numpy(dtype=float)
         rows.append(
             {
                 **dict(zip(group_keys, key if isinstance(key, tuple) else (key,), strict=True)),
-                **{c: first[c] for c in TARGET_COLUMNS if c != "target"},
+                **{c: first.get(c) for c in TARGET_COLUMNS if c != "target"},
                 "attained": mean,
                 "ci_low": low,
                 "ci_high": high,
-                "met": inside(mean),
-                "probability_met": float(part["met"].mean()),
-                "verdict": verdict,
+                "mean_meets_bound": bool(
+                    np.isfinite(mean)
+                    and (lo is None or mean >= lo - 1e-12)
+                    and (hi is None or mean <= hi + 1e-12)
+                ),
+                "probability_met": probability,
+                "verdict": verdict(probability, n, confidence),
                 "expected_penalty": float(penalty.mean()),
                 "penalty_p90": float(np.quantile(penalty, 0.9)),
                 "expected_bonus": float(part["bonus"].mean()),
-                "replications": len(part),
+                "replications": n,
             }
         )
     return pd.DataFrame(rows)

@@ -5,9 +5,9 @@ The search seeds are the same every round (common random numbers), so what one r
 stays true while the neighbours change little: the most agents found short and the fewest found
 enough bracket the answer. Inside a bracket the next try is where the straight line through the
 two simulated values crosses the target, but never past its middle (so it at least halves);
-below it the Erlang C model's step is taken, doubled every round the interval stays short after
-the model said it would not (a backlog that more agents clear only slowly: the model is no
-guide there). Deferred work is searched by scaling the work due in each interval.
+below it the Erlang C model's step is taken, doubled every round the interval stays far short
+after the model said it would not (a backlog that more agents clear only slowly: the model is no
+guide there; a near miss is noise the model's step handles). Deferred work is searched by scaling the work due in each interval.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from cccsim.staffing.measure import Check
 NONE = 1 << 30
 MAX_UP = 6  # agents a model step may add (or a quarter of the agents, if more)
 MAX_DOWN = 3  # and take away (or a tenth)
+FAR = 0.25  # a shortfall beyond this share of the target's bound is far (0.2 at 80 %)
 
 
 @dataclass
 class Bracket:
     """Per check and interval: the most agents found short and its gap, the fewest found
-    enough and its gap, and the rounds in a row it was short."""
+    enough and its gap, and the rounds in a row it was far short."""
 
     short: np.ndarray
     short_gap: np.ndarray
@@ -49,9 +50,13 @@ class Bracket:
             np.zeros(shape, dtype=np.int64),
         )
 
-    def record(self, k: int, agents: np.ndarray, gap: np.ndarray, blind: np.ndarray) -> None:
+    def record(
+        self, k: int, agents: np.ndarray, gap: np.ndarray, blind: np.ndarray, far: float
+    ) -> None:
         """One round of check ``k``: ``gap`` per interval (NaN: nothing judged) at ``agents``;
-        ``blind``: intervals short where the model saw no way up (its curve gave out)."""
+        ``blind``: intervals short where the model saw no way up (its curve gave out); ``far``:
+        a shortfall beyond it counts towards the streak (a near miss is noise the model's own
+        step handles: doubling there would overshoot)."""
         seen = np.isfinite(gap)
         short = seen & (gap < 0)
         enough = seen & ~short
@@ -63,7 +68,7 @@ class Bracket:
         self.enough_gap[k] = np.where(down, gap, self.enough_gap[k])
         crossed = self.short[k] >= self.enough[k]  # the neighbours moved it: start over
         self.short[k][crossed], self.enough[k][crossed] = -1, NONE
-        streak = np.where(short, self.streak[k] + 1, 0)
+        streak = np.where(short & (gap < -far), self.streak[k] + 1, 0)
         self.streak[k] = np.where(blind, np.maximum(streak, 2), streak)
 
     def propose(self, k: int, i: int, agents: int, model: float) -> float:

@@ -9,8 +9,10 @@ the plan with one agent fewer — in every second interval per run, so that an i
 next one (which inherits its queue) are judged with only that interval changed. What the
 fresh seeds show is pooled over the rounds (``evidence``). An interval whose target does not
 hold gets an agent; one whose agent could go without any target of it or of the next interval
-missing loses it. The plan is final when a round changes nothing: on seeds the search never
-used, it holds everywhere and no single agent can go.
+missing loses it — unless it has been given an agent back twice after falling short (on the
+edge of its target an interval would otherwise swing between two numbers). The plan is
+final when a round changes nothing: on seeds the search never used, it holds everywhere and no
+single agent can go.
 """
 
 from __future__ import annotations
@@ -80,6 +82,10 @@ def confirm(
     """Confirmation rounds on fresh seeds until one changes nothing or the rounds run out."""
     problem = rounds.problem
     evidence = Evidence(problem, rounds.confidence)
+    # an interval given an agent back on fresh seeds a second time is on the edge of its target:
+    # it keeps that agent (it would otherwise swing between two numbers)
+    kept = np.zeros_like(plan)
+    raised = np.zeros_like(plan)
     while True:
         block = rounds.fresh_block()
         trials = _removal_trials(problem, plan)
@@ -98,10 +104,12 @@ def confirm(
         can = removable(problem, plan)
         for g in problem.searched:
             holds[g] = evidence.removal_holds(plan, g) & deferred_ok[g] & can[g]
-        down = choose_down(problem, holds, info) & ~_cluster_any(problem, up)
+        down = choose_down(problem, holds, info) & ~_cluster_any(problem, up) & (plan > kept)
         if not up.any() and not down.any():
             return Confirmed(plan, now, outs[0], block, True, down)
         plan = plan + up - down
+        raised = raised + up
+        kept = np.where((up > 0) & (raised >= 2), plan, kept)
         if rounds.rounds >= rounds.max_rounds:
             break
     # rounds ran out while the plan still moved: run the last plan once more on fresh seeds

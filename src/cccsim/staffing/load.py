@@ -98,10 +98,33 @@ def lagged_load(expected: np.ndarray, interval: float, busy: np.ndarray) -> np.n
     return per_step.reshape(n, _STEPS).mean(axis=1)
 
 
+def with_repeats(model: Model) -> np.ndarray:
+    """Contacts offered per type and interval: the arrivals, plus the repeat contacts of
+    customers whose contact was not resolved (a share 1 − first_contact_resolution of each type
+    comes back, to the same type or those of ``switch``, and may come back again) — the
+    geometric sum of the flows, solved per interval (repeats counted where their first contact
+    arrived: a delay of minutes moves little; answered contacts taken to be all offered, which
+    errs on the safe side where many abandon)."""
+    n = model.n_intervals
+    arrivals = np.array([tm.arrivals.expected[:n] for tm in model.types], dtype=float)
+    back = np.zeros((len(model.types), len(model.types)))  # back[s, t]: from s to t
+    for s, tm in enumerate(model.types):
+        if tm.resolution < 1 and tm.repeat_delay is not None:
+            moved = 0.0
+            for t, share in tm.repeat_switch:
+                back[s, t] += (1 - tm.resolution) * share
+                moved += share
+            back[s, s] += (1 - tm.resolution) * max(1.0 - moved, 0.0)
+    if not back.any():
+        return arrivals
+    return np.linalg.solve(np.eye(len(model.types)) - back.T, arrivals)
+
+
 def offered_load(model: Model, primary: dict[int, int], real_time: set[int]) -> OfferedLoad:
     """The offered load of each searched group: the real-time types (``real_time``) that it
     answers first (``primary``: type → group), in agents (concurrent slots ÷ concurrency)."""
     n_groups, n_int = len(model.groups), model.n_intervals
+    offered = with_repeats(model)
     rate = np.zeros((n_groups, n_int))
     load = np.zeros((n_groups, n_int))
     work = np.zeros((n_groups, n_int))
@@ -109,7 +132,7 @@ def offered_load(model: Model, primary: dict[int, int], real_time: set[int]) -> 
         if t not in real_time:
             continue
         tm: TypeModel = model.types[t]
-        expected = tm.arrivals.expected[:n_int]
+        expected = offered[t]
         slots = 1 if tm.exclusive else model.groups[g].max_concurrent
         lam = expected / model.interval
         rate[g] += lam

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from cccsim.staffing.bracket import Bracket
+from cccsim.staffing.bracket import FAR, Bracket
 from cccsim.staffing.estimate import MAX_SHIFT, Curve
 from cccsim.staffing.measure import Check, Judgement
 from cccsim.staffing.problem import Problem, deferred_need
@@ -49,7 +49,9 @@ def model_step(problem: Problem, plan: np.ndarray, now: Judgement, bracket: Brac
             shift = curve.shift(n, float(now.mean[k, i]))
             blind[i] = gaps[k, i] < 0 and shift <= -MAX_SHIFT + 0.01  # off the curve
             model[i] = _fewest(check, curve, shift, int(problem.floor[g, i]), 5 * n + 40)
-        bracket.record(k, plan[g], np.where(problem.fixed[g], np.nan, gaps[k]), blind)
+        bound = check.target.at_least if check.target.at_least is not None else check.target.at_most
+        far = FAR * (abs(bound) if bound else 1.0)
+        bracket.record(k, plan[g], np.where(problem.fixed[g], np.nan, gaps[k]), blind, far)
         for i in np.flatnonzero(np.isfinite(model)):
             need[g, i] = max(need[g, i], bracket.propose(k, int(i), int(plan[g, i]), model[i]))
     judged = np.isfinite(need)

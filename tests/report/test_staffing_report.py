@@ -11,6 +11,7 @@ import pytest
 
 import cccsim
 from cccsim.report.staffing import staffing_lines, staffing_summary_html, target_bands
+from tests.test_staffing import stationary
 
 SHRINKAGE = 0.3
 
@@ -18,23 +19,8 @@ SHRINKAGE = 0.3
 @pytest.fixture(scope="module")
 def plan() -> cccsim.StaffingPlan:
     """A 4-hour queue on generated 2-hour shifts at 30 % shrinkage."""
-    data = {
-        "name": "small desk",
-        "horizon": "4h",
-        "interval": "30min",
-        "contact_types": {
-            "voice": {
-                "channel": "voice",
-                "arrivals": {"per_hour": 240},
-                "handle_time": {"dist": "exponential", "mean": "2min"},
-                "service_level_threshold": "20s",
-            }
-        },
-        "agent_groups": {"team": {"skills": ["voice"], "staff": 1, "shrinkage": SHRINKAGE}},
-        "targets": [
-            {"contact_type": "voice", "kpi": "service_level", "at_least": 0.8, "per": "interval"}
-        ],
-    }
+    data = stationary(per_hour=240, horizon="4h", warmup="0s")
+    data["agent_groups"]["team"]["shrinkage"] = SHRINKAGE
     return cccsim.search_staffing(
         data,
         replications=6,

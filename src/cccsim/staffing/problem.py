@@ -226,14 +226,16 @@ def scheduled_for(on_duty: np.ndarray, available: float) -> np.ndarray:
 
 def staffed_model(problem: Problem, plan: np.ndarray) -> Model:
     """The model with each searched group's agents on duty set per interval (and its scheduled
-    agents the fewest that give them, as a per-interval schedule would)."""
+    and paid agents the fewest that give them, as a per-interval schedule would)."""
     groups = list(problem.model.groups)
     for g in problem.searched:
         on_duty = _changes(plan[g], problem.model.interval)
         scheduled = _changes(
             scheduled_for(plan[g], float(problem.available[g])), problem.model.interval
         )
-        groups[g] = replace(groups[g], staff_changes=on_duty, scheduled=scheduled)
+        # paid as scheduled (a per-interval schedule has no unpaid breaks): the scenario's own
+        # paid schedule would bill every plan alike
+        groups[g] = replace(groups[g], staff_changes=on_duty, scheduled=scheduled, paid=())
     return replace(problem.model, groups=tuple(groups))
 
 

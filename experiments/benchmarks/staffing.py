@@ -108,10 +108,18 @@ def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
             "",
             f"Intervals: {status}. Agents required on duty: {m['required_agent_hours']:,.0f} "
             f"agent-hours, against {m['erlang_agent_hours']:,.0f} from Erlang C on the "
-            f"arrivals (retrials, repeat calls and the voicemail callbacks at 08:00 add load "
+            f"offered load with its repeat contacts (retrials and the voicemail callbacks at 08:00 "
+            "add load "
             f"no formula sees); {m['held']:.0%} of the interval checks hold on the final fresh "
             "seeds. Every plan tried is simulated whole (the engine runs the week), so the "
-            "time is rounds × plans × replications × about 0.65 s per replication of the week.",
+            "time is rounds × plans × replications × "
+            f"{m['cpu'] / max(m['replications_simulated'], 1):.2f} CPU seconds per replication "
+            "of the week.",
+            "",
+            f"Against the goal (a week in at most 2 minutes on 2 cores): "
+            f"{'met' if m['cpu'] / 2 <= 120 else 'not met'} — {m['cpu'] / 2:.0f} s of CPU per "
+            f"core; the search {'converged' if m['converged'] else 'did not converge'} within "
+            "the default 12 rounds.",
             END,
         ]
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import cccsim
 from tests.conftest import scenario, voice
@@ -413,3 +414,64 @@ def test_callbacks_before_or_after_inbound() -> None:
     ]
     assert after[(after.kind == "inbound") & (after.arrived_at == 20)].answered_at.tolist() == [100]
     assert after[after.kind == "callback"].answered_at.tolist() == [200]
+
+
+# ------------------------------------------------------------------ retrials: which failures retry
+
+RETRY_AFTER_100 = {"probability": 1.0, "delay": {"dist": "deterministic", "value": 100}}
+FAILURES = ("abandoned", "blocked", "closed", "balked", "unreached")
+
+
+def one_failure(outcome: str, after: list[str]) -> dict[str, Any]:
+    """A scenario whose customer fails once with ``outcome`` at a known instant (see below)."""
+    access: dict[str, Any] = {"retrial": {**RETRY_AFTER_100, "max_attempts": 2, "after": after}}
+    trace, staff, patience = [7 * HOUR], 0, None
+    if outcome == "abandoned":  # no agent, patience 10 s: gives up at 07:00:10
+        patience = 10
+    elif outcome == "blocked":  # no place to wait, no agent: blocked at 07:00
+        access["queue_capacity"] = 0
+    elif outcome == "closed":  # open from 08:00: refused at 07:00
+        access["hours"] = OPEN_8_20
+    elif outcome == "balked":  # announced (0 + 1) × 100 s ÷ 1: P(leave | 100 s) = 1 at 07:00
+        access["announcement"] = {"balking": [[0, 1.0], ["100s", 1.0]]}
+    else:  # c0 at 07:00 is served until 07:01:40; c1 at 07:00:10 takes a callback (100 s > 50 s),
+        # dialled at 07:01:40 for 30 s, nobody answers, no retries: unreached at 07:02:10
+        trace, staff = [7 * HOUR, 7 * HOUR + 10], 1
+        access["callback"] = {
+            "offer_when_wait_over": 50,
+            "acceptance": 1.0,
+            "reach_probability": 0.0,
+            "retries": 0,
+            "attempt_time": 30,
+        }
+    return scenario(
+        {"voice": voice(trace, patience=patience, access=access)},
+        {"team": {"skills": ["voice"], "staff": staff}},
+        horizon=86400,
+    )
+
+
+FAILED_AT = {
+    "abandoned": 7 * HOUR + 10,
+    "blocked": 7 * HOUR,
+    "closed": 7 * HOUR,
+    "balked": 7 * HOUR,
+    "unreached": 7 * HOUR + 130,
+}
+
+
+@pytest.mark.parametrize("outcome", FAILURES)
+def test_a_retrial_follows_exactly_the_failures_named_in_after(outcome: str) -> None:
+    """Each failure named in ``retrial.after`` is followed by one retrial 100 s after it (attempt
+    2, the same customer, an inbound contact of the customer's type); with every *other* failure
+    named, none follows. Catches a name mapped to the wrong outcome code."""
+    r = run(one_failure(outcome, [outcome]))
+    c = r.contacts
+    failed = c[(c.attempt == 1) & (c.outcome == outcome)]
+    assert failed.ended_at.tolist() == [FAILED_AT[outcome]]
+    retrial = c[c.attempt == 2]
+    assert retrial.arrived_at.tolist() == [FAILED_AT[outcome] + 100]
+    assert retrial.kind.tolist() == ["inbound"] and retrial.contact_type.tolist() == ["voice"]
+    assert retrial.customer.iloc[0] == failed.customer.iloc[0]
+    others = run(one_failure(outcome, [o for o in FAILURES if o != outcome])).contacts
+    assert (others.attempt == 1).all() and (others.outcome == outcome).sum() == 1

@@ -78,6 +78,9 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "retry_delay": 120,
                 "attempt_time": 20,
             }
+            if draw(st.booleans()):
+                share = draw(st.sampled_from([0.05, 0.3, 1.0]))
+                access["callback"]["pacing"] = {"max_share_of_agents": share}
             access["announcement"] = {"balking": [[0, 0], [300, draw(st.floats(0, 1))]]}
         if draw(st.booleans()):
             access["retrial"] = {

@@ -418,6 +418,30 @@ CASES = [
         "greater than or equal",
     ),
     (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 0},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "greater than 0",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 1.5},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "less than or equal",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "required",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 0.3, "dials_per_hour": 5},
+        "contact_types.voice.access.callback.pacing.dials_per_hour",
+        "unknown field",
+    ),
+    (
         "contact_types.chat.access.callback",
         {"acceptance": 0.5},
         "contact_types.chat",

@@ -36,6 +36,7 @@ from cccsim.engine.columns import (
 )
 from cccsim.engine.events import NORMAL, Wake
 from cccsim.engine.followups import FollowUps
+from cccsim.engine.pacing import Pacer
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Source
 from cccsim.engine.tables import TypeTables
@@ -153,6 +154,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     )
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
+    pacer = Pacer(model, staff_now, lambda c, now: release_paced(c, now))
+    pacing, pace_pool = pacer.active, pacer.pool
 
     def available_timed(a: int, level: int) -> None:
         """``available`` that also notes when (for policies reading ``free_since``)."""
@@ -529,9 +532,20 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def on_spawned(ev: Wake) -> None:
         c = ev._value
         t = ctype[c]
-        if special[t] and kind_of(c) != CALLBACK_KIND:
+        if kind_of(c) == CALLBACK_KIND:
+            if pace_pool[t] >= 0:  # a paced callback waits its turn
+                pacer.due(c, t, env._now)
+                return
+        elif special[t]:
             open_now[c] = types[t].open_at(env._now)
         arrive(c, env._now)
+
+    def release_paced(c: int, now: float) -> None:
+        """A paced callback's turn: it joins its queue now (the record keeps when it was due)."""
+        if arrived[c] != now:
+            cols.first_arrived.setdefault(c, arrived[c])
+            arrived[c] = now
+        arrive(c, now)
 
     def on_patience(ev: Wake) -> None:
         c = ev._value
@@ -591,12 +605,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     def on_end(ev: Wake) -> None:
         c = ev._value
+        if pacing and pace_pool[ctype[c]] >= 0 and kind_of(c) == CALLBACK_KIND:
+            pacer.done(ctype[c], env._now)  # the next due callback may join the queue
         release(served_by[c], c, env._now)
 
     def on_dial_end(ev: Wake) -> None:
         """An unanswered callback call ends: retry later, or give up after the last retry."""
         c = ev._value
         now = env._now
+        if pace_pool[ctype[c]] >= 0:
+            pacer.done(ctype[c], now)
         release(served_by[c], c, now)
         served_by[c] = -1
         cb = types[ctype[c]].callback
@@ -615,6 +633,9 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         state[c] = WAITING
         if c not in cols.first_arrived:  # the record keeps when it first joined the queue
             cols.first_arrived[c] = arrived[c]
+        if pace_pool[ctype[c]] >= 0:  # waits its turn again
+            pacer.due(c, ctype[c], env._now)
+            return
         arrived[c] = env._now  # the queue clock (overflow delays) runs from now
         arrive(c, env._now)
 
@@ -629,6 +650,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 seek_work(a, now)
         elif target < staying:
             pool.release(g, staying - target, now)
+        if pacing:
+            pacer.staffed(g, now)
 
     def on_staff(ev: Wake) -> None:
         g, target = ev._value
@@ -668,7 +691,9 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def flush() -> None:
         """Hand finished contacts (whole journeys) to the sink and renumber the rest, with the
         sessions, unanswered dials and IVR calls recorded so far."""
-        batch = cols.finish_day(heap, queues, live_events, contact_events, group_of_now(), horizon)
+        batch = cols.finish_day(
+            heap, [*queues, *pacer.backlogs], live_events, contact_events, group_of_now(), horizon
+        )
         hand_over(batch)
 
     def hand_over(batch: dict[str, np.ndarray]) -> None:

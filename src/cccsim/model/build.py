@@ -51,6 +51,7 @@ class CallbackModel:
     retry_delay: float
     attempt_time: float
     promise: float
+    pacing_share: float | None = None  # most agents on callbacks, as a share of those on duty
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ def _callback(cb: Callback | None) -> CallbackModel | None:
         retry_delay=cb.retry_delay,
         attempt_time=cb.attempt_time,
         promise=cb.promise,
+        pacing_share=cb.pacing.max_share_of_agents if cb.pacing is not None else None,
     )
 
 

@@ -85,6 +85,15 @@ def as_option(problem: Problem, option: str) -> Problem:
     return replace(problem, override=f"{option} {problem.override.removeprefix('override ')}")
 
 
+def warn_closed_days(sc: Scenario) -> None:
+    """Warn (stderr) about contact types expecting a material volume on days they are closed."""
+    from cccsim.model import build_model
+    from cccsim.model.volume import closed_day_volumes
+
+    for found in closed_day_volumes(sc, build_model(sc)):
+        err.print(f"[yellow]warning:[/] {found.message()}", highlight=False, soft_wrap=True)
+
+
 def _print_version(value: bool) -> None:
     if value:
         out.print(f"cccsim {__version__}")

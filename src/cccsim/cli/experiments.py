@@ -29,6 +29,7 @@ from cccsim.cli.common import (
     run_experiment,
     save,
     shards_dir,
+    warn_closed_days,
     write_report_to,
 )
 from cccsim.errors import Problem, ScenarioError
@@ -87,6 +88,7 @@ def run(
 
     def go() -> None:
         sc = load_file(scenario, sets)
+        warn_closed_days(sc)
         if replications == 1 and precision is None:
             # with --out the contacts stream to their file during the run (memory stays flat)
             streamed = out_dir / f"contacts.{fmt}" if out_dir is not None else None

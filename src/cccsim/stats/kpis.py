@@ -2,10 +2,12 @@
 computed from a ``Tally`` (``stats.tally``) of its records — the whole records or the sum of the
 parts streamed during the run.
 
-Definitions (DESIGN.md §5): offered = arrivals in the measurement window [warmup, horizon);
-service_level = answered within the threshold ÷ (offered − blocked); asa = mean wait of answered;
-p_wait = share of (offered − blocked) that waited more than zero; abandon_rate = abandoned ÷
-(offered − blocked); block_rate = blocked ÷ offered.
+Definitions (docs/reference/results.md): offered = arrivals in the measurement window [warmup,
+horizon); *reached* = offered − blocked − closed − callbacks and voicemails − offline forms (the
+contacts that joined the live queue); service_level = answered within the threshold ÷ reached,
+both counting only contacts due by the horizon (arrived at least the threshold before it; the
+rest are ``not_due``); asa = mean wait of answered; p_wait = share of reached that waited more
+than zero; abandon_rate = abandoned ÷ reached; block_rate = blocked ÷ offered.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ KPI_COLUMNS: tuple[str, ...] = (
     "callbacks_completed",
     "time_to_callback",
     "callback_promise_kept",
+    "not_due",
 )
 """Per-contact-type KPI columns of ``summary`` and ``intervals`` (after the key columns)."""
 
@@ -131,7 +134,7 @@ def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     count = {k: s[k].round().astype(np.int64) for k in ("offered", *OUTCOME_COUNTS)}
     return {
         **{k: count[k] for k in KPI_COLUMNS[: len(count)]},
-        "service_level": ratio(s["within"], s["reached"]),
+        "service_level": ratio(s["within"], s["due"]),
         "asa": ratio(s["wait_answered"], s["answered"]),
         "p_wait": ratio(s["waited"], s["reached"]),
         "abandon_rate": ratio(s["abandoned"], s["reached"]),
@@ -144,6 +147,7 @@ def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         "callbacks_completed": s["cb_done"].round().astype(np.int64),
         "time_to_callback": ratio(s["cb_delay"], s["cb_done"]),
         "callback_promise_kept": ratio(s["cb_kept"], s["cb_made"]),
+        "not_due": s["not_due"].round().astype(np.int64),
     }
 
 

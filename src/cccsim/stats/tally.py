@@ -52,7 +52,9 @@ TYPE_SUMS: tuple[str, ...] = (
     "callbacks",  # left the line for a callback or voicemail
     "offline_forms",  # taken out of hours as a form (becomes a contact of another type)
     "reached",  # joined the live queue (offered − blocked, closed, callback, voicemail, form)
-    "within",  # answered within the type's threshold
+    "within",  # due by the horizon and answered within the type's threshold
+    "due",  # reached, and its threshold fell within the horizon (the service level's base)
+    "not_due",  # reached less than the threshold before the horizon (out of the service level)
     "waited",  # reached and waited more than zero
     "wait_answered",  # Σ wait of the answered
     "handle_answered",  # Σ handle time of the answered
@@ -253,6 +255,9 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     answered = outcome == ANSWERED
     reached = ~np.isin(outcome, NOT_REACHED)
     threshold = np.array([t.threshold for t in m.types])[ctype]
+    # the service level counts contacts whose threshold fell within the horizon: whether one
+    # arriving later is answered in time is not known yet (it is reported as not due)
+    due = rec.arrived_at + threshold <= m.horizon
     promise = np.array([t.callback.promise if t.callback else np.inf for t in m.types])[ctype]
     entered = rec.entered_at if rec.entered_at is not None else rec.arrived_at
     delay = rec.answered_at - entered
@@ -272,7 +277,9 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
         "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
-        "within": live & answered & (wait <= threshold),
+        "within": live & answered & (wait <= threshold) & due,
+        "due": live & reached & due,
+        "not_due": live & reached & ~due,
         "waited": live & reached & (wait > 0),
         "wait_answered": np.where(live & answered, wait, 0.0),
         "handle_answered": np.where(live & answered, rec.handle_time, 0.0),
@@ -441,13 +448,20 @@ def _count_target(rec: Records, t: TargetModel, sums: np.ndarray) -> None:
     )
     reached = ~blocked & ~short
     threshold = t.threshold or 0.0
+    # a threshold measure counts contacts whose threshold fell within the horizon (on the
+    # target's clock): whether a later one will be answered in time is not known yet
+    if t.calendar is None:
+        due = arrived + threshold <= m.horizon
+    else:
+        b = t.calendar.open_seconds_until
+        due = b(arrived) + threshold <= b(np.array(m.horizon))
     num, den = {
         "service_level": lambda: (
-            answered & (wait <= threshold),
-            answered if t.over == "answered" else reached,
+            answered & (wait <= threshold) & due,
+            (answered if t.over == "answered" else reached) & due,
         ),
         "abandon_rate": lambda: ((outcome == ABANDONED) & ~short, reached),
-        "wait_over": lambda: (~blocked & (wait > threshold), ~blocked),
+        "wait_over": lambda: (~blocked & (wait > threshold) & due, ~blocked & due),
         "closed_rate": lambda: (outcome == CLOSED, np.ones_like(blocked)),
         "balk_rate": lambda: (outcome == BALKED, ~blocked),
         "block_rate": lambda: (outcome == BLOCKED, np.ones_like(blocked)),

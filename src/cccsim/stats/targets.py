@@ -2,10 +2,13 @@
 summarised across replications as the probability of meeting them and the money at stake.
 
 Definitions (docs/reference/results.md, "Targets"):
-- ``service_level``: answered with wait ≤ threshold ÷ (offered − blocked − short abandons), or
-  ÷ answered with ``over: answered``; waits in business seconds with ``clock: business_hours``.
-- ``abandon_rate``: abandoned (waiting ≥ short_abandon) ÷ (offered − blocked − short abandons).
-- ``wait_over``: contacts not blocked whose wait exceeded the threshold ÷ (offered − blocked).
+- ``service_level``: answered with wait ≤ threshold ÷ (offered − not reached − short abandons),
+  or ÷ answered with ``over: answered``; waits in business seconds with ``clock:
+  business_hours``; only contacts due by the horizon (on that clock) count.
+- ``abandon_rate``: abandoned (waiting ≥ short_abandon) ÷ (offered − not reached − short abandons).
+- ``wait_over``: contacts reached whose wait exceeded the threshold ÷ (offered − not reached),
+  of those due by the horizon.
+(*Not reached*: blocked, closed, left for a callback or voicemail, or turned into an offline form.)
 - ``asa``, ``aht``, ``p_wait``, ``block_rate``: as in the summary.
 - ``occupancy``: busy ÷ staffed time of the agent group.
 With ``per`` interval/day/week the attained value is the share of those periods (with contacts,

@@ -146,8 +146,10 @@ class Access(_Model):
     """The client's access strategy for one contact type (ISO 18295-2, 5.4)."""
 
     queue_capacity: Annotated[int, Field(ge=0)] | None = None
-    """Most contacts of this type that may wait at once; 0 = blocked when no agent is free
-    (Erlang B); omitted = unlimited."""
+    """Lines to wait on: the most live contacts of this type, every segment together, that may
+    wait at once; one more is blocked (hears busy). Contacts in conversation hold a line too, but
+    those are bounded by the agents; callbacks waiting for their call hold none. 0 = blocked
+    when no agent is free (Erlang B); omitted = unlimited."""
     hours: WeeklyHours | None = None
     """Opening hours (voice, chat); omitted = always open. Email and messaging are always received."""
     closed_days: list[Annotated[int, Field(ge=1)]] = []

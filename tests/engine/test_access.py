@@ -581,6 +581,50 @@ def test_a_redial_keeps_the_callbacks_arrival() -> None:
     assert (callback.arrived_at, callback.ended_at, callback.outcome) == (10, 220, "unreached")
 
 
+def test_a_redialled_callback_does_not_jump_the_queue() -> None:
+    """Open from 08:00 with voicemail; voice goes to in-house, or to the outsourcer after 20 s;
+    handle 1,000 s; calls never answered (90 s each), one retry 60 s later. A sales contact keeps
+    the in-house agent busy 07:59:50–08:24:50; the outsourcer is on duty 08:00–08:01 only.
+
+    The voicemail of 07:00 becomes a callback due at 08:00: it waits (in-house busy, the
+    outsourcer not yet allowed), then live calls at 08:00:05 and 08:00:10 queue behind it. At
+    08:00:20 the outsourcer dials the callback (08:00:20–08:01:50; its queue entry stays
+    behind), goes off duty at 08:01 and leaves after the call without looking at the queue. The
+    callback is redialled at 08:02:50 and joins the back of the queue. At 08:24:50 the in-house
+    agent takes the first live call — not the callback, whose old entry would have put it first.
+    """
+    eight = 8 * HOUR
+    access = {
+        "hours": OPEN_8_20,
+        "out_of_hours": "voicemail",
+        "callback": {
+            "acceptance": 0.0,
+            "reach_probability": 0.0,
+            "retries": 1,
+            "retry_delay": 60,
+            "attempt_time": 90,
+        },
+    }
+    outsourcer = [0] * 480 + [1] + [0] * 29  # per 60 s interval: 08:00–08:01
+    data = scenario(
+        {
+            "voice": voice([7 * HOUR, eight + 5, eight + 10], handle=1000, access=access),
+            "sales": voice([eight - 10], handle=1500),
+        },
+        {
+            "inhouse": {"skills": ["voice", "sales"], "staff": 1},
+            "outsourcer": {"skills": ["voice"], "staff": outsourcer},
+        },
+        horizon=eight + 1800,
+        routing={"voice": [{"group": "inhouse"}, {"group": "outsourcer", "after": 20}]},
+    )
+    c = run(data).contacts.set_index("arrived_at")
+    assert c.loc[eight + 5, "answered_at"] == eight + 1490
+    assert c.loc[eight + 10, "outcome"] == "open"
+    callback = c[c.kind == "callback"].iloc[0]
+    assert (callback.name, callback.outcome) == (eight, "open")  # waiting, behind both
+
+
 # ------------------------------------------------------------------ queue capacity: lines
 
 

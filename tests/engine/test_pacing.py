@@ -69,6 +69,17 @@ def test_the_pacing_limit_is_at_least_one_and_follows_staffing() -> None:
     assert c.loc["inbound", "answered_at"].tolist() == [EIGHT + 10, EIGHT + 20]
 
 
+def test_the_pacing_limit_rises_with_the_staff_while_callbacks_wait() -> None:
+    """2 agents until 08:01, then 20; a share of 0.1. At 08:00 one callback may go (cb1, agent A,
+    until 08:01:40); live1 takes agent B at 08:00:10, live2 waits. At 08:01 eighteen agents log
+    on: one answers live2, and the limit rises to 2, so cb2 is called at once; cb3 goes when cb1
+    ends at 08:01:40."""
+    staff = [2] * 481 + [20] * 9
+    c = morning({"max_share_of_agents": 0.1}, staff=staff)
+    assert c.loc["callback", "answered_at"].tolist() == [EIGHT, EIGHT + 60, EIGHT + 100]
+    assert c.loc["inbound", "answered_at"].tolist() == [EIGHT + 10, EIGHT + 60]
+
+
 def test_pacing_gives_the_retail_banks_mornings_back_their_live_calls() -> None:
     """The retail bank's night voicemails become callbacks due at 08:00. Unpaced, they take
     every agent: the 08:00 half-hour of Tuesday to Friday answers (almost) no live call within

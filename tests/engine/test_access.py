@@ -166,7 +166,8 @@ def test_callback_keeps_the_customers_place() -> None:
 
 def test_unreached_callback_retries_then_gives_up() -> None:
     """Nobody picks up: the callback is dialled at 100 (30 s of agent time), again 60 s after that
-    call ends (at 190), then given up after its one retry: 2 calls, outcome unreached."""
+    call ends (at 190), then given up after its one retry: 2 calls, outcome unreached. It keeps
+    its arrival at 10 (when it joined the queue), though it joined it again at 190."""
     cb = {
         "offer_when_wait_over": 50,
         "acceptance": 1.0,
@@ -183,7 +184,7 @@ def test_unreached_callback_retries_then_gives_up() -> None:
     )
     callback = r.contacts[r.contacts.kind == "callback"].iloc[0]
     assert callback.outcome == "unreached"
-    assert callback.ended_at == 190 + 30
+    assert (callback.arrived_at, callback.ended_at) == (10, 190 + 30)
     # the unanswered calls kept the agent busy: 100 s of service + 2 × 30 s of calls
     assert r.groups.busy_time.iloc[0] == 160
 
@@ -558,27 +559,6 @@ def test_a_retrial_after_an_unreached_callback_is_inbound(priority: str) -> None
     assert retrial.contact_type.tolist() == ["voice"]
     assert retrial.answered_at.tolist() == [7 * HOUR + 230]
     assert not retrial.callback_offered.any()
-
-
-def test_a_redial_keeps_the_callbacks_arrival() -> None:
-    """The callback of ``test_unreached_callback_retries_then_gives_up`` joins the queue at 10 and
-    is redialled at 190: its ``arrived_at`` stays 10 (the wait runs from when it first joined)."""
-    cb = {
-        "offer_when_wait_over": 50,
-        "acceptance": 1.0,
-        "reach_probability": 0.0,
-        "retries": 1,
-        "retry_delay": 60,
-        "attempt_time": 30,
-    }
-    r = run(
-        scenario(
-            {"voice": voice([0, 10], access={"callback": cb})},
-            {"team": {"skills": ["voice"], "staff": 1}},
-        )
-    )
-    callback = r.contacts[r.contacts.kind == "callback"].iloc[0]
-    assert (callback.arrived_at, callback.ended_at, callback.outcome) == (10, 220, "unreached")
 
 
 def test_a_redialled_callback_does_not_jump_the_queue() -> None:

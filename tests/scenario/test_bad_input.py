@@ -699,6 +699,18 @@ def test_yaml_line_numbers_are_given(tmp_path: Path) -> None:
     assert f"s.yaml:{line}: agent_groups.team.staff" in str(caught.value)
 
 
+def test_line_100_is_printed_as_a_number(tmp_path: Path) -> None:
+    """The CLI prints "file:100: field": not rich's emoji for ":100:"."""
+    text = (ROOT / "scenarios" / "erlang_check.yaml").read_text()
+    text = text.replace("staff: 14", "staff: fourteen")
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "fourteen" in row)
+    text = "#\n" * (100 - line) + text
+    file = tmp_path / "s.yaml"
+    file.write_text(text)
+    result = runner.invoke(app, ["validate", str(file)])
+    assert result.exit_code == 2 and "s.yaml:100: agent_groups.team.staff" in result.stderr
+
+
 def test_unquoted_time_of_day_is_explained() -> None:
     from cccsim.units import parse_time_of_day
 

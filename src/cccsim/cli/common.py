@@ -31,8 +31,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/terminal.py)
-err = Console(stderr=True)
+# no emoji codes: ":100:" in "file:100: field" is a line number; tables fit the terminal
+out = FittingConsole(emoji=False)  # headers are never cut (cli/terminal.py)
+err = Console(stderr=True, emoji=False)
 _state: dict[str, bool] = {"debug": False}
 T = TypeVar("T")
 

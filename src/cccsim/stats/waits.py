@@ -20,8 +20,8 @@ from cccsim.model.calendar import WeeklyCalendar
 from cccsim.records import ABANDONED, ANSWERED, CALLBACK_KIND, NOT_REACHED, Records
 from cccsim.stats.periods import clock_waits
 
-POINTS_PER_DECADE = 24
-"""Grid density between 1 s and the horizon (about 10 % apart)."""
+POINTS_PER_DECADE = 40
+"""Grid density between 1 s and the horizon (about 6 % apart)."""
 
 CURVE_KPI = "service_level"
 """Targets of this KPI get their own curve (one per distinct definition)."""

@@ -134,11 +134,8 @@ def differences_forest(
         "no clear difference": "#fdae61",
         "": "#888888",
     }
-    order = [
-        "service level",
-        "abandon rate",
-        *sorted({p for p in shown.panel if p.startswith("ASA")}),
-    ]
+    by_size = sorted({(u.seconds, f"ASA ({u.label})") for u in units.values()})
+    order = ["service level", "abandon rate", *dict.fromkeys(name for _, name in by_size)]
     panels = [p for p in order if (shown.panel == p).any()]
     fig = make_subplots(
         rows=1,

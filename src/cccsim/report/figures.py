@@ -10,7 +10,7 @@ in %, waits in their channel's unit (``layout.channel_units``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from cccsim.report.layout import (
     Clock,
     Unit,
     closed_marker,
+    due_until,
     layout,
     open_seconds,
     promise,
@@ -84,6 +85,7 @@ class Series:
     types: tuple[str, ...]  # the internal types it measures (for closed hours)
     values: pd.DataFrame  # interval_start, value (and replication)
     bounds: tuple[tuple[str, float], ...] = ()  # (target, at least) drawn as lines
+    due_until: float = np.inf  # contacts arriving later are not due by the end of the run
 
 
 def service_level_series(
@@ -102,9 +104,7 @@ def service_level_series(
         key = (t.measured_types, t.threshold, t.calendar, t.short_abandon, t.over)
         if key in keys:
             s = out[keys[key]]
-            out[keys[key]] = Series(
-                s.name, s.contact_type, s.types, s.values, (*s.bounds, (t.label, t.at_least))
-            )
+            out[keys[key]] = replace(s, bounds=(*s.bounds, (t.label, t.at_least)))
             continue
         covered.update(t.measured_types)
         ctype = m.types[t.type_index or t.measured_types[0]].name
@@ -121,6 +121,7 @@ def service_level_series(
                 tuple(m.types[i].name for i in t.measured_types),
                 ti[ti["target"] == t.label],
                 ((t.label, t.at_least),),
+                due_until(t.calendar, t.threshold or 0.0, m.horizon),
             )
         )
     for ct in m.types:
@@ -130,7 +131,8 @@ def service_level_series(
         if len(own) and own["offered"].sum() > 0:
             values = own.rename(columns={"service_level": "value"})
             name = f"{ct.name} within {format_duration(ct.threshold)}"
-            out.append(Series(name, ct.name, (ct.name,), values))
+            due = due_until(None, ct.threshold, m.horizon)
+            out.append(Series(name, ct.name, (ct.name,), values, due_until=due))
     return out
 
 
@@ -156,7 +158,22 @@ def service_level_by_interval(
     findings = []
     for s in series:
         colour = colours[s.contact_type]
+        if s.due_until < clock.horizon - clock.width:  # a long promise: say why the line stops
+            x0, x1 = clock.x(np.array([max(s.due_until, clock.starts[0]), clock.horizon]))
+            fig.add_vrect(x0=x0, x1=x1, fillcolor=colour, opacity=0.1, line_width=0, layer="below")
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "square", "size": 12, "color": colour, "opacity": 0.3},
+                    name=f"{s.contact_type}: not due by the end of the run",
+                    hoverinfo="skip",
+                )
+            )
         st = band(s.values, "value", confidence)
+        # an interval starting after the last due arrival holds no contact the level counts
+        st = st[st.index < s.due_until]
         _interval_band(fig, clock, st, colour, f"{s.name}: {confidence:.0%} CI")
         y = clock.full(st["mean"])
         fig.add_trace(

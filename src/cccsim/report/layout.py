@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from cccsim.model.build import Model, TypeModel
+from cccsim.model.calendar import WeeklyCalendar
 from cccsim.units import DAY, HOUR, MINUTE, format_duration
 
 PALETTE = qualitative.Safe + qualitative.Vivid
@@ -119,6 +120,18 @@ def open_seconds(t: TypeModel, clock: Clock) -> np.ndarray:
     if t.closed_days:
         seconds = np.where(np.isin(clock.starts // DAY, list(t.closed_days)), 0.0, seconds)
     return seconds
+
+
+def due_until(calendar: WeeklyCalendar | None, threshold: float, horizon: float) -> float:
+    """The last arrival instant whose threshold falls within the horizon on a clock (calendar
+    seconds, or the open seconds of ``calendar``; to the minute): later contacts are not due by
+    the end of the run and are left out of the service level (``not_due``)."""
+    if calendar is None:
+        return horizon - threshold
+    instants = np.append(np.arange(0.0, horizon, MINUTE), horizon)
+    opened = calendar.open_seconds_until(instants)
+    last = int(np.searchsorted(opened, opened[-1] - threshold, side="right")) - 1
+    return float(instants[last]) if last >= 0 else 0.0
 
 
 def shade_closed(fig: go.Figure, clock: Clock, closed: np.ndarray, **where: int) -> None:

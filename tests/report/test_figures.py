@@ -14,6 +14,7 @@ from cccsim.report import comparisons as C
 from cccsim.report import figures as F
 from cccsim.report import layout as L
 from cccsim.report import waits as W
+from cccsim.theory import agents_for_service_level
 from tests.conftest import ROOT, scenario, voice
 
 COLOURS = L.colour_map(["voice", "chat", "email"])
@@ -32,13 +33,14 @@ def test_the_clock_holds_every_interval_from_the_warm_up_to_the_horizon() -> Non
 
 
 def test_occupancy_heatmap_keeps_empty_nights_and_time_order_across_replications() -> None:
-    """Two replications whose rows come in different orders, group b off duty at 01:00–02:30
-    (staffed 0: NaN, not dropped) and rows missing for 03:00 in replication 1. Columns: all 8
-    intervals in time order; a at 00:30 = mean(0.5, 0.7) = 0.6; b NaN where no one was on duty."""
+    """Two replications whose rows come out of time order, group b off duty at 01:00–02:30
+    (staffed 0: NaN, not dropped), nobody at all at 01:30 (a column of its own, blank) and rows
+    missing for 03:00 in replication 1. Columns: all 8 intervals in time order; a at 00:30 = mean(0.5, 0.7) = 0.6; b NaN where no one was on duty."""
     rows = []
-    for rep, order in ((0, range(8)), (1, [7, 2, 5, 0, 1, 4, 3])):
+    for rep, order in ((0, [5, 6, 0, 1, 2, 3, 4, 7]), (1, [7, 2, 5, 0, 1, 4, 3])):
         for k in order:
-            for g, occ in (("a", 0.5 + 0.2 * rep), ("b", np.nan if 2 <= k <= 4 else 0.25)):
+            a = np.nan if k == 3 else 0.5 + 0.2 * rep  # 01:30: no one on duty at all
+            for g, occ in (("a", a), ("b", np.nan if 2 <= k <= 4 else 0.25)):
                 staffed = 0.0 if np.isnan(occ) else 1800.0
                 rows.append(
                     {
@@ -56,7 +58,7 @@ def test_occupancy_heatmap_keeps_empty_nights_and_time_order_across_replications
     assert x.is_monotonic_increasing and len(x) == 8
     assert x[0] == pd.Timestamp("2024-01-01 00:15") and x[-1] == pd.Timestamp("2024-01-01 03:45")
     z = np.array(trace.z, dtype=float)
-    np.testing.assert_allclose(z[0], [0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 0.5, 0.6])
+    np.testing.assert_allclose(z[0], [0.6, 0.6, 0.6, np.nan, 0.6, 0.6, 0.5, 0.6])
     np.testing.assert_allclose(z[1], [0.25, 0.25, np.nan, np.nan, np.nan, 0.25, 0.25, 0.25])
     assert "grey: no agent on duty" in heat.layout.title.text
     assert heat.layout.xaxis.range[1] == pd.Timestamp("2024-01-01 04:00")
@@ -150,10 +152,12 @@ def test_asa_has_one_panel_per_unit_and_gaps_where_nothing_was_answered() -> Non
 
 
 def test_the_erlang_requirement_counts_no_out_of_hours_contact() -> None:
-    """Voice open 08:00–09:00, measured from 07:00 in 30 min intervals: 07:00 and 07:30 hold
-    only voicemails (100 each) and need no one; 08:00 and 08:30 each have 100 calls in 30 min at
-    180 s AHT, 80/20 → 14 agents (published Erlang C tables). 12 on duty throughout: short in
-    2 of 2 open intervals (counting the voicemails as demand would say 4 of 4)."""
+    """Voice open 08:15–09:00, measured from 07:00 in 30 min intervals. 07:00 and 07:30 hold only
+    voicemails (100 each) and need no one. At 08:00, 100 contacts of which 40 voicemails left
+    before 08:15: 60 asked for an agent in the 900 s the line was open, 12 erlangs → 16 agents
+    (Erlang C by hand: 80/20 holds at 86.9 % with 16, not at 77.1 % with 15). At 08:30, 100 calls in
+    30 min at 180 s AHT, 80/20 → 14 agents (published Erlang C tables). 12 on duty throughout:
+    short in 2 of 2 open intervals (counting the voicemails as demand would say 4 of 4)."""
     sc = cccsim.load_scenario(
         scenario(
             {
@@ -161,7 +165,7 @@ def test_the_erlang_requirement_counts_no_out_of_hours_contact() -> None:
                     [1.0],
                     handle=180.0,
                     service_level_threshold=20,
-                    access={"hours": {"mon": "08:00-09:00"}, "out_of_hours": "voicemail"},
+                    access={"hours": {"mon": "08:15-09:00"}, "out_of_hours": "voicemail"},
                 )
             },
             {"g": {"skills": ["voice"], "staff": 12}},
@@ -180,11 +184,13 @@ def test_the_erlang_requirement_counts_no_out_of_hours_contact() -> None:
             "offered": [100, 100, 100, 100],
             "closed": 0,
             "offline_forms": 0,
-            "voicemails": [100, 100, 0, 0],
+            "voicemails": [100, 100, 40, 0],
         }
     )
     need = F.required_agents(m, frame, clock, {"voice": 0.8})
-    assert need.agents.tolist() == [0, 0, 14, 14]
+    at_0800 = agents_for_service_level(60 / 900, 180.0, 20.0, 0.8)
+    assert at_0800 == 16  # 12 erlangs while open: SL(15) = 77.1 %, SL(16) = 86.9 % (Erlang C)
+    assert need.agents.tolist() == [0, 0, at_0800, 14]
     assert need.open.tolist() == [False, False, True, True]
     staffed = pd.DataFrame(
         {"agent_group": "g", "interval_start": clock.starts, "mean_agents": 12.0}

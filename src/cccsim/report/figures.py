@@ -27,10 +27,10 @@ from cccsim.report.layout import (
     Unit,
     closed_marker,
     due_until,
+    interval_band,
     layout,
     open_seconds,
     promise,
-    runs,
     shade_closed,
     titled,
     when,
@@ -52,28 +52,17 @@ def band(frame: pd.DataFrame, value: str, confidence: float) -> pd.DataFrame:
 
 
 def _interval_band(
-    fig: go.Figure, clock: Clock, stats_: pd.DataFrame, colour: str, name: str, **where: int
+    fig: go.Figure,
+    clock: Clock,
+    stats_: pd.DataFrame,
+    colour: str,
+    name: str,
+    row: int | None = None,
+    col: int | None = None,
 ) -> None:
-    """The interval as a shaded band, one polygon per run of intervals with data (a band never
-    bridges a gap)."""
+    """``band``'s interval as a shaded band on the clock."""
     low, high = clock.full(stats_["low"]), clock.full(stats_["high"])
-    x = clock.x()
-    for i, (a, b) in enumerate(runs(np.isfinite(low) & np.isfinite(high))):
-        fig.add_trace(
-            go.Scatter(
-                x=list(x[a:b]) + list(x[a:b][::-1]),
-                y=np.concatenate([high[a:b], low[a:b][::-1]]),
-                fill="toself",
-                fillcolor=colour,
-                opacity=0.18,
-                line={"width": 0},
-                name=name,
-                legendgroup=name,
-                showlegend=i == 0,
-                hoverinfo="skip",
-            ),
-            **where,
-        )
+    interval_band(fig, clock, low, high, colour, name, row=row, col=col)
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,40 @@ def closed_marker() -> go.Scatter:
     )
 
 
+def interval_band(
+    fig: go.Figure,
+    clock: Clock,
+    low: np.ndarray,
+    high: np.ndarray,
+    colour: str,
+    name: str,
+    *,
+    legend: bool = True,
+    row: int | None = None,
+    col: int | None = None,
+) -> None:
+    """An interval (``low``, ``high`` on every interval of ``clock``) as a shaded band, one
+    polygon per run of intervals with both ends known: a band never bridges a gap."""
+    x = clock.x()
+    for i, (a, b) in enumerate(runs(np.isfinite(low) & np.isfinite(high))):
+        fig.add_trace(
+            go.Scatter(
+                x=list(x[a:b]) + list(x[a:b][::-1]),
+                y=np.concatenate([high[a:b], low[a:b][::-1]]),
+                fill="toself",
+                fillcolor=colour,
+                opacity=0.18,
+                line={"width": 0},
+                name=name,
+                legendgroup=name,
+                showlegend=legend and i == 0,
+                hoverinfo="skip",
+            ),
+            row=row,
+            col=col,
+        )
+
+
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) index pairs of the runs of True in ``mask``."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(int), [0]))))

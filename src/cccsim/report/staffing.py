@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cccsim.report.layout import PALETTE, TIME, Clock, layout, runs, titled, when
+from cccsim.report.layout import PALETTE, TIME, Clock, interval_band, layout, titled, when
 from cccsim.staffing import StaffingPlan
 
 
@@ -103,23 +103,9 @@ def target_bands(kpis: pd.DataFrame, clock: Clock, shares: set[str]) -> go.Figur
             col=1,
         )
         low, high = clock.full(by["ci_low"]), clock.full(by["ci_high"])
-        x = clock.x()
-        for a, b in runs(np.isfinite(low) & np.isfinite(high)):
-            fig.add_trace(
-                go.Scatter(
-                    x=list(x[a:b]) + list(x[a:b][::-1]),
-                    y=np.concatenate([high[a:b], low[a:b][::-1]]),
-                    fill="toself",
-                    fillcolor=colour,
-                    opacity=0.15,
-                    line={"width": 0},
-                    name=f"{target}: bounds",
-                    showlegend=False,
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=1,
-            )
+        interval_band(
+            fig, clock, low, high, colour, f"{target}: bounds", legend=False, row=row, col=1
+        )
         missed = part[~part.met.astype(bool)]
         if len(missed):
             fig.add_trace(

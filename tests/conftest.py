@@ -60,6 +60,25 @@ def scenario(
     return data
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (long statistical checks, every command and snippet "
+        "of the docs); CI runs them",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests are deselected (not skipped) unless --slow, or a -m expression, asks for them."""
+    if config.getoption("--slow") or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
 @pytest.fixture
 def retail_bank_path() -> Path:
     return ROOT / "scenarios" / "retail_bank.yaml"

@@ -70,13 +70,16 @@ def test_every_command_in_the_docs_runs(doc: Path, tmp_path: Path) -> None:
         )
         assert proc.returncode == 0, f"{doc.name}: {command}\n{proc.stderr[-1500:]}"
     if code:
+        # as a reader would: the page's snippets saved as a script, no __main__ guard, run by path
+        script = tmp_path / f"{doc.stem}_snippets.py"
+        script.write_text(code)
         proc = subprocess.run(
-            [sys.executable, "-c", code],
+            [sys.executable, script.name],
             cwd=tmp_path,
             env=env,
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=900,
         )
         assert proc.returncode == 0, f"{doc.name} Python:\n{proc.stderr[-1500:]}"
 
@@ -96,3 +99,21 @@ def test_docs_follow_the_four_parts() -> None:
     for folder in ("guides", "reference", "background"):
         assert list((ROOT / "docs" / folder).glob("*.md")), folder
     assert (ROOT / "docs" / "tutorial.md").exists()
+
+
+def test_shown_outputs_are_what_the_commands_print() -> None:
+    """A block after ``<!-- output: COMMAND -->`` is what COMMAND prints today."""
+    import difflib
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_outputs", ROOT / "docs" / "make_outputs.py")
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    shown = [page for page in DOCS if make.SHOWN.search(page.read_text())]
+    assert shown  # the tutorial shows the output of its first command
+    for page in shown:
+        text = page.read_text()
+        fresh = make.regenerated(text)
+        diff = "\n".join(difflib.unified_diff(text.splitlines(), fresh.splitlines(), lineterm=""))
+        assert fresh == text, f"run: python docs/make_outputs.py\n{diff[:3000]}"

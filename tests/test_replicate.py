@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import cccsim
 from cccsim.experiment.executors import resolve_backend
+from cccsim.experiment.replicate import PrecisionWarning
 from cccsim.rng import replication_seed
 from tests.conftest import ROOT
 
@@ -97,7 +100,54 @@ def test_sequential_stopping_reaches_the_precision() -> None:
     assert exp.provenance["precision_met"]
     assert (row.ci_high - row.ci_low) / 2 <= 0.01 * row["mean"]
     assert row.n > 3  # it had to add replications
-    capped = cccsim.replicate(sc, 3, seed=1, backend="serial", precision=1e-6, max_replications=5)
-    assert (
-        capped.provenance["replications"][sc.name] == 5 and not capped.provenance["precision_met"]
+    with pytest.warns(PrecisionWarning, match=r"cap of 5 replications.*voice service level"):
+        capped = cccsim.replicate(
+            sc, 3, seed=1, backend="serial", precision=0.001, max_replications=5
+        )
+    assert capped.provenance["replications"][sc.name] == 5
+    assert not capped.provenance["precision_met"]
+    (short_kpi,) = capped.provenance["precision"]["short"]
+    row = capped.summary.set_index("kpi").loc["service_level"]
+    # the half-width and goal come from the CI columns; the n·(h/goal)² rule gives the need
+    half = (row.ci_high - row.ci_low) / 2
+    assert short_kpi["kpi"] == "service_level" and short_kpi["half_width"] == pytest.approx(half)
+    assert short_kpi["goal"] == pytest.approx(0.001 * row["mean"])
+    assert short_kpi["needed"] == math.ceil(5 * (half / (0.001 * row["mean"])) ** 2)
+
+
+def test_precision_progress_counts_over_all_stages() -> None:
+    calls: list[tuple[int, int]] = []
+    exp = cccsim.replicate(
+        short(6),
+        3,
+        seed=1,
+        backend="serial",
+        precision=0.02,
+        max_replications=40,
+        progress=lambda done, total: calls.append((done, total)),
     )
+    n = exp.provenance["replications"][exp.summary.scenario.iloc[0]]
+    assert n > 3  # it added replications in a second stage
+    dones = [d for d, _ in calls]
+    assert dones == sorted(dones) and dones[-1] == n  # never starts again from zero
+    assert calls[-1] == (n, n) and calls[0] == (0, 3)
+    assert exp.provenance["precision_met"] and exp.provenance["precision"]["short"] == []
+
+
+def test_interrupting_a_precision_run_counts_every_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cccsim.experiment.runner as runner
+
+    real, calls = runner.run_replication, []
+
+    def stop_at_the_fifth(scenario, seed, **options):  # type: ignore[no-untyped-def]
+        calls.append(seed)
+        if len(calls) == 5:
+            raise KeyboardInterrupt
+        return real(scenario, seed, **options)
+
+    monkeypatch.setattr(runner, "run_replication", stop_at_the_fifth)
+    with pytest.raises(cccsim.ExperimentInterrupted) as stop:
+        cccsim.replicate(short(6), 3, seed=1, backend="serial", precision=1e-4, max_replications=10)
+    # 3 in the first stage, 1 more before Ctrl-C in the second, which asked for 10 in all
+    assert (stop.value.done, stop.value.total) == (4, 10)
+    assert len(stop.value.partial.replications) == 4

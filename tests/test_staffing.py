@@ -74,6 +74,7 @@ def test_single_skill_stationary_equals_erlang_staffing() -> None:
     assert plan.kpis.met.all()
 
 
+@pytest.mark.slow  # statistical: the plan is checked on fresh seeds (about 30 s of CPU)
 @pytest.mark.parametrize(
     ("voice", "direction"),
     [

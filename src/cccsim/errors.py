@@ -16,9 +16,14 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    override: str | None = None  # the override that caused it ("--set path=value"), if any
 
     def render(self, file: str | None) -> str:
-        """One human line: ``retail_bank.yaml:12: agent_groups.inhouse.staff[3]: expected …``."""
+        """One human line: ``retail_bank.yaml:12: agent_groups.inhouse.staff[3]: expected …``,
+        or ``--set agent_groups.inhuose.staff=3: no agent group 'inhuose' (…)``."""
+        if self.override is not None:
+            same = self.override.split(" ", 1)[-1].partition("=")[0] == self.path
+            return f"{self.override}: {'' if same else self.path + ': '}{self.message}"
         where = file or "<scenario>"
         if self.line is not None:
             where = f"{where}:{self.line}"

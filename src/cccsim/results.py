@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -47,8 +48,28 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
 """Frames of an ExperimentResult, in the order they are written."""
 
 
-@dataclass
-class ReplicationResult:
+class Shown:
+    """How a result shows itself: a readable repr, a summary in Jupyter and its figures.
+
+    The code is the report's (``report/notebook.py``), imported only when a result is shown.
+    """
+
+    def __repr__(self) -> str:
+        return _shown(self, "text_summary")
+
+    def _repr_html_(self) -> str:
+        """A compact summary in Jupyter: the targets' verdicts, KPIs with CIs, costs."""
+        return _shown(self, "html_summary")
+
+    def figures(self) -> dict[str, Any]:
+        """The report's figures as Plotly figures, by name (``service_level``, ``waits``, …)."""
+        from cccsim.report.notebook import figures
+
+        return figures(self)  # type: ignore[arg-type]  # each subclass is a Result
+
+
+@dataclass(repr=False)
+class ReplicationResult(Shown):
     """KPIs of one replication; columns are documented in docs/reference/results.md."""
 
     contacts: pd.DataFrame
@@ -71,8 +92,8 @@ class ReplicationResult:
         return frames
 
 
-@dataclass
-class ExperimentResult:
+@dataclass(repr=False)
+class ExperimentResult(Shown):
     """Replications of one or more scenarios: per-replication frames plus CI summaries.
 
     Per-replication frames carry ``scenario`` (and one column per sweep factor) and
@@ -115,6 +136,18 @@ class ExperimentResult:
         from cccsim.stats.options import cheapest_compliant
 
         return cheapest_compliant(self.options)
+
+
+def _shown(result: Any, how: str) -> str:
+    """``report.notebook``'s text or HTML summary of ``result`` (imported only when shown); a
+    summary that fails falls back to one line, so a repr never raises."""
+    from cccsim.report import notebook
+
+    try:
+        return str(getattr(notebook, how)(result))
+    except Exception as exc:
+        line = f"<{type(result).__name__}: no summary ({type(exc).__name__}: {exc})>"
+        return html.escape(line) if how == "html_summary" else line
 
 
 def write_frames(

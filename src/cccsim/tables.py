@@ -7,11 +7,10 @@ import math
 import pandas as pd
 from rich.table import Table
 
+from cccsim.stats.formats import COUNT_KPIS as _COUNTS
+from cccsim.stats.formats import fmt
 from cccsim.stats.kpis import OUTCOME_COUNTS, unaccounted
-from cccsim.units import format_duration
 
-_PERCENT = {"service_level", "p_wait", "abandon_rate", "block_rate", "occupancy", "wait_over"}
-_SECONDS = {"asa", "aht", "mean_wait"}
 SHOWN = [
     "offered",
     "answered",
@@ -40,7 +39,6 @@ _TITLES = {
 }
 
 
-_COUNTS = {"offered", *OUTCOME_COUNTS}
 IDENTITY = "offered = " + " + ".join(_TITLES[k] for k in OUTCOME_COUNTS)
 """The accounting identity the KPI tables show (``stats.kpis.OUTCOME_COUNTS``)."""
 
@@ -56,19 +54,6 @@ def _caption(gap: float) -> str:
     if abs(gap) < 0.5:
         return f"{IDENTITY} ✓"
     return f"[red]{IDENTITY} does not hold: {gap:,.0f} contacts unaccounted for[/]"
-
-
-def fmt(kpi: str, value: float) -> str:
-    """One KPI value for humans: percentages, durations or counts."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if kpi in _PERCENT:
-        return f"{100 * value:.1f}%"
-    if kpi in _SECONDS:
-        return format_duration(value)
-    if kpi in _COUNTS:
-        return f"{value:,.0f}"
-    return f"{value:,.3g}"
 
 
 def summary_table(summary: pd.DataFrame, title: str) -> Table:
@@ -203,7 +188,12 @@ def costs_table(summary: pd.DataFrame, currency: str, long_form: bool) -> Table:
         table.add_column(title, justify="right")
     if long_form:
         wide = summary[summary.kpi.isin(columns)].pivot_table(
-            index="contact_type", columns="kpi", values="mean", sort=False, observed=True
+            index="contact_type",
+            columns="kpi",
+            values="mean",
+            sort=False,
+            observed=True,
+            dropna=False,
         )
     else:
         wide = summary.set_index("contact_type")

@@ -100,7 +100,7 @@ def test_backtest_command_prints_coverage_and_writes_its_report(tmp_path: Path) 
         "--report",
         str(report),
     ]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, args, env={"COLUMNS": "160"})  # KPI names not wrapped
     assert result.exit_code == 0, result.output
     assert "service level" in result.output and "intervals" in result.output
     assert "prediction interval" in report.read_text()

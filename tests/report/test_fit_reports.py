@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import Browser
+
 import cccsim
 from tests.conftest import ROOT
-from tests.report.test_browser import Browser, browser, open_report  # noqa: F401  (the fixture)
+from tests.report.test_browser import open_report
 
 LOG = ROOT / "scenarios" / "data" / "example_contact_log.csv"
 AGENTS = ROOT / "scenarios" / "data" / "example_agent_log.csv"
 
 
-def test_fit_and_backtest_reports_render_offline(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_fit_and_backtest_reports_render_offline(browser: Browser, tmp_path: Path) -> None:
     fit = cccsim.fit_scenario(LOG, agent_log=AGENTS)
     page = cccsim.write_report(fit, tmp_path / "fit.html")
     found = open_report(browser, page)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from typer.testing import CliRunner
 
 from cccsim.cli import app
 from tests.conftest import ROOT
-from tests.report.test_browser import CHROMIUM_ARGS
+from tests.report.conftest import CHROMIUM_ARGS, chromium_path
 
 runner = CliRunner()
 
@@ -85,8 +84,7 @@ LAYOUT = """() => [...document.querySelectorAll('[data-figure]')].map(f => {
 @pytest.fixture(scope="module")
 def page() -> Iterator[Page]:
     """One Chromium page for the module, every request but local files refused."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert path, "the report tests need Chromium: apt-get install chromium (Debian/Ubuntu)"
+    path = chromium_path()
     with sync_playwright() as p:
         browser: Browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})

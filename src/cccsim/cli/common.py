@@ -9,6 +9,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from cccsim import __version__
+from cccsim.cli.terminal import FittingConsole
 from cccsim.errors import CccsimError, Problem, ScenarioError
 from cccsim.experiment.runner import ExperimentInterrupted
 from cccsim.scenario.load import load_scenario, parse_override
@@ -29,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
+out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/terminal.py)
 err = Console(stderr=True)
 _state: dict[str, bool] = {"debug": False}
 T = TypeVar("T")
@@ -41,11 +43,14 @@ def guard(action: Callable[[], T]) -> T:
         return action()
     except ScenarioError as exc:
         err.print(
-            f"[bold red]error:[/] {exc.render()}", markup=True, highlight=False, soft_wrap=True
+            f"[bold red]error:[/] {escape(exc.render())}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(2) from None
     except CccsimError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -65,8 +70,19 @@ def guard(action: Callable[[], T]) -> T:
 
 
 def load_file(path: Path, sets: list[str] | None) -> Scenario:
+    """The scenario file with its ``--set`` overrides; a problem they cause names the --set."""
     overrides = dict(parse_override(s) for s in sets or [])
-    return load_scenario(path, overrides=overrides)
+    try:
+        return load_scenario(path, overrides=overrides)
+    except ScenarioError as exc:
+        raise ScenarioError([as_option(p, "--set") for p in exc.problems], exc.file) from None
+
+
+def as_option(problem: Problem, option: str) -> Problem:
+    """A problem an override caused, labelled with the command-line option that gave it."""
+    if problem.override is None or not problem.override.startswith("override "):
+        return problem
+    return replace(problem, override=f"{option} {problem.override.removeprefix('override ')}")
 
 
 def _print_version(value: bool) -> None:
@@ -145,26 +161,16 @@ def write_report_to(result: Any, path: Path | None, plotlyjs: str) -> None:
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with ETA on stderr for experiments (quiet for single replications)."""
+def progress_bar(
+    enabled: bool, description: str = "replications", *, eta: bool = True
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for experiments, with a time-left estimate (``cli/progress.py``)."""
     if not enabled:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from cccsim.cli.progress import progress_bar as bar
 
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("replications", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with bar(err, description, eta=eta) as update:
         yield update
 
 
@@ -194,13 +200,15 @@ def save(exp: Any, out_dir: Path | None, report: Path | None, plotlyjs: str) -> 
 
 
 def interrupted(stop: ExperimentInterrupted, out_dir: Path | None) -> None:
-    err.print(
-        f"[yellow]interrupted[/]: {stop.done} of {stop.total} replications finished", soft_wrap=True
-    )
+    """Say what Ctrl-C kept, then exit 130."""
+    finished = f"{stop.done} of {stop.total} replications finished"
     if out_dir is not None:
-        err.print(
-            f"finished replications are kept in {out_dir}/shards; rerun the same command to resume"
+        message = (
+            f"{finished}; they are kept in {out_dir}/shards — rerun the same command to resume"
         )
+    else:
+        message = f"{finished}; nothing was saved (with --out, finished replications are kept)"
+    err.print(f"[yellow]interrupted[/]: {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(130)
 
 
@@ -219,3 +227,31 @@ def costed(sc: Scenario) -> bool:
 
 def bad_option(option: str, message: str) -> None:
     raise ScenarioError([Problem(option, message)])
+
+
+def quietly(call: Callable[..., T]) -> Callable[..., T]:
+    """``call`` without its PrecisionWarning: the CLI says the same in its own words afterwards."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> T:
+        from cccsim.experiment.replicate import PrecisionWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PrecisionWarning)
+            return call(*args, **kwargs)
+
+    return wrapped
+
+
+def report_precision(provenance: dict[str, Any]) -> None:
+    """After a --precision run: whether it was reached, or which KPIs the cap left short."""
+    from cccsim.experiment.replicate import PrecisionCheck, precision_message
+
+    asked = provenance.get("precision")
+    if not asked:
+        return
+    n = max(provenance["replications"].values())
+    if not asked["short"]:
+        out.print(f"precision reached with {n} replications", highlight=False)
+        return
+    short = [PrecisionCheck(**c) for c in asked["short"]]
+    out.print(f"[yellow]precision:[/] {escape(precision_message(short, n))}", highlight=False)

@@ -24,12 +24,15 @@ from cccsim.cli.common import (
     guard,
     load_file,
     out,
+    quietly,
+    report_precision,
     run_experiment,
     save,
     shards_dir,
     write_report_to,
 )
 from cccsim.errors import Problem, ScenarioError
+from cccsim.experiment.replicate import MAX_REPLICATIONS
 from cccsim.scenario.load import load_scenario, parse_override
 
 
@@ -53,7 +56,9 @@ def run(
             help="Add replications until each target KPI's CI half-width ≤ this share of its mean."
         ),
     ] = None,
-    max_replications: Annotated[int, typer.Option(min=2, help="Cap for --precision.")] = 500,
+    max_replications: Annotated[
+        int, typer.Option(min=2, help="Cap on the replications --precision may add.")
+    ] = MAX_REPLICATIONS,
     report: ReportOption = None,
     plotlyjs: PlotlyOption = "inline",
 ) -> None:
@@ -90,7 +95,7 @@ def run(
             outcome: ReplicationResult | Any = result
         else:
             exp = run_experiment(
-                lambda progress: replicate(
+                lambda progress: quietly(replicate)(
                     sc,
                     replications,
                     seed,
@@ -110,7 +115,7 @@ def run(
                 ci_table(exp.summary, f"{sc.name} — {n} replications, seed {seed}", confidence)
             )
             groups = exp.group_summary.pivot_table(
-                index="agent_group", columns="kpi", values="mean", sort=False
+                index="agent_group", columns="kpi", values="mean", sort=False, dropna=False
             )
             out.print(groups_table(groups.reset_index()))
             if len(exp.target_summary):
@@ -119,6 +124,7 @@ def run(
                 out.print(costs_table(exp.summary, sc.currency, long_form=True))
             if exp.cost_summary is not None and costed(sc):
                 out.print(total_cost_table(exp.cost_summary, sc.currency, confidence))
+            report_precision(exp.provenance)
             outcome = exp
         if out_dir is not None:
             paths = write_result(outcome, out_dir, fmt)

@@ -77,7 +77,7 @@ def staff(
         if not 0 < length <= 86400:
             raise ScenarioError([Problem("--shift-length", "expected a length up to 24h")])
         sc = load_file(scenario, sets)
-        with progress_bar(True) as progress:
+        with progress_bar(True, f"search rounds (at most {max_rounds})", eta=False) as progress:
             result = search_staffing(
                 sc,
                 groups=group,

@@ -2,21 +2,30 @@
 
 Everything above this module only sees ``concurrent.futures.Executor``; which backend runs the
 tasks never changes the numbers (each task carries its own seeds).
+
+The process pool is loky's reusable executor. Its workers are fresh interpreters (fork + exec)
+that never re-import the caller's ``__main__``, so plain scripts without an
+``if __name__ == "__main__":`` guard, ``python -`` (a script on stdin), IPython and Jupyter all
+work unchanged; and the pool stays up between experiments (idle workers leave after
+``IDLE_SECONDS``), so a notebook or the staffing search pays the start-up once.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.context
+import logging
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any
 
 from cccsim.errors import ExperimentError
 
 BACKENDS = ("auto", "serial", "processes", "dask")
+IDLE_SECONDS = 120
+"""Idle pool workers exit after this long (a new experiment starts them again)."""
 
 
 class SerialExecutor(Executor):
@@ -52,6 +61,11 @@ def worker_count(backend: str, workers: int | None) -> int:
     return workers or os.cpu_count() or 1
 
 
+def ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the main process, which stops them (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def open_executor(
     backend: str = "auto", workers: int | None = None, cluster: str | None = None
@@ -59,26 +73,44 @@ def open_executor(
     """Open the executor of ``backend`` and close it (and any cluster it started) afterwards.
 
     ``cluster`` is a Dask scheduler address (``tcp://host:8786``); with ``backend="dask"`` and no
-    address, a ``LocalCluster`` of ``workers`` processes is started on loopback.
+    address, a ``LocalCluster`` of ``workers`` processes is started on loopback. If the block
+    raises (Ctrl-C, a failed replication), running tasks are stopped at once: the pool's workers
+    are killed, a Dask client is closed.
     """
     kind = resolve_backend(backend, workers, cluster)
     if kind == "serial":
         yield SerialExecutor()
     elif kind == "processes":
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            # Workers fork from a server that imported cccsim (numpy, pandas, scipy) once, so a
-            # pool starts in milliseconds rather than a second per worker; fork-safe unlike "fork".
-            context: multiprocessing.context.BaseContext = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["cccsim"])
-        else:
-            context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=worker_count(kind, workers), mp_context=context)
+        from loky import get_reusable_executor
+
+        n = worker_count(kind, workers)
+        pool = get_reusable_executor(
+            max_workers=n, timeout=IDLE_SECONDS, initializer=ignore_interrupts
+        )
         try:
+            # start every worker (a fresh interpreter importing cccsim) before the work is timed
+            for ready in [pool.submit(os.getpid) for _ in range(n)]:
+                ready.result()
             yield pool
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            pool.shutdown(wait=True, kill_workers=True)
+            raise
     else:
         yield from _dask(workers, cluster)
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Processes started in this block inherit an ignored SIGINT (Python then installs no
+    KeyboardInterrupt handler in them): Ctrl-C stops the run from here, without worker tracebacks."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _dask(workers: int | None, address: str | None) -> Iterator[Executor]:
@@ -93,13 +125,15 @@ def _dask(workers: int | None, address: str | None) -> Iterator[Executor]:
         if address:
             client = Client(address, timeout="30s")
         else:
-            local = LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
+            with _workers_ignore_ctrl_c():
+                local = LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # its logs while stopping are noise to a user
+                )
             client = Client(local)
     except OSError as exc:
         raise ExperimentError(f"cannot reach the Dask scheduler {address!r}: {exc}") from None

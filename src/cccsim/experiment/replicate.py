@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,14 @@ from cccsim.experiment.runner import ExperimentInterrupted, Point, Progress, exe
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario, load_scenario
 from cccsim.stats.ci import STUDY_CONFIDENCE
+from cccsim.stats.formats import fmt
+
+MAX_REPLICATIONS = 100
+"""Default cap on the replications a ``precision`` run adds (CLI: ``--max-replications``)."""
+
+
+class PrecisionWarning(UserWarning):
+    """A precision run stopped at its replication cap before every KPI was precise enough."""
 
 
 def as_scenario(source: Scenario | str | Path | Mapping[str, Any]) -> Scenario:
@@ -36,7 +46,7 @@ def replicate(
     confidence: float = STUDY_CONFIDENCE,
     precision: float | None = None,
     relative: bool = True,
-    max_replications: int = 1000,
+    max_replications: int = MAX_REPLICATIONS,
     progress: Progress | None = None,
 ) -> ExperimentResult:
     """Run independent replications of ``scenario`` and summarise them with confidence intervals.
@@ -44,8 +54,11 @@ def replicate(
     With ``precision``, start with ``replications`` and add more until the confidence interval
     of every target KPI (or every contact type's service level if there are no targets) has a
     half-width of at most ``precision`` × |mean| (``relative``) or ``precision`` (absolute),
-    up to ``max_replications``. With ``out``, each replication is written as a Parquet shard and a
-    rerun with the same ``out`` resumes.
+    up to ``max_replications`` (default 100). If the cap stops it first, a ``PrecisionWarning``
+    names each KPI that is not precise enough and ``provenance["precision"]["short"]`` lists them
+    with their half-width, goal and the replications they would need. ``progress(done, total)``
+    counts replications over all stages. With ``out``, each replication is written as a Parquet
+    shard and a rerun with the same ``out`` resumes.
     """
     if replications < 1:
         raise ExperimentError("replications must be at least 1")
@@ -68,20 +81,30 @@ def replicate(
                 cluster=cluster,
                 out=out,
                 keep_contacts=keep_contacts,
-                progress=progress,
+                progress=_staged(progress, have, target_n),
             )
         except ExperimentInterrupted as stop:
             for name, reps in stop.partial.items():
                 results[name].update(reps)
             partial = combine(points, results, seed, confidence, started)
-            raise ExperimentInterrupted(partial, stop.done, stop.total) from None
+            raise ExperimentInterrupted(partial, have + stop.done, have + stop.total) from None
         results[sc.name].update(new[sc.name])
-        exp = combine(points, results, seed, confidence, started, {"precision": precision})
+        exp = combine(points, results, seed, confidence, started)
         if precision is None:
             return exp
-        needed = replications_needed(exp.summary, _precision_kpis(sc), precision, relative)
+        checks = precision_checks(exp.summary, _precision_kpis(sc), precision, relative)
+        needed = max([c.needed for c in checks], default=target_n)
         if needed <= target_n or target_n >= max_replications:
-            exp.provenance["precision_met"] = needed <= target_n
+            short = [c for c in checks if c.needed > target_n]
+            exp.provenance["precision_met"] = not short
+            exp.provenance["precision"] = {
+                "goal": precision,
+                "relative": relative,
+                "max_replications": max_replications,
+                "short": [asdict(c) for c in short],
+            }
+            if short:
+                warnings.warn(precision_message(short, target_n), PrecisionWarning, stacklevel=2)
             return exp
         target_n = min(max(needed, target_n + 1), max_replications)
 
@@ -92,24 +115,65 @@ def _precision_kpis(sc: Scenario) -> list[tuple[str, str]]:
     return [(name, "service_level") for name in sc.contact_types]
 
 
-def replications_needed(
+@dataclass(frozen=True)
+class PrecisionCheck:
+    """One KPI's confidence interval against the precision asked for."""
+
+    contact_type: str
+    kpi: str
+    mean: float
+    half_width: float
+    goal: float  # the half-width asked for, in the KPI's units
+    needed: int  # replications the n·(h/goal)² rule expects to reach it (≥ n)
+
+
+def precision_checks(
     summary: pd.DataFrame, kpis: list[tuple[str, str]], precision: float, relative: bool
-) -> int:
-    """Replications for every KPI's CI half-width to reach the precision (n·(h/target)² rule)."""
-    need = 0
+) -> list[PrecisionCheck]:
+    """Each KPI's half-width against its goal, with the replications it needs (n·(h/goal)²)."""
+    checks = []
     for ctype, kpi in kpis:
         row = summary[(summary.contact_type == ctype) & (summary.kpi == kpi)]
         if row.empty:
             continue
         r = row.iloc[0]
-        n, half = int(r["n"]), (r["ci_high"] - r["ci_low"]) / 2
-        goal = precision * abs(r["mean"]) if relative else precision
+        n, half = int(r["n"]), float((r["ci_high"] - r["ci_low"]) / 2)
+        goal = precision * abs(float(r["mean"])) if relative else precision
         if n < 2 or not math.isfinite(half):
-            need = max(need, n + 2)
+            need = n + 2
         elif goal <= 0:
-            need = max(need, n if half == 0 else n * 4)
+            need = n if half == 0 else n * 4
         elif half > goal:
-            need = max(need, math.ceil(n * (half / goal) ** 2))
+            need = max(n + 1, math.ceil(n * (half / goal) ** 2))
         else:
-            need = max(need, n)
-    return need
+            need = n
+        checks.append(PrecisionCheck(ctype, kpi, float(r["mean"]), half, goal, need))
+    return checks
+
+
+def replications_needed(
+    summary: pd.DataFrame, kpis: list[tuple[str, str]], precision: float, relative: bool
+) -> int:
+    """Replications for every KPI's CI half-width to reach the precision (n·(h/target)² rule)."""
+    return max((c.needed for c in precision_checks(summary, kpis, precision, relative)), default=0)
+
+
+def precision_message(short: list[PrecisionCheck], replications: int) -> str:
+    """One sentence: stopped at the cap, and which KPIs are not yet precise enough."""
+    parts = [
+        f"{c.contact_type} {c.kpi.replace('_', ' ')} ±{fmt(c.kpi, c.half_width)} "
+        f"(goal ±{fmt(c.kpi, c.goal)}, about {c.needed} replications needed)"
+        for c in short
+    ]
+    return (
+        f"stopped at the cap of {replications} replications before the precision was reached: "
+        + "; ".join(parts)
+        + " — raise max_replications (CLI: --max-replications) or ask for less precision"
+    )
+
+
+def _staged(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """Progress over all stages of a precision run: ``before`` done earlier, ``total`` so far."""
+    if progress is None:
+        return None
+    return lambda done, stage_total: progress(before + done, before + stage_total)

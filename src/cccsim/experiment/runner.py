@@ -2,17 +2,20 @@
 
 Replication ``r`` always uses ``SeedSequence(seed, spawn_key=(r,))`` at every point (common
 random numbers), whatever the backend, worker count or completion order. Replications are
-batched into tasks of about a second, so scheduler overhead stays small on any backend.
+batched into tasks of about a second (a replication that takes longer is a task of its own), so
+scheduler overhead stays small on any backend.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +41,7 @@ from cccsim.simulate import run_replication
 
 Progress = Callable[[int, int], None]
 TASK_SECONDS = 1.0
-CONTACTS_PER_SECOND = 250_000  # a conservative engine+KPI rate, for batching only
+CONTACTS_PER_SECOND = 50_000  # engine + KPIs on one busy core (measured 48–170k), for batching
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class ReplicationFailed(ExperimentError):
 def run_batch(
     point: str,
     scenario: Scenario,
+    *,
     seed: int,
     replications: list[int],
     out: str | None,
@@ -110,7 +114,7 @@ def run_batch(
 def batch_size(scenario: Scenario, todo: int, workers: int) -> int:
     """Replications per task: about a second of work, but enough tasks to keep workers busy."""
     model = build_model(scenario)
-    contacts = sum(t.arrivals.total for t in model.types)
+    contacts = sum(t.arrivals.total for t in model.types) + sum(i.arrivals.total for i in model.ivr)
     seconds = max(contacts / CONTACTS_PER_SECOND, 1e-3)
     per_task = max(1, math.floor(TASK_SECONDS / seconds))
     return max(1, min(per_task, math.ceil(todo / max(workers, 1))))
@@ -174,57 +178,104 @@ def execute(
         progress(done, total)
     if done == total:
         return results
-    with open_executor(kind, workers, cluster) as executor:
-        futures: dict[Future[Any], str] = {}
-        order: dict[Future[Any], int] = {}
-        pending: set[Future[Any]] = set()
-        try:
+    out_text = str(out_path) if out_path is not None else None
+    tasks = _tasks(points, todo, kind, n_workers)
+    # serial: one task at a time (progress after each); a pool: a few queued per worker, so that
+    # Ctrl-C has little to cancel; Dask schedules (and cancels) everything itself
+    window = {"serial": 1, "processes": 2 * n_workers}.get(kind, len(tasks))
+    counts = [done, total]
+    try:
+        with open_executor(kind, workers, cluster) as executor:
+            if progress is not None:
+                progress(done, total)  # the workers are up: time from here on is work
+            run = partial(run_batch, seed=seed, out=out_text, keep_contacts=keep_contacts)
+            _drain(executor, run, tasks, window, results, counts, progress, keys)
+    except ExperimentInterrupted:
+        if out_path is not None:  # a batch stopped midway may have written some of its shards
             for p in points:
-                # serial runs have no scheduler to amortise: one replication per task
-                size = (
-                    1 if kind == "serial" else batch_size(p.scenario, len(todo[p.name]), n_workers)
-                )
-                for i in range(0, len(todo[p.name]), size):
-                    chunk = todo[p.name][i : i + size]
-                    args = (
-                        p.name,
-                        p.scenario,
-                        seed,
-                        chunk,
-                        str(out_path) if out_path else None,
-                        keep_contacts,
-                        keys[p.name],
-                    )
-                    future = executor.submit(run_batch, *args)
-                    futures[future] = p.name
-                    order[future] = len(order)
-                    pending.add(future)
-            while pending:
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in sorted(finished, key=order.__getitem__):  # deterministic reports
-                    for r, result in future.result():
-                        results[futures[future]][r] = result
-                        done += 1
-                    if progress is not None:
-                        progress(done, total)
-        except KeyboardInterrupt:
-            for future in pending:
-                if not future.cancel() and future.done() and future.exception() is None:
-                    for r, result in future.result():  # finished before the interrupt: keep it
-                        results[futures[future]][r] = result
-                        done += 1
-            raise ExperimentInterrupted(results, done, total) from None
-        except BrokenProcessPool as exc:
-            raise ExperimentError(
-                "the process pool lost a worker (killed, out of memory, or a main script read from "
-                "stdin that workers cannot re-import); finished shards are kept — rerun, or use "
-                "backend='serial'"
-            ) from exc
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+                for r in todo[p.name]:
+                    if r not in results[p.name]:
+                        found = read_shard(out_path, p.name, r, keep_contacts, keys[p.name])
+                        if found is not None:
+                            results[p.name][r] = found
+                            counts[0] += 1
+        raise ExperimentInterrupted(results, *counts) from None
     if out_path is not None:
         for p in points:
             clear_leftovers(out_path, p.name)
     return results
+
+
+def _drain(
+    executor: Executor,
+    run: Callable[..., list[tuple[int, ReplicationResult]]],
+    tasks: list[tuple[Point, list[int]]],
+    window: int,
+    results: dict[str, dict[int, ReplicationResult]],
+    counts: list[int],
+    progress: Progress | None,
+    keys: dict[str, str],
+) -> None:
+    """Keep ``window`` tasks in flight until all are done, filing results as they finish.
+
+    ``counts`` is [done, total], updated in place; ``keys`` the points' identity keys. On Ctrl-C, tasks not started are cancelled
+    and ``ExperimentInterrupted`` is raised (the executor's exit then stops running ones).
+    """
+    queue = iter(tasks)
+    order: dict[Future[Any], int] = {}
+    in_flight: dict[Future[Any], str] = {}
+
+    def file(future: Future[Any]) -> None:
+        for r, result in future.result():
+            results[in_flight[future]][r] = result
+            counts[0] += 1
+
+    try:
+        while True:
+            for p, chunk in itertools.islice(queue, max(0, window - len(in_flight))):
+                future = executor.submit(
+                    run, p.name, p.scenario, replications=chunk, identity=keys[p.name]
+                )
+                order[future] = len(order)
+                in_flight[future] = p.name
+            if not in_flight:
+                return
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=order.__getitem__):  # deterministic reports
+                file(future)
+                del in_flight[future]
+                if progress is not None:
+                    progress(*counts)
+    except KeyboardInterrupt:
+        for future in in_flight:
+            if not future.cancel() and future.done() and future.exception() is None:
+                file(future)  # finished before the interrupt: keep it
+        raise ExperimentInterrupted(results, *counts) from None
+    except BrokenProcessPool as exc:
+        raise ExperimentError(
+            "the process pool lost a worker (killed, or out of memory); finished shards are kept "
+            "— rerun, or use backend='serial'"
+        ) from exc
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+
+
+def _tasks(
+    points: list[Point], todo: dict[str, list[int]], kind: str, n_workers: int
+) -> list[tuple[Point, list[int]]]:
+    """The tasks (a point and a batch of its replications) in the order they are submitted.
+
+    Points are interleaved by the share of their work each task starts at, so every point
+    advances together: progress counted in replications tracks the time spent even when points
+    cost differently, and an interrupted sweep keeps about as many replications of each point.
+    """
+    keyed = []
+    for index, p in enumerate(points):
+        reps = todo[p.name]
+        # serial runs have no scheduler to amortise: one replication per task
+        size = 1 if kind == "serial" else batch_size(p.scenario, len(reps), n_workers)
+        for i in range(0, len(reps), size):
+            keyed.append((i / len(reps), index, (p, reps[i : i + size])))
+    return [task for *_, task in sorted(keyed, key=lambda k: k[:2])]

@@ -36,7 +36,7 @@ def render_fit_report(fit: FitResult, title: str | None = None, plotlyjs: str = 
     last = (log.start + pd.Timedelta(days=log.days - 1)).strftime("%Y-%m-%d")
     sections = [Section("Summary", _summary_html(fit))]
     for t in fit.data["contact_types"]:
-        figures = {}
+        figures: dict[str, go.Figure] = {}
         if t in fit.arrivals:
             figures[f"{t}_arrivals"] = arrival_profile(fit, t)
             figures[f"{t}_daily_volumes"] = daily_volumes(fit, t)

@@ -85,7 +85,8 @@ def render_report(
     """The report page as one HTML string (a staffing plan: the plan, then its simulation; a fit
     or a back-test: their own pages)."""
     if isinstance(result, StaffingPlan):
-        return _staffing_page(result, title, plotlyjs)
+        heading = title or f"Staffing plan: {result.scenario.name}"
+        return _page(heading, _subtitle(result.result), report_sections(result), plotlyjs)
     if isinstance(result, FitResult):
         from cccsim.report.fit import render_fit_report  # it builds on this module
 
@@ -120,19 +121,21 @@ def write_report(
     return target
 
 
-def _staffing_page(plan: StaffingPlan, title: str | None, plotlyjs: str) -> str:
-    model = build_model(plan.scenario)
-    clock = L.Clock.of(model, plan.scenario.start_weekday)
-    figures = {"staffing_plan": S.staffing_lines(plan.staff, clock)}
-    if len(plan.kpis):
+def report_sections(result: ReplicationResult | ExperimentResult | StaffingPlan) -> list[Section]:
+    """The page's sections for any result (a staffing plan: the verdict of its simulation, the
+    plan, then the rest of its simulation)."""
+    if not isinstance(result, StaffingPlan):
+        return build_sections(as_experiment(result))
+    model = build_model(result.scenario)
+    clock = L.Clock.of(model, result.scenario.start_weekday)
+    figures = {"staffing_plan": S.staffing_lines(result.staff, clock)}
+    if len(result.kpis):
         shares = {t.label for t in model.targets if t.is_share}
-        figures["staffing_targets"] = S.target_bands(plan.kpis, clock, shares)
-    verdict, *rest = build_sections(plan.result)
+        figures["staffing_targets"] = S.target_bands(result.kpis, clock, shares)
+    verdict, *rest = build_sections(result.result)
     # the first screen: what the plan achieves (targets, cost), then how it was found
-    plan_section = Section("Staffing plan", S.staffing_summary_html(plan), figures, "staffing_plan")
-    sections = [verdict, plan_section, *rest]
-    heading = title or f"Staffing plan: {plan.scenario.name}"
-    return _page(heading, _subtitle(plan.result), sections, plotlyjs)
+    plan = Section("Staffing plan", S.staffing_summary_html(result), figures, "staffing_plan")
+    return [verdict, plan, *rest]
 
 
 # ----------------------------------------------------------------------------- sections

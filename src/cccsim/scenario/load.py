@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,10 @@ def load_scenario(
         file = str(source)
         data, lines = read_yaml(Path(source))
         base = Path(source).parent
+    written: dict[tuple[Any, ...], str] = {}
     if overrides:
-        data = _with_overrides(data, overrides, file)
-    return _validate(data, file=file, base_dir=base, lines=lines)
+        data, written = _overridden(data, overrides, file)
+    return _validate(data, file=file, base_dir=base, lines=lines, written=written)
 
 
 def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
@@ -57,13 +59,14 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenari
         return scenario
     origin = scenario._source or {"file": None, "base_dir": "."}
     data = scenario.model_dump(mode="python")
-    data = _with_overrides(data, overrides, origin["file"])
+    data, written = _overridden(data, overrides, origin["file"])
     return _validate(
         data,
         file=origin["file"],
         base_dir=Path(origin["base_dir"] or "."),
         lines={},
         files=origin.get("files"),
+        written=written,
     )
 
 
@@ -103,6 +106,7 @@ def _validate(
     base_dir: Path,
     lines: dict[tuple[Any, ...], int],
     files: Mapping[str, str] | None = None,
+    written: dict[tuple[Any, ...], str] | None = None,
 ) -> Scenario:
     """Validate raw data; the scenario remembers its file, folder and the data files it read."""
     context: dict[str, Any] = {"base_dir": str(base_dir), "files": dict(files or {})}
@@ -116,9 +120,23 @@ def _validate(
         named = {p.path for p in problems}
         problems += [p for p in _problems(exc, data, lines) if p.path not in named]
     if problems:
-        raise ScenarioError(problems, file)
+        blamed = [_blame(p, written or {}) for p in problems]
+        # an override's value fails each member of a union: its first complaint is the one
+        first: dict[tuple[str | None, str], Problem] = {}
+        for p in blamed:
+            first.setdefault((p.override, p.path) if p.override else (None, repr(p)), p)
+        raise ScenarioError(list(first.values()), file)
     scenario._source = {"file": file, "base_dir": str(base_dir), "files": context["files"]}
     return scenario
+
+
+def _blame(problem: Problem, written: dict[tuple[Any, ...], str]) -> Problem:
+    """A problem inside a subtree an override wrote names that override, not a line of the file."""
+    path = _parse_path(problem.path)
+    for prefix, label in written.items():
+        if path[: len(prefix)] == prefix:
+            return replace(problem, line=None, override=label)
+    return problem
 
 
 def _problems(exc: ValidationError, data: Any, lines: dict[tuple[Any, ...], int]) -> list[Problem]:
@@ -248,44 +266,94 @@ def _parse_path(path: str) -> tuple[Any, ...]:
 # ----------------------------------------------------------------------------- overrides
 
 
+NAMED = {
+    "contact_types": "contact type",
+    "agent_groups": "agent group",
+    "segments": "segment",
+    "shifts": "shift",
+    "routing": "routing of contact type",
+    "blending": "blending rule for",
+    "ivr": "IVR",
+}
+"""Mappings of named entries: a path through a name they lack is a typo, not a new entry."""
+
+
 def _with_overrides(
     data: dict[str, Any], overrides: Mapping[str, Any], file: str | None
 ) -> dict[str, Any]:
+    return _overridden(data, overrides, file)[0]
+
+
+def _overridden(
+    data: dict[str, Any], overrides: Mapping[str, Any], file: str | None
+) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
+    """A copy of ``data`` with the overrides applied, and the subtree each one wrote (the path
+    where it replaced a value or began new fields) with the override as a reader gave it."""
     data = copy.deepcopy(data)
     problems: list[Problem] = []
+    written: dict[tuple[Any, ...], str] = {}
     for path, value in overrides.items():
+        label = f"override {path}={_shown(value)}"
         parts = _parse_path(path)
         if not parts:
-            problems.append(Problem(path, "an override needs a dotted field path"))
+            problems.append(Problem(path, "an override needs a dotted field path", override=label))
             continue
         node: Any = data
-        ok = True
+        start: int | None = None  # where the override began new fields
+        problem = None
         for i, part in enumerate(parts[:-1]):
             nxt = parts[i + 1]
             if isinstance(node, dict):
-                if part not in node or node[part] is None:
+                missing = part not in node or node[part] is None
+                kind = NAMED.get(str(parts[i - 1])) if i > 0 else None
+                if missing and kind is not None:
+                    problem = _no_such(kind, str(part), node, parts[: i + 1])
+                    break
+                if missing:
                     node[part] = [] if isinstance(nxt, int) else {}
+                    start = i if start is None else start
                 node = node[part]
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
                 node = node[part]
             else:
-                problems.append(
-                    Problem(path, f"cannot follow {_render(parts[: i + 1])!r} in the scenario")
-                )
-                ok = False
+                problem = _no_item(parts[: i + 1], node)
                 break
-        if not ok:
-            continue
         last = parts[-1]
-        if isinstance(node, dict) or (
-            isinstance(node, list) and isinstance(last, int) and last < len(node)
+        if problem is None and (
+            isinstance(node, dict)
+            or (isinstance(node, list) and isinstance(last, int) and last < len(node))
         ):
             node[last] = copy.deepcopy(value)
-        else:
-            problems.append(Problem(path, "no such list item or field to override"))
+            written[parts if start is None else parts[: start + 1]] = label
+            continue
+        problems.append(replace(problem or _no_item(parts, node), path=path, override=label))
     if problems:
         raise ScenarioError(problems, file)
-    return data
+    return data, written
+
+
+def _no_such(kind: str, name: str, node: dict[str, Any], parts: tuple[Any, ...]) -> Problem:
+    known = ", ".join(str(k) for k in node) or "none"
+    close = difflib.get_close_matches(name, [str(k) for k in node], n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    whole = _render(parts)
+    return Problem(
+        whole,
+        f"no {kind} {name!r} ({hint}known: {known}; to add one, set it whole: {whole}={{...}})",
+    )
+
+
+def _no_item(parts: tuple[Any, ...], node: Any) -> Problem:
+    where = _render(parts)
+    if isinstance(node, list):
+        return Problem(where, f"no item {where} (the list has {len(node)})")
+    return Problem(where, f"cannot follow {where!r}: it holds {type(node).__name__}, not fields")
+
+
+def _shown(value: Any) -> str:
+    """An override's value as it would be typed (YAML flow style)."""
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000)
+    return text.strip().removesuffix("...").strip()
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -27,7 +27,7 @@ from cccsim.experiment.replicate import as_scenario, replicate
 from cccsim.model import build_model
 from cccsim.model.build import Model
 from cccsim.model.targets import TargetModel
-from cccsim.results import ExperimentResult
+from cccsim.results import ExperimentResult, Shown
 from cccsim.rng import replication_seed
 from cccsim.scenario import Scenario, apply_overrides
 from cccsim.staffing.erlang import SEARCHABLE_KPIS, erlang_start
@@ -39,8 +39,8 @@ STAFF_COLUMNS = ["agent_group", "interval", "interval_start", "agents", "on_duty
 KPI_COLUMNS = ["target", "interval", "interval_start", "mean", "ci_low", "ci_high", "met"]
 
 
-@dataclass
-class StaffingPlan:
+@dataclass(repr=False)
+class StaffingPlan(Shown):
     """What the search found: the staffing table, the KPIs it achieves, and the scenario to run.
 
     ``staff``: one row per searched group and interval — ``agents`` scheduled (before shrinkage

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cccsim.report import staffing as S
-from cccsim.report.layout import when
 from cccsim.report.html import _finite, _verdict_html, as_experiment, report_sections
+from cccsim.report.layout import when
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.staffing import StaffingPlan
 from cccsim.stats.formats import fmt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from scipy.stats import poisson
 
 from cccsim import theory
 
@@ -117,7 +118,10 @@ def test_large_and_overloaded_are_stable() -> None:
     # in overload almost every arrival waits; abandonment removes the excess: λ(1−P_ab) ≈ nμ
     assert m.p_abandon == pytest.approx(1 - 1000 / 1500, abs=0.01)
     assert m.occupancy == pytest.approx(1.0, abs=0.01) and m.occupancy <= 1 + 1e-9
-    assert theory.erlang_b(5000, 4800) == pytest.approx(theory.erlang_b(5000, 4800), rel=0)
+    # Erlang B is the Poisson(A) law truncated at n: B(n, A) = P(N = n) ÷ P(N ≤ n) — an
+    # independent route (scipy's Poisson distribution, in logs) to the same number
+    truncated = math.exp(poisson.logpmf(5000, 4800) - poisson.logcdf(5000, 4800))
+    assert theory.erlang_b(5000, 4800) == pytest.approx(truncated, rel=1e-9)
     assert 0 < theory.erlang_b(5000, 4800) < 1
     c = theory.erlang_c_metrics(3.0, 300, 1000, 20)  # 900 Erlangs
     assert 0 < c.p_wait < 1 and math.isfinite(c.asa)

@@ -11,33 +11,51 @@ from dataclasses import dataclass
 import numpy as np
 
 from cccsim.model.build import Model
-
-OPEN, ANSWERED, ABANDONED, BLOCKED, CLOSED, BALKED = 0, 1, 2, 3, 4, 5
-CALLBACK, UNREACHED, VOICEMAIL, OFFLINE_FORM, SCHEDULED = 6, 7, 8, 9, 10
-OUTCOMES: tuple[str, ...] = (
-    "open",
-    "answered",
-    "abandoned",
-    "blocked",
-    "closed",
-    "balked",
-    "callback",
-    "unreached",
-    "voicemail",
-    "offline_form",
-    "scheduled",
+from cccsim.outcomes import (  # re-exported: the codes are defined once, in cccsim.outcomes
+    ABANDONED,
+    ANSWERED,
+    BALKED,
+    BLOCKED,
+    CALLBACK,
+    CALLBACK_KIND,
+    CLOSED,
+    INBOUND,
+    KINDS,
+    OFFLINE_FORM,
+    OFFLINE_KIND,
+    OPEN,
+    OUTCOMES,
+    REPEAT_KIND,
+    SCHEDULED,
+    UNREACHED,
+    VOICEMAIL,
 )
-"""Outcome names by code. ``open``: still waiting at the horizon; ``closed``: refused out of
-hours; ``balked``: left on hearing the announced wait; ``callback``: left the line with a callback
-accepted; ``unreached``: a callback whose calls all went unanswered; ``voicemail`` and
-``offline_form``: taken out of hours and turned into a callback or an email; ``scheduled``: a
-callback waiting for its next call at the horizon."""
 
-INBOUND, CALLBACK_KIND, OFFLINE_KIND, REPEAT_KIND = 0, 1, 2, 3
-KINDS: tuple[str, ...] = ("inbound", "callback", "offline_form", "repeat")
-"""How a contact came about: an inbound attempt (first or a retrial), an outbound callback, an
-email made from an offline chat form, or a repeat of an unresolved contact."""
-
+__all__ = [
+    "ABANDONED",
+    "ANSWERED",
+    "BALKED",
+    "BLOCKED",
+    "CALLBACK",
+    "CALLBACK_KIND",
+    "CLOSED",
+    "CONTACT_FIELDS",
+    "INBOUND",
+    "KINDS",
+    "NOT_REACHED",
+    "OFFLINE_FORM",
+    "OFFLINE_KIND",
+    "OPEN",
+    "OUTCOMES",
+    "RECORD_ARRAYS",
+    "REPEAT_KIND",
+    "SCHEDULED",
+    "UNREACHED",
+    "VOICEMAIL",
+    "Records",
+    "busy_spans",
+    "wait_times",
+]
 
 CONTACT_FIELDS = (
     "contact_id",

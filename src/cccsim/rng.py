@@ -1,8 +1,9 @@
 """Per-replication random streams: one ``SeedSequence`` → named, order-independent Generators.
 
 A stream's seed is derived from a stable hash of its name (``"arrivals/voice"``), so adding a
-stream never shifts the numbers of the others, and scenarios that differ only in staffing or
-routing see the very same contacts (common random numbers).
+stream never shifts the numbers of the others, and scenarios that differ only in staffing,
+routing or an access lever see the very same customers (common random numbers; how customers
+draw from streams is in ``engine/source.py`` and ``engine/followups.py``).
 """
 
 from __future__ import annotations

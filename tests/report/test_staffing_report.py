@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 import cccsim
+from cccsim.model import build_model
+from cccsim.report.layout import Clock
 from cccsim.report.staffing import staffing_lines, staffing_summary_html, target_bands
 from tests.test_staffing import stationary
 
@@ -32,6 +34,10 @@ def plan() -> cccsim.StaffingPlan:
     )
 
 
+def clock(plan: cccsim.StaffingPlan) -> Clock:
+    return Clock.of(build_model(plan.scenario), plan.scenario.start_weekday)
+
+
 def on_duty_by_hand(plan: cccsim.StaffingPlan) -> np.ndarray:
     """Σ over the shifts working in each half hour of round(agents × (1 − shrinkage))."""
     assert plan.shifts is not None
@@ -46,7 +52,8 @@ def on_duty_by_hand(plan: cccsim.StaffingPlan) -> np.ndarray:
 
 
 def test_agents_figure_shows_required_planned_and_on_duty(plan: cccsim.StaffingPlan) -> None:
-    traces = {t.name: np.asarray(t.y, dtype=float) for t in staffing_lines(plan.staff).data}
+    figure = staffing_lines(plan.staff, clock(plan))
+    traces = {t.name: np.asarray(t.y, dtype=float) for t in figure.data}
     np.testing.assert_array_equal(traces["team: required on duty"], plan.staff.required)
     np.testing.assert_array_equal(traces["team: on duty as simulated"], on_duty_by_hand(plan))
     scheduled = traces["team: planned (scheduled)"]
@@ -62,7 +69,7 @@ def test_p_meet_is_the_share_of_fresh_replications_meeting_the_target(
     intervals = plan.result.intervals
     voice = intervals[intervals.contact_type == "voice"]
     by_hand = (voice.service_level >= 0.8).groupby(voice.interval).mean()
-    figure = target_bands(plan.kpis)
+    figure = target_bands(plan.kpis, clock(plan), {str(plan.kpis.target.iloc[0])})
     shown = next(t for t in figure.data if t.name.endswith("P(meet)"))
     np.testing.assert_allclose(np.asarray(shown.y, dtype=float), by_hand.to_numpy())
     assert plan.kpis.p_meet.between(0, 1).all()

@@ -418,6 +418,30 @@ CASES = [
         "greater than or equal",
     ),
     (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 0},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "greater than 0",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 1.5},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "less than or equal",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {},
+        "contact_types.voice.access.callback.pacing.max_share_of_agents",
+        "required",
+    ),
+    (
+        "contact_types.voice.access.callback.pacing",
+        {"max_share_of_agents": 0.3, "dials_per_hour": 5},
+        "contact_types.voice.access.callback.pacing.dials_per_hour",
+        "unknown field",
+    ),
+    (
         "contact_types.chat.access.callback",
         {"acceptance": 0.5},
         "contact_types.chat",
@@ -673,6 +697,18 @@ def test_yaml_line_numbers_are_given(tmp_path: Path) -> None:
         cccsim.load_scenario(file)
     assert caught.value.problems[0].line == line
     assert f"s.yaml:{line}: agent_groups.team.staff" in str(caught.value)
+
+
+def test_line_100_is_printed_as_a_number(tmp_path: Path) -> None:
+    """The CLI prints "file:100: field": not rich's emoji for ":100:"."""
+    text = (ROOT / "scenarios" / "erlang_check.yaml").read_text()
+    text = text.replace("staff: 14", "staff: fourteen")
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "fourteen" in row)
+    text = "#\n" * (100 - line) + text
+    file = tmp_path / "s.yaml"
+    file.write_text(text)
+    result = runner.invoke(app, ["validate", str(file)])
+    assert result.exit_code == 2 and "s.yaml:100: agent_groups.team.staff" in result.stderr
 
 
 def test_unquoted_time_of_day_is_explained() -> None:

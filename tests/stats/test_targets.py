@@ -391,9 +391,13 @@ def segmented(callback_priority: str = "with_inbound", vip: int = 1) -> dict[str
     }
 
 
-def service_level_of(c: pd.DataFrame, types: list[str], threshold: float) -> float:
-    """Answered within the threshold ÷ customers' contacts that reached the queue (by hand)."""
-    mine = c[c.contact_type.isin(types) & c.measured & (c.kind != "callback")]
+def service_level_of(
+    c: pd.DataFrame, types: list[str], threshold: float, horizon: float = 6 * HOUR
+) -> float:
+    """Answered within the threshold ÷ customers' contacts that reached the queue (by hand), of
+    those due by the horizon (arrived at least the threshold before it)."""
+    due = c.arrived_at + threshold <= horizon
+    mine = c[c.contact_type.isin(types) & c.measured & (c.kind != "callback") & due]
     reached = ~mine.outcome.isin(NOT_REACHED)
     within = (mine.outcome == "answered") & (mine.wait_time <= threshold)
     return within.sum() / reached.sum()

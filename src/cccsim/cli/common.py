@@ -31,8 +31,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = FittingConsole()  # its tables fit the terminal: headers are never cut (cli/terminal.py)
-err = Console(stderr=True)
+# no emoji codes: ":100:" in "file:100: field" is a line number; tables fit the terminal
+out = FittingConsole(emoji=False)  # headers are never cut (cli/terminal.py)
+err = Console(stderr=True, emoji=False)
 _state: dict[str, bool] = {"debug": False}
 T = TypeVar("T")
 
@@ -83,6 +84,15 @@ def as_option(problem: Problem, option: str) -> Problem:
     if problem.override is None or not problem.override.startswith("override "):
         return problem
     return replace(problem, override=f"{option} {problem.override.removeprefix('override ')}")
+
+
+def warn_closed_days(sc: Scenario) -> None:
+    """Warn (stderr) about contact types expecting a material volume on days they are closed."""
+    from cccsim.model import build_model
+    from cccsim.model.volume import closed_day_volumes
+
+    for found in closed_day_volumes(sc, build_model(sc)):
+        err.print(f"[yellow]warning:[/] {found.message()}", highlight=False, soft_wrap=True)
 
 
 def _print_version(value: bool) -> None:

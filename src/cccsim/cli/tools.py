@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cccsim.cli.common import SetOption, app, guard, load_file, out
+from cccsim.cli.common import SetOption, app, guard, load_file, out, warn_closed_days
 from cccsim.errors import Problem, ScenarioError
 from cccsim.scenario.schema import Scenario
 from cccsim.units import parse_duration
@@ -50,6 +50,7 @@ def validate(
                 f"[yellow]too large to hold in memory[/] (limit {show_bytes(limit)}, {source}): "
                 "run it with --out DIR, which streams the contacts to disk"
             )
+        warn_closed_days(sc)
 
     guard(go)
 

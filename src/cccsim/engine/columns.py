@@ -31,6 +31,25 @@ from cccsim.records import (
     Records,
 )
 
+SPAWNED = (
+    "customer",
+    "attempt",
+    "kind",
+    "entered",
+    "u_balk",
+    "u_accept",
+    "u_resolve",
+    "step",
+    "home",
+    "reach",
+)
+"""Fields of a created contact's ``spawned`` entry: its customer (gid of the journey's first
+contact), attempt, kind, when the customer started (NaN: at arrival), its three decision uniforms,
+its place in the journey (the first contact is step 0), the type its own follow-ups go to (the
+customer's inbound type; a callback's queue is not), and for a callback the uniforms that decide
+whether each call is answered."""
+CUSTOMER, ATTEMPT, KIND, ENTERED, U_BALK, U_ACCEPT, U_RESOLVE, STEP, HOME, REACH = range(10)
+
 
 @dataclass
 class ContactColumns:
@@ -47,14 +66,23 @@ class ContactColumns:
     open_now: list[bool] = field(default_factory=list)  # its channel was open when it came
     gid: list[int] = field(default_factory=list)  # number by creation, kept for good
     decide: list[Any] = field(default_factory=list)  # [u_balk, u_accept, u_resolve] or None
+    wrap: list[float] = field(default_factory=list)  # after-contact work once answered
+    key: list[int] = field(default_factory=list)  # the customer's key (0 if nothing follows)
     # Memory and speed: contacts the customer started themselves are their own customer,
-    # attempt 1, inbound, so only contacts created during the run carry these
-    # (c → [customer gid, attempt, kind, entered, u_balk, u_accept, u_resolve]).
+    # attempt 1, inbound, step 0 of their journey, of their own type, so only contacts created
+    # during the run carry these (c → the fields named by SPAWNED).
     spawned: dict[int, list[Any]] = field(default_factory=dict)
     entered: dict[int, float] = field(default_factory=dict)  # IVR callers: when they called
     unresolved: set[int] = field(default_factory=set)  # answered but not resolved
     offered_cb: set[int] = field(default_factory=set)  # offered a callback
     dials: dict[int, int] = field(default_factory=dict)  # callback calls made
+    # redialled callbacks: when they first joined the queue (the engine's ``arrived`` is when
+    # they joined it last, the clock their overflow delays count from)
+    first_arrived: dict[int, float] = field(default_factory=dict)
+    # callbacks taken out of queue order (by an overflow group) leave an entry behind in their
+    # queue (lazy deletion); a redial makes them wait again, so those entries are counted here
+    # and skipped, rather than searched for (c → entries left behind)
+    ghosts: dict[int, int] = field(default_factory=dict)
     next_gid: int = 0
 
     def new_gid(self) -> int:
@@ -62,7 +90,9 @@ class ContactColumns:
         self.next_gid += 1
         return self.next_gid - 1
 
-    def add_day(self, day: Initial, is_open: np.ndarray, keep_decisions: bool) -> int:
+    def add_day(
+        self, day: Initial, is_open: np.ndarray, keep_decisions: bool, keep_keys: bool
+    ) -> int:
         """Append a day's contacts (all still to arrive); return the number of the first."""
         n, base = int(day.arrived.size), len(self.ctype)
         self.ctype.extend(day.kind.tolist())
@@ -76,6 +106,8 @@ class ContactColumns:
         self.gid.extend(range(self.next_gid, self.next_gid + n))
         self.next_gid += n
         self.decide.extend(day.decide.tolist() if keep_decisions else [None] * n)
+        self.wrap.extend(day.wrap.tolist())
+        self.key.extend(day.key.tolist() if keep_keys else [0] * n)
         self.open_now.extend(is_open.tolist())
         for k in np.flatnonzero(day.entered != day.arrived).tolist():
             self.entered[base + k] = float(day.entered[k])
@@ -105,7 +137,7 @@ class ContactColumns:
         if self.spawned:
             owner = np.array(self.gid, dtype=np.int64)
             for c, journey in self.spawned.items():
-                owner[c] = journey[0]
+                owner[c] = journey[CUSTOMER]
             active |= np.isin(owner, owner[active])
         batch = self.batch(np.flatnonzero(~active).tolist(), group_of, horizon)
         new_of = self.keep_only(np.flatnonzero(active).tolist())
@@ -135,12 +167,14 @@ class ContactColumns:
             self.open_now,
             self.gid,
             self.decide,
+            self.wrap,
+            self.key,
         )
 
     def owner(self, c: int) -> int:
         """The customer (gid of the journey's first contact) of contact ``c``."""
         spawned = self.spawned.get(c)
-        return spawned[0] if spawned is not None else self.gid[c]
+        return spawned[CUSTOMER] if spawned is not None else self.gid[c]
 
     def batch(self, ids: list[int], group_of: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
         """Columns of contacts ``ids`` (ascending; those that arrived before the horizon)."""
@@ -154,6 +188,11 @@ class ContactColumns:
         outcome = col(self.state, np.int8)
         agent = np.where(outcome == ANSWERED, col(self.served_by, np.int32), -1).astype(np.int32)
         arrived = arrived_all[take]
+        if self.first_arrived:
+            for i, c in enumerate(take.tolist()):
+                first = self.first_arrived.get(c)
+                if first is not None:
+                    arrived[i] = first
         customer = col(self.gid, np.int64)
         attempt = np.ones(take.size, dtype=np.int16)
         kind = np.full(take.size, INBOUND, dtype=np.int8)
@@ -164,9 +203,13 @@ class ContactColumns:
         for c, i in position.items():  # only contacts with a journey or an IVR call before
             spawned = self.spawned.get(c)
             if spawned is not None:
-                customer[i], attempt[i], kind[i] = spawned[0], spawned[1], spawned[2]
-                if not math.isnan(spawned[3]):
-                    entered[i] = spawned[3]
+                customer[i], attempt[i], kind[i] = (
+                    spawned[CUSTOMER],
+                    spawned[ATTEMPT],
+                    spawned[KIND],
+                )
+                if not math.isnan(spawned[ENTERED]):
+                    entered[i] = spawned[ENTERED]
             else:
                 entered[i] = self.entered[c]
 
@@ -202,7 +245,7 @@ class ContactColumns:
         new_of = {old: new for new, old in enumerate(keep)}
         for values in self.lists():
             values[:] = [values[c] for c in keep]
-        for table in (self.spawned, self.entered, self.dials):
+        for table in (self.spawned, self.entered, self.dials, self.first_arrived, self.ghosts):
             moved = {new_of[c]: v for c, v in table.items() if c in new_of}
             table.clear()
             table.update(moved)  # type: ignore[arg-type]
@@ -216,7 +259,15 @@ class ContactColumns:
         """Release everything (the engine's callbacks form a reference cycle)."""
         for values in self.lists():
             values.clear()
-        for table in (self.spawned, self.entered, self.dials, self.unresolved, self.offered_cb):
+        for table in (
+            self.spawned,
+            self.entered,
+            self.dials,
+            self.first_arrived,
+            self.ghosts,
+            self.unresolved,
+            self.offered_cb,
+        ):
             table.clear()
 
 

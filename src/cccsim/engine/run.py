@@ -3,7 +3,8 @@
 Contacts are not simpy processes. The arrival chain, service ends, patience expiries, overflow
 eligibility, callback dials and staffing changes are events whose callbacks update flat lists.
 Initial contacts are drawn a day at a time (``engine/source.py``); retrials, repeats and callbacks
-are created during it, their random attributes taken from buffered named streams.
+are created during it, their random attributes drawn from a stream keyed to the customer
+(``engine/followups.py``).
 
 Tie rule: events at the same instant run in the order they were scheduled.
 """
@@ -21,12 +22,25 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool, agent_takers
-from cccsim.engine.columns import ContactColumns, MemorySink, Sink, part_records
+from cccsim.engine.columns import (
+    ATTEMPT,
+    HOME,
+    KIND,
+    REACH,
+    STEP,
+    U_BALK,
+    ContactColumns,
+    MemorySink,
+    Sink,
+    part_records,
+)
 from cccsim.engine.events import NORMAL, Wake
+from cccsim.engine.followups import FollowUps
+from cccsim.engine.pacing import Pacer
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.source import Source
-from cccsim.engine.tables import SpawnStreams, TypeTables
-from cccsim.model.build import UNLIMITED, Model
+from cccsim.engine.tables import TypeTables
+from cccsim.model.build import Model
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -96,7 +110,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         cols.offered_cb,
         cols.dials,
     )
-    open_now, gid, decide = cols.open_now, cols.gid, cols.decide
+    open_now, gid, decide, wrap, key = cols.open_now, cols.gid, cols.decide, cols.wrap, cols.key
+    ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[tuple[str, float, float, bool, str]] = []
     extra_busy: list[tuple[int, float, float, float]] = []
@@ -111,13 +126,13 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     routes = model.routes
     tables = TypeTables.of(model)
     exclusive, capacity, first_groups = tables.exclusive, tables.capacity, tables.first_groups
+    line_pool, capped = tables.line_pool, tables.capped
+    lines = [0] * n_types  # per line pool: live contacts waiting (callbacks hold no line)
     delays, after_of, special = tables.delays, tables.after_of, tables.special
     mean_handle, track_last = tables.mean_handle, tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
-    drawn = SpawnStreams.of(model, streams)
-    uniforms, spawn_handle, spawn_patience = drawn.uniforms, drawn.handle, drawn.patience
-    retrial_delay, repeat_delay = drawn.retrial_delay, drawn.repeat_delay
-    wrap_up, callback_delay = drawn.wrap_up, drawn.callback_delay
+    wraps = tables.wraps
+    journey_at = FollowUps(streams).at
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
@@ -139,6 +154,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     )
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
+    pacer = Pacer(model, staff_now, lambda c, now: release_paced(c, now))
+    pacing, pace_pool = pacer.active, pacer.pool
 
     def available_timed(a: int, level: int) -> None:
         """``available`` that also notes when (for policies reading ``free_since``)."""
@@ -154,50 +171,81 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         available = available_timed  # the plain path skips the bookkeeping
 
     def kind_of(c: int) -> int:
-        return spawned[c][2] if c in spawned else INBOUND
+        return spawned[c][KIND] if c in spawned else INBOUND
 
     def attempt_of(c: int) -> int:
-        return spawned[c][1] if c in spawned else 1
+        return spawned[c][ATTEMPT] if c in spawned else 1
+
+    def home_of(c: int) -> int:
+        """The type a follow-up of ``c`` goes to: the customer's inbound type (a callback waits
+        in its own queue, but its customer is not a callback queue's customer)."""
+        return spawned[c][HOME] if c in spawned else ctype[c]
 
     def u(c: int, k: int) -> float:
         """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
-        return spawned[c][4 + k] if c in spawned else float(decide[c][k])
+        return spawned[c][U_BALK + k] if c in spawned else float(decide[c][k])
 
-    def spawn(t: int, at: float, of: int, kind_: int, since: float) -> None:
-        """Create a contact of type ``t`` that joins at ``at`` (a retrial, repeat or callback)."""
+    def next_of(c: int) -> np.random.Generator:
+        """The generator of the contact that would follow ``c`` in its customer's journey."""
+        return journey_at(key[c], (spawned[c][STEP] if c in spawned else 0) + 1)
+
+    def spawn(
+        rng: np.random.Generator, t: int, at: float, of: int, kind_: int, since: float
+    ) -> None:
+        """Create contact of type ``t`` joining at ``at``, the next in ``of``'s journey (a retrial,
+        repeat, callback or offline form), its attributes drawn from ``rng`` (``next_of(of)``).
+
+        A callback is the same customer with the same need: it keeps the handle time, after-
+        contact work and decision uniforms of the contact that asked for it (which was not
+        served), and draws whether each of its calls is answered."""
         c = len(ctype)
         ctype.append(t)
         arrived.append(at)
-        handle.append(spawn_handle[t].next())
-        patience.append(math.inf if kind_ == CALLBACK_KIND else spawn_patience[t].next())
+        tm = types[t]
+        reach = None
+        if kind_ == CALLBACK_KIND:
+            handle.append(handle[of])
+            patience.append(math.inf)
+            wrap.append(wrap[of])
+            decisions = [u(of, 0), u(of, 1), u(of, 2)]
+            cb = tm.callback
+            reach = rng.random(cb.retries + 1).tolist() if cb is not None else None
+            home = home_of(of)
+        else:
+            handle.append(float(tm.handle.draw(rng, 1)[0]) * tm.handle_factor)
+            patience.append(
+                float(tm.patience.draw(rng, 1)[0]) * tm.patience_factor
+                if tm.patience is not None
+                else math.inf
+            )
+            decisions = rng.random(3).tolist()
+            wrap.append(
+                float(tm.after_contact_work.draw(rng, 1)[0])
+                if tm.after_contact_work is not None
+                else 0.0
+            )
+            home = t
         state.append(WAITING)
         answered_at.append(math.nan)
         ended_at.append(math.nan)
         served_by.append(-1)
         gid.append(cols.new_gid())
         decide.append(None)
+        key.append(key[of])
         tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
-        spawned[c] = [
-            cols.owner(of),
-            tries,
-            kind_,
-            since,
-            uniforms.next(),
-            uniforms.next(),
-            uniforms.next(),
-        ]
+        step = (spawned[of][STEP] if of in spawned else 0) + 1
+        spawned[c] = [cols.owner(of), tries, kind_, since, *decisions, step, home, reach]
         open_now.append(True)
         if at < horizon:
             heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
 
-    def switch_to(t: int, table: tuple[tuple[int, float], ...]) -> int:
-        """The type of a follow-up contact: ``t`` or, with the given probabilities, another."""
-        if not table:
-            return t
-        u, acc = uniforms.next(), 0.0
+    def switch_to(t: int, table: tuple[tuple[int, float], ...], pick: float) -> int:
+        """The type of a follow-up contact: ``t`` or, with the given probabilities, another
+        (``pick`` is the follow-up's uniform for it)."""
+        acc = 0.0
         for other, p in table:
             acc += p
-            if u < acc:
+            if pick < acc:
                 return other
         return t
 
@@ -205,20 +253,14 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         """Contact ``c`` ends unserved; its customer may try again later."""
         state[c] = outcome
         ended_at[c] = now
-        r = types[ctype[c]].retrial
-        if (
-            r is not None
-            and outcome in r.after
-            and attempt_of(c) < r.max_attempts
-            and uniforms.next() < r.probability
-        ):
-            spawn(
-                switch_to(ctype[c], r.switch),
-                now + retrial_delay[ctype[c]].next(),
-                c,
-                INBOUND,
-                math.nan,
-            )
+        home = home_of(c)
+        r = types[home].retrial
+        if r is not None and outcome in r.after and attempt_of(c) < r.max_attempts:
+            rng = next_of(c)
+            go, pick = rng.random(2).tolist()
+            if go < r.probability:
+                later = float(r.delay.draw(rng, 1)[0])
+                spawn(rng, switch_to(home, r.switch, pick), now + later, c, INBOUND, math.nan)
 
     def begin(c: int, a: int, now: float) -> None:
         """Agent ``a`` starts on contact ``c`` at ``now`` (a callback starts with a call)."""
@@ -230,10 +272,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             serving[g][t] += 1
         load[a] += slots
         served_by[c] = a
-        if spawned and c in spawned and spawned[c][2] == CALLBACK_KIND:
-            dials[c] = dials.get(c, 0) + 1
+        if spawned and c in spawned and spawned[c][KIND] == CALLBACK_KIND:
+            dials[c] = n = dials.get(c, 0) + 1
             cb = types[t].callback
-            if cb is not None and uniforms.next() >= cb.reach:  # nobody picks up
+            if cb is not None and spawned[c][REACH][n - 1] >= cb.reach:  # nobody picks up
                 state[c] = SCHEDULED
                 end = now + cb.attempt_time
                 extra_busy.append((g, now, end, slots / cap[g]))
@@ -253,15 +295,19 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         end = now + handle[c]
         ended_at[c] = end
         free = end
-        acw = wrap_up[t]
-        if acw is not None:  # the agent stays busy after the customer has gone
-            free = end + acw.next()
+        if wraps[t]:  # the agent stays busy after the customer has gone
+            free = end + wrap[c]
             extra_busy.append((g, end, free, slots / cap[g]))
         if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
             unresolved.add(c)
+            home = types[home_of(c)]
+            rng = next_of(c)
+            pick = rng.random(2).tolist()[1]
+            later = float(home.repeat_delay.draw(rng, 1)[0])  # type: ignore[union-attr]
             spawn(
-                switch_to(t, types[t].repeat_switch),
-                end + repeat_delay[t].next(),
+                rng,
+                switch_to(home.index, home.repeat_switch, pick),
+                end + later,
                 c,
                 REPEAT_KIND,
                 math.nan,
@@ -282,11 +328,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 if load[a] and exclusive[t]:
                     continue
                 q = queues[t]
-                while q and state[q[0]] != WAITING:  # abandoned or served by overflow
-                    q.popleft()
+                # abandoned or served by overflow (a callback waiting again after a redial
+                # left an entry behind: the first entries of it are the old ones)
+                while q and (state[q[0]] != WAITING or (ghosts and q[0] in ghosts)):
+                    drop_head(q)
                 if q and arrived[q[0]] + after_of[t][g] <= now:
                     n_waiting[t] -= 1
-                    begin(q.popleft(), a, now)
+                    c = q.popleft()
+                    if capped[t]:
+                        free_line(c, t)
+                    begin(c, a, now)
                     break
             else:
                 break
@@ -314,9 +365,17 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if best < 0:
                 break
             n_waiting[best] -= 1
-            begin(queues[best].popleft(), a, now)
+            c = queues[best].popleft()
+            if capped[best]:
+                free_line(c, best)
+            begin(c, a, now)
         if load[a] < capg:
             available(a, load[a])
+
+    def free_line(c: int, t: int) -> None:
+        """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
+        if kind_of(c) != CALLBACK_KIND:
+            lines[line_pool[t]] -= 1
 
     def estimate_wait(t: int) -> float:
         """The wait announced to (or used to offer a callback to) a contact of type ``t``."""
@@ -333,10 +392,14 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             tm = types[t]
             if tm.out_of_hours == "voicemail":
                 state[c], ended_at[c] = VOICEMAIL, now
-                spawn(callback_queue[t], tm.next_opening(now), c, CALLBACK_KIND, now)
+                rng = next_of(c)
+                rng.random(2)  # every follow-up starts with the same two uniforms
+                spawn(rng, callback_queue[t], tm.next_opening(now), c, CALLBACK_KIND, now)
             elif tm.out_of_hours == "offline_form":
                 state[c], ended_at[c] = OFFLINE_FORM, now
-                spawn(tm.offline_type, now, c, OFFLINE_KIND, now)
+                rng = next_of(c)
+                rng.random(2)
+                spawn(rng, tm.offline_type, now, c, OFFLINE_KIND, now)
             else:
                 fail(c, CLOSED, now)
             return
@@ -369,15 +432,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                     offered_cb.add(c)
                     if u(c, 1) < cb.acceptance:
                         state[c], ended_at[c] = CALLBACK, now
-                        later = 0.0 if cb.later is None else callback_delay[t].next()
-                        spawn(callback_queue[t], now + later, c, CALLBACK_KIND, now)
+                        rng = next_of(c)
+                        rng.random(2)
+                        later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
+                        spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
                         return
                 if tm.balking and u(c, 0) < _balk_probability(tm.balking, wait):
                     fail(c, BALKED, now)
                     return
-        limit = capacity[t]
-        if limit != UNLIMITED and n_waiting[t] >= limit and kind_of(c) != CALLBACK_KIND:
-            fail(c, BLOCKED, now)
+        if capped[t] and lines[line_pool[t]] >= capacity[t] and kind_of(c) != CALLBACK_KIND:
+            fail(c, BLOCKED, now)  # every line of the type is taken by a waiting contact
             return
         enqueue(c, t, now)
         if policy is not None:
@@ -387,6 +451,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
         queues[t].append(c)
         n_waiting[t] += 1
+        if capped[t] and kind_of(c) != CALLBACK_KIND:
+            lines[line_pool[t]] += 1
         gives_up = now + patience[c]
         if gives_up < horizon:
             heappush(heap, (gives_up, NORMAL, next(ids), Wake(on_patience, c)))
@@ -411,9 +477,19 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def live_head(t: int) -> int:
         """The oldest contact still waiting in type ``t``'s queue, or -1."""
         q = queues[t]
-        while q and state[q[0]] != WAITING:
-            q.popleft()
+        while q and (state[q[0]] != WAITING or (ghosts and q[0] in ghosts)):
+            drop_head(q)
         return q[0] if q else -1
+
+    def drop_head(q: deque[int]) -> None:
+        """Drop the stale entry at the head of ``q`` (and count it, if an entry left behind)."""
+        c = q.popleft()
+        left = ghosts.get(c) if ghosts else None
+        if left is not None:
+            if left > 1:
+                ghosts[c] = left - 1
+            else:
+                del ghosts[c]
 
     def route_by_policy(c: int, t: int, now: float) -> bool:
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
@@ -456,14 +532,28 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def on_spawned(ev: Wake) -> None:
         c = ev._value
         t = ctype[c]
-        if special[t] and kind_of(c) != CALLBACK_KIND:
+        if kind_of(c) == CALLBACK_KIND:
+            if pace_pool[t] >= 0:  # a paced callback waits its turn
+                pacer.due(c, t, env._now)
+                return
+        elif special[t]:
             open_now[c] = types[t].open_at(env._now)
         arrive(c, env._now)
+
+    def release_paced(c: int, now: float) -> None:
+        """A paced callback's turn: it joins its queue now (the record keeps when it was due)."""
+        if arrived[c] != now:
+            cols.first_arrived.setdefault(c, arrived[c])
+            arrived[c] = now
+        arrive(c, now)
 
     def on_patience(ev: Wake) -> None:
         c = ev._value
         if state[c] == WAITING:
-            n_waiting[ctype[c]] -= 1
+            t = ctype[c]
+            n_waiting[t] -= 1
+            if capped[t]:
+                free_line(c, t)
             fail(c, ABANDONED, env._now)
 
     def on_eligible(ev: Wake) -> None:
@@ -493,6 +583,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                     break
         if a >= 0:
             n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
+            if capped[t]:
+                free_line(c, t)
+            if c in spawned and spawned[c][KIND] == CALLBACK_KIND:  # it may wait again
+                ghosts[c] = ghosts.get(c, 0) + 1
             begin(c, a, now)
             if load[a] < cap[agent_group[a]]:
                 available(a, load[a])
@@ -511,12 +605,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     def on_end(ev: Wake) -> None:
         c = ev._value
+        if pacing and pace_pool[ctype[c]] >= 0 and kind_of(c) == CALLBACK_KIND:
+            pacer.done(ctype[c], env._now)  # the next due callback may join the queue
         release(served_by[c], c, env._now)
 
     def on_dial_end(ev: Wake) -> None:
         """An unanswered callback call ends: retry later, or give up after the last retry."""
         c = ev._value
         now = env._now
+        if pace_pool[ctype[c]] >= 0:
+            pacer.done(ctype[c], now)
         release(served_by[c], c, now)
         served_by[c] = -1
         cb = types[ctype[c]].callback
@@ -529,14 +627,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             fail(c, UNREACHED, now)
 
     def on_redial(ev: Wake) -> None:
+        """An unanswered callback joins its queue again (an entry it left behind, if any, is
+        counted in ``ghosts`` and skipped: nothing searches the queue)."""
         c = ev._value
-        # An overflow that served this callback left its queue entry behind (lazy deletion);
-        # waiting again, the old entry would come back to life and jump the queue.
-        q = queues[ctype[c]]
-        if c in q:  # (unless it was popped as stale already)
-            q.remove(c)
         state[c] = WAITING
-        arrived[c] = env._now  # back in the queue from now
+        if c not in cols.first_arrived:  # the record keeps when it first joined the queue
+            cols.first_arrived[c] = arrived[c]
+        if pace_pool[ctype[c]] >= 0:  # waits its turn again
+            pacer.due(c, ctype[c], env._now)
+            return
+        arrived[c] = env._now  # the queue clock (overflow delays) runs from now
         arrive(c, env._now)
 
     def set_staff(g: int, target: int, now: float) -> None:
@@ -550,6 +650,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 seek_work(a, now)
         elif target < staying:
             pool.release(g, staying - target, now)
+        if pacing:
+            pacer.staffed(g, now)
 
     def on_staff(ev: Wake) -> None:
         g, target = ev._value
@@ -580,7 +682,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if special[t.index]:
                 mine = day.kind == t.index
                 is_open[mine] = t.is_open(day.arrived[mine])
-        base = cols.add_day(day, is_open, keep_decisions=decides)
+        base = cols.add_day(day, is_open, keep_decisions=decides, keep_keys=tables.follows)
         ivr_rows.extend(day.ivr)
         chunk_end = len(ctype)
         if chunk_end > base:
@@ -589,7 +691,9 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def flush() -> None:
         """Hand finished contacts (whole journeys) to the sink and renumber the rest, with the
         sessions, unanswered dials and IVR calls recorded so far."""
-        batch = cols.finish_day(heap, queues, live_events, contact_events, group_of_now(), horizon)
+        batch = cols.finish_day(
+            heap, [*queues, *pacer.backlogs], live_events, contact_events, group_of_now(), horizon
+        )
         hand_over(batch)
 
     def hand_over(batch: dict[str, np.ndarray]) -> None:

@@ -1,57 +1,57 @@
-"""Where contacts come from: the initial contacts of a replication, drawn in blocks a day at a
-time, and buffered streams for the contacts the run itself creates (retrials, repeats, callbacks).
+"""Where contacts come from: the customers who arrive of their own accord, drawn in blocks a day at
+a time, with every random attribute of their first contact and a key for the rest of their journey.
 
-Everything a contact decides at arrival is drawn here from its own type's named streams, in
-arrival order, so options that differ in staffing, routing or access rules still see the same
-customers (common random numbers): arrival instant, IVR time and choice, segment, handle time,
-patience, and the uniforms behind balking, accepting a callback and being resolved.
+Common random numbers are keyed to the customer. Each *source* of customers — a contact type's
+own arrivals, or an IVR entry point's calls — draws its customers' attributes from its own named
+streams, one row per customer in the order the source produces them, whether or not the
+customer reaches a queue: an IVR caller gets a segment, handle time, patience, after-contact
+work and decision uniforms (balk, accept a callback, resolved) for every type it might choose,
+before containment and choice are applied. So two strategies that differ only in a lever (IVR
+containment, menu shares, staffing, routing, callbacks, ...) see the same customers with the same
+attributes. A type fed only by its own arrivals draws exactly as before IVR callers had streams
+of their own (``handle/<type>``, ``patience/<type>``, ``segment/<type>``, ``decide/<type>``).
+
+Every customer also gets a 64-bit key; the contacts its journey creates later (retrials,
+repeats, callbacks, offline forms) draw from a stream keyed by it (``engine/followups.py``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
-from cccsim.model.build import Model
-from cccsim.model.dists import Sampler
+from cccsim.model.build import Model, TypeModel
 from cccsim.rng import Streams
 
-BLOCK = 4096
+KEY_LIMIT = 2**63 - 1
+"""Customer keys are drawn uniformly from [0, KEY_LIMIT)."""
 
 
-class Reserve:
-    """A buffered sampler: draws BLOCK variates at a time, hands them out one by one."""
+@dataclass
+class Customers:
+    """Customers joining one contact type's queue, one row each (attributes before segments)."""
 
-    __slots__ = ("_buffer", "_draw", "_i")
+    joined: np.ndarray  # when the customer joins the queue
+    entered: np.ndarray  # when the customer started (call-in time, before the IVR)
+    segment_u: np.ndarray  # uniform that picks the segment
+    handle: np.ndarray  # before the segment's factor
+    patience: np.ndarray  # before the segment's factor (inf: no patience)
+    wrap: np.ndarray  # after-contact work (0: none)
+    decide: np.ndarray  # (n, 3) uniforms: balk, accept a callback, resolved at first contact
+    key: np.ndarray  # int64: the customer's key for the contacts its journey creates
 
-    def __init__(
-        self, sampler: Sampler | None, rng: np.random.Generator, scale: float = 1.0
-    ) -> None:
-        if sampler is None:
-            self._draw = lambda: np.full(BLOCK, math.inf)
-        else:
-            self._draw = lambda: sampler.draw(rng, BLOCK) * scale
-        self._buffer: list[float] = []
-        self._i = 0
+    def take(self, mask: np.ndarray) -> Customers:
+        """The rows selected by ``mask`` (or an index array)."""
+        return Customers(*(getattr(self, f.name)[mask] for f in fields(self)))
 
-    def next(self) -> float:
-        """The next variate."""
-        if self._i >= len(self._buffer):
-            self._buffer = self._draw().tolist()
-            self._i = 0
-        value = self._buffer[self._i]
-        self._i += 1
-        return value
-
-
-class Uniforms(Reserve):
-    """Buffered U(0, 1) variates."""
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        super().__init__(None, rng)
-        self._draw = lambda: rng.random(BLOCK)
+    @staticmethod
+    def join(parts: list[Customers]) -> Customers:
+        """The rows of ``parts``, one after the other."""
+        return Customers(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Customers))
+        )
 
 
 @dataclass
@@ -63,24 +63,26 @@ class Initial:
     entered: np.ndarray  # when the customer started (call-in time, before the IVR)
     handle: np.ndarray
     patience: np.ndarray
+    wrap: np.ndarray  # after-contact work of the agent who answers (0: none)
     decide: np.ndarray  # (n, 3) uniforms: balk, accept a callback, resolved at first contact
+    key: np.ndarray  # int64: the customer's key
     ivr: list[
         tuple[str, float, float, bool, str]
     ]  # (entry, called_at, ivr time, contained, choice)
 
 
 class Source:
-    """Draws the contacts that arrive of their own accord (own arrivals and IVR callers), one
+    """Draws the customers that arrive of their own accord (own arrivals and IVR callers), one
     window of time at a time, so only the current day's contacts are ever held.
 
     IVR callers are drawn by the window of their call; one whose IVR time carries it past the
-    window's end joins the queue in the next window, drawn with that window's contacts.
+    window's end joins the queue in the next window, with the attributes drawn at its call.
     """
 
     def __init__(self, model: Model, streams: Streams) -> None:
         self.model = model
         self.streams = streams
-        self._pending: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # type → (joins, entered)
+        self._pending: dict[str, Customers] = {}  # type → customers joining in a later window
         self._rngs: dict[str, np.random.Generator] = {}
 
     def _stream(self, name: str) -> np.random.Generator:
@@ -90,14 +92,44 @@ class Source:
             rng = self._rngs[name] = self.streams.stream(name)
         return rng
 
-    def draw(self, start: float, end: float) -> Initial:
-        """The contacts joining a queue in [start, end), ordered by that instant."""
+    def _customers(
+        self,
+        base: TypeModel,
+        joined: np.ndarray,
+        entered: np.ndarray,
+        source: str = "",
+        decide: np.ndarray | None = None,
+        key: np.ndarray | None = None,
+    ) -> Customers:
+        """Attributes of customers of ``base``'s type from ``source`` ("" for the type's own
+        arrivals, ``ivr/<entry>`` for an IVR's callers), one row per customer; ``decide`` and
+        ``key`` when the source draws them once for every type its customers may choose."""
+        n = joined.size
+        of = f"/{base.parent}" + (f"/{source}" if source else "")
+        s = self._stream
+        return Customers(
+            joined=joined,
+            entered=entered,
+            segment_u=s(f"segment{of}").random(n),
+            handle=base.handle.draw(s(f"handle{of}"), n),
+            patience=base.patience.draw(s(f"patience{of}"), n)
+            if base.patience is not None
+            else np.full(n, math.inf),
+            wrap=base.after_contact_work.draw(s(f"after_contact_work{of}"), n)
+            if base.after_contact_work is not None
+            else np.zeros(n),
+            decide=s(f"decide{of}").random((n, 3)) if decide is None else decide,
+            key=s(f"customer{of}").integers(0, KEY_LIMIT, n, dtype=np.int64)
+            if key is None
+            else key,
+        )
+
+    def _ivr_callers(
+        self, start: float, end: float, ivr_rows: list[tuple[str, float, float, bool, str]]
+    ) -> dict[str, list[Customers]]:
+        """The callers of every IVR entry in [start, end) who are routed on, by contact type."""
         model = self.model
-        horizon = model.horizon
-        feed: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-        for parent, pending in self._pending.items():
-            feed.setdefault(parent, []).append(pending)
-        ivr_rows: list[tuple[str, float, float, bool, str]] = []
+        routed: dict[str, list[Customers]] = {}
         for entry in model.ivr:
             calls = entry.arrivals.draw(self._stream(f"arrivals/ivr/{entry.name}"), start, end)
             spent = entry.time.draw(self._stream(f"ivr_time/{entry.name}"), calls.size)
@@ -112,10 +144,22 @@ class Source:
                 ivr_rows.append(
                     (entry.name, float(calls[i]), float(spent[i]), bool(contained[i]), choice)
                 )
+            # every caller's attributes, contained or not, for every choice (keyed to the call)
+            source = f"ivr/{entry.name}"
+            decide = self._stream(f"decide/{source}").random((calls.size, 3))
+            key = self._stream(f"customer/{source}").integers(0, KEY_LIMIT, calls.size)
             for k, (choice, _) in enumerate(entry.choices):
-                mask = ~contained & (pick == k)
-                feed.setdefault(choice, []).append((calls[mask] + spent[mask], calls[mask]))
-        self._pending = {}
+                base = model.types_of(choice)[0]
+                everyone = self._customers(base, calls + spent, calls, source, decide, key)
+                routed.setdefault(choice, []).append(everyone.take(~contained & (pick == k)))
+        return routed
+
+    def draw(self, start: float, end: float) -> Initial:
+        """The contacts joining a queue in [start, end), ordered by that instant."""
+        model = self.model
+        ivr_rows: list[tuple[str, float, float, bool, str]] = []
+        routed = self._ivr_callers(start, end, ivr_rows)
+        pending, self._pending = self._pending, {}
         parts = []
         for base in (t for t in model.types if not t.segment):
             members = model.types_of(base.parent)
@@ -124,24 +168,26 @@ class Source:
                 if base.has_arrivals
                 else np.empty(0)
             )
-            joined = np.concatenate([own, *(j for j, _ in feed.get(base.parent, []))])
-            entered_at = np.concatenate([own, *(e for _, e in feed.get(base.parent, []))])
-            order = np.argsort(joined, kind="stable")
-            joined, entered_at = joined[order], entered_at[order]
-            later = (joined >= end) & (joined < horizon)
-            if later.any():  # joins in a later window: drawn with it
-                self._pending[base.parent] = (joined[later], entered_at[later])
-            now = joined < end
-            arrived, entered_at = joined[now], entered_at[now]
-            n = arrived.size
+            merged = Customers.join(
+                [
+                    self._customers(base, own, own),
+                    *([pending[base.parent]] if base.parent in pending else []),
+                    *routed.get(base.parent, []),
+                ]
+            )
+            merged = merged.take(np.argsort(merged.joined, kind="stable"))
+            later = (merged.joined >= end) & (merged.joined < model.horizon)
+            if later.any():  # joins in a later window: kept with its attributes until then
+                self._pending[base.parent] = merged.take(later)
+            now = merged.take(merged.joined < end)
+            n = now.joined.size
             shares = (
                 np.cumsum([t.segment_share for t in members[1:]])
                 if len(members) > 1
                 else np.empty(0)
             )
-            u_segment = self._stream(f"segment/{base.parent}").random(n)
             which = (
-                np.searchsorted(shares, u_segment, side="right")
+                np.searchsorted(shares, now.segment_u, side="right")
                 if shares.size
                 else np.zeros(n, dtype=int)
             )
@@ -150,29 +196,46 @@ class Source:
             kinds = np.array([m.index for m in members], dtype=np.int16)[seg_index]
             factor_h = np.array([m.handle_factor for m in members])[seg_index]
             factor_p = np.array([m.patience_factor for m in members])[seg_index]
-            handle = base.handle.draw(self._stream(f"handle/{base.parent}"), n) * factor_h
-            patience = (
-                base.patience.draw(self._stream(f"patience/{base.parent}"), n) * factor_p
-                if base.patience is not None
-                else np.full(n, math.inf)
+            parts.append(
+                Initial(
+                    kinds,
+                    now.joined,
+                    now.entered,
+                    now.handle * factor_h,
+                    now.patience * factor_p,
+                    now.wrap,
+                    now.decide,
+                    now.key,
+                    [],
+                )
             )
-            decide = self._stream(f"decide/{base.parent}").random((n, 3))
-            parts.append((kinds, arrived, entered_at, handle, patience, decide))
         if not parts:
             empty = np.empty(0)
             return Initial(
-                np.empty(0, dtype=np.int16), empty, empty, empty, empty, np.empty((0, 3)), ivr_rows
+                np.empty(0, dtype=np.int16),
+                empty,
+                empty,
+                empty,
+                empty,
+                empty,
+                np.empty((0, 3)),
+                np.empty(0, dtype=np.int64),
+                ivr_rows,
             )
-        kinds, arrived, entered, handle, patience, decide = (
-            np.concatenate(x) for x in zip(*parts, strict=True)
-        )
+        arrived = np.concatenate([p.arrived for p in parts])
         order = np.argsort(arrived, kind="stable")
+
+        def joined(name: str) -> np.ndarray:
+            return np.concatenate([getattr(p, name) for p in parts])[order]
+
         return Initial(
-            kinds[order],
+            joined("kind"),
             arrived[order],
-            entered[order],
-            handle[order],
-            patience[order],
-            decide[order],
+            joined("entered"),
+            joined("handle"),
+            joined("patience"),
+            joined("wrap"),
+            joined("decide"),
+            joined("key"),
             ivr_rows,
         )

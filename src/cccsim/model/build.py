@@ -18,6 +18,7 @@ from cccsim.model.dists import Sampler, make_sampler
 from cccsim.model.policy import CALLBACK_QUEUE, PolicySpec, build_policy, priority_offsets
 from cccsim.model.shifts import shift_changes
 from cccsim.model.targets import TargetModel, build_targets
+from cccsim.outcomes import outcome_code
 from cccsim.scenario.checks import barred_groups
 from cccsim.scenario.load import scenario_hash
 from cccsim.scenario.schema import (
@@ -37,9 +38,6 @@ from cccsim.units import DAY
 UNLIMITED = -1
 """Queue capacity meaning "no limit"."""
 
-OUTCOME_CODES = {"abandoned": 2, "blocked": 3, "closed": 4, "balked": 5, "unreached": 8}
-"""Failure outcomes a retrial may follow (codes of cccsim.records.OUTCOMES)."""
-
 
 @dataclass(frozen=True)
 class CallbackModel:
@@ -53,6 +51,7 @@ class CallbackModel:
     retry_delay: float
     attempt_time: float
     promise: float
+    pacing_share: float | None = None  # most agents on callbacks, as a share of those on duty
 
 
 @dataclass(frozen=True)
@@ -366,6 +365,7 @@ def _callback(cb: Callback | None) -> CallbackModel | None:
         retry_delay=cb.retry_delay,
         attempt_time=cb.attempt_time,
         promise=cb.promise,
+        pacing_share=cb.pacing.max_share_of_agents if cb.pacing is not None else None,
     )
 
 
@@ -376,7 +376,7 @@ def _retrial(r: Retrial | None, index_of: Callable[[str], int]) -> RetrialModel 
         probability=r.probability,
         delay=make_sampler(r.delay),
         max_attempts=r.max_attempts,
-        after=frozenset(OUTCOME_CODES[o] for o in r.after),
+        after=frozenset(outcome_code(o) for o in r.after),
         switch=tuple((index_of(k), v) for k, v in r.switch.items()),
     )
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cccsim.report.figures import PALETTE, TIME, _hours, _layout, _when
+from cccsim.report.layout import PALETTE, TIME, Clock, interval_band, layout, titled, when
 from cccsim.staffing import StaffingPlan
 from cccsim.staffing.frames import STATUS_TEXT
 
@@ -53,7 +52,7 @@ def _status_table(staff: pd.DataFrame, week_start: str) -> str:
     listed = ""
     if len(odd):
         items = ", ".join(
-            f"{html.escape(str(r['agent_group']))} {html.escape(_when(float(r['interval_start']), week_start))}"
+            f"{html.escape(str(r['agent_group']))} {html.escape(when(float(r['interval_start']), week_start))}"
             f" ({html.escape(str(r['status']))})"
             for r in odd.head(40).to_dict("records")
         )
@@ -99,94 +98,100 @@ def _roster_html(plan: StaffingPlan) -> str:
     )
 
 
-def staffing_lines(staff: pd.DataFrame, week_start: str = "mon") -> go.Figure:
-    """Agents per interval and group: required on duty, planned (scheduled), on duty as
-    simulated, and the Erlang start."""
+def staffing_lines(staff: pd.DataFrame, clock: Clock) -> go.Figure:
+    """Agents per interval and group (steps over the whole horizon): required on duty, planned
+    (scheduled), on duty as simulated, and the Erlang C start."""
     fig = go.Figure()
     for i, (group, part) in enumerate(staff.groupby("agent_group", sort=False)):
         colour = PALETTE[i % len(PALETTE)]
-        x = _hours(part.interval_start.to_numpy(), week_start)
-        for label, values, dash in (
-            ("required on duty", part.required, "solid"),
-            ("planned (scheduled)", part.agents, "dot"),
-            ("on duty as simulated", part.on_duty, "longdash"),
-            ("Erlang C start", part.erlang, "dash"),
+        by = part.set_index("interval_start")
+        for label, column, dash in (
+            ("required on duty", "required", "solid"),
+            ("planned (scheduled)", "agents", "dot"),
+            ("on duty as simulated", "on_duty", "longdash"),
+            ("Erlang C start", "erlang", "dash"),
         ):
             fig.add_trace(
                 go.Scatter(
-                    x=x,
-                    y=values,
+                    x=clock.x(),
+                    y=clock.full(by[column]),
                     name=f"{group}: {label}",
                     line={"shape": "hv", "color": colour, "dash": dash},
                 )
             )
     peak = int(staff.required.max()) if len(staff) else 0
-    return _layout(fig, f"Agents per interval (peak {peak} required on duty)", TIME, "agents")
+    title = titled("Agents per interval", [f"peak {peak} required on duty"])
+    fig = layout(fig, title, TIME, "agents")
+    fig.update_xaxes(range=clock.range())
+    return fig
 
 
-def target_bands(kpis: pd.DataFrame, week_start: str = "mon") -> go.Figure:
-    """Each searched target per interval on the fresh seeds: the estimate with its one-sided
-    bound (intervals where it does not hold marked), and the probability of meeting it."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.65, 0.35],
-        vertical_spacing=0.06,
-        subplot_titles=("expected value and bound", "P(meet) on fresh seeds"),
-    )
+def target_bands(kpis: pd.DataFrame, clock: Clock, shares: set[str]) -> go.Figure:
+    """Each searched target per interval on the fresh seeds: the estimate and its one-sided
+    bound (gaps where an interval had no contacts; intervals where it does not hold marked),
+    targets on shares (``shares``: their labels) in %, the others in seconds, each kind in its
+    own panel; below, each target's probability of being met in an interval."""
+    kinds = [
+        k
+        for k in ("share", "time")
+        if any((t in shares) == (k == "share") for t in kpis.target.unique())
+    ]
+    panels = max(len(kinds), 1) + 1
+    fig = make_subplots(rows=panels, cols=1, shared_xaxes=True, vertical_spacing=0.1)
     for i, (target, part) in enumerate(kpis.groupby("target", sort=False)):
+        row = kinds.index("share" if target in shares else "time") + 1
         colour = PALETTE[i % len(PALETTE)]
-        part = part[part.contacts > 0]
-        x = _hours(part.interval_start.to_numpy(), week_start)
-        fig.add_trace(
-            go.Scatter(x=x, y=part["mean"], name=str(target), line={"color": colour}),
-            row=1,
-            col=1,
-        )
-        low = part.ci_low.to_numpy(dtype=float)
-        high = part.ci_high.to_numpy(dtype=float)
+        by = part[part.contacts > 0].set_index("interval_start")
         fig.add_trace(
             go.Scatter(
-                x=np.concatenate([x, x[::-1]]),
-                y=np.concatenate([high, low[::-1]]),
-                fill="toself",
-                fillcolor=colour,
-                opacity=0.15,
-                line={"width": 0},
-                name=f"{target}: bounds",
-                showlegend=False,
-                hoverinfo="skip",
+                x=clock.x(),
+                y=clock.full(by["mean"]),
+                name=str(target),
+                line={"color": colour},
+                connectgaps=False,
             ),
-            row=1,
+            row=row,
             col=1,
+        )
+        low, high = clock.full(by["ci_low"]), clock.full(by["ci_high"])
+        interval_band(
+            fig, clock, low, high, colour, f"{target}: bounds", legend=False, row=row, col=1
         )
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=part.p_meet,
+                x=clock.x(),
+                y=clock.full(by["p_meet"]),
                 name=f"{target}: P(meet)",
                 line={"color": colour, "dash": "dot", "shape": "hv"},
                 showlegend=False,
+                connectgaps=False,
             ),
-            row=2,
+            row=panels,
             col=1,
         )
-        missed = part[~part.held]
+        missed = by[~by.held.astype(bool)]
         if len(missed):
             fig.add_trace(
                 go.Scatter(
-                    x=_hours(missed.interval_start.to_numpy(), week_start),
+                    x=clock.x(missed.index.to_numpy(dtype=float)),
                     y=missed["mean"],
                     mode="markers",
                     marker={"symbol": "x", "size": 9, "color": "#c62828"},
                     name=f"{target}: not held",
                 ),
-                row=1,
+                row=row,
                 col=1,
             )
     judged = kpis[kpis.contacts > 0]
     held = judged.held.mean() if len(judged) else float("nan")
-    return _layout(
-        fig, f"Targets per interval ({held:.0%} of checks held)", TIME, "value", height=560
-    )
+    title = titled("Targets per interval", [f"{held:.0%} of the interval checks held"])
+    fig = layout(fig, title, TIME, "", 240 + 160 * panels)
+    for row, kind in enumerate(kinds, start=1):
+        if kind == "share":
+            fig.update_yaxes(title_text="share", tickformat=".0%", row=row, col=1)
+        else:
+            fig.update_yaxes(title_text="seconds", row=row, col=1)
+    fig.update_yaxes(title_text="P(meet)", tickformat=".0%", range=[0, 1], row=panels, col=1)
+    fig.update_xaxes(title_text=None, range=clock.range())
+    fig.update_xaxes(title_text=TIME, row=panels, col=1)
+    return fig

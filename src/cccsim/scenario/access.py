@@ -51,6 +51,17 @@ class Announcement(_Model):
     beyond the ends, e.g. [[0s, 0], [2min, 0.1], [10min, 0.4]]."""
 
 
+class Pacing(_Model):
+    """How much of the agents' time callbacks may take, so that a backlog of due callbacks (the
+    night's voicemails at opening, say) does not take every agent from the live queue."""
+
+    max_share_of_agents: Annotated[float, Field(gt=0, le=1)]
+    """At most this share of the agents on duty in the groups that take the type's callbacks is
+    on callbacks at once (waiting for, calling or talking to a customer, or in after-contact
+    work): rounded down, at least one while any of those agents is on duty. Due callbacks beyond
+    it wait their turn, oldest first, and join the queue as others finish."""
+
+
 class Callback(_Model):
     """Virtual hold: a callback offered when the estimated wait is long."""
 
@@ -77,6 +88,8 @@ class Callback(_Model):
     """``with_inbound``: callbacks wait in the inbound queue (in the customer's place);
     ``before_inbound`` / ``after_inbound``: their own queue (reported as ``type/callbacks``),
     served before or after the type's inbound contacts."""
+    pacing: Pacing | None = None
+    """Pace callbacks (omitted: every due callback joins the queue at once)."""
 
 
 class Retrial(_Model):
@@ -133,8 +146,10 @@ class Access(_Model):
     """The client's access strategy for one contact type (ISO 18295-2, 5.4)."""
 
     queue_capacity: Annotated[int, Field(ge=0)] | None = None
-    """Most contacts of this type that may wait at once; 0 = blocked when no agent is free
-    (Erlang B); omitted = unlimited."""
+    """Lines to wait on: the most live contacts of this type, every segment together, that may
+    wait at once; one more is blocked (hears busy). Contacts in conversation hold a line too, but
+    those are bounded by the agents; callbacks waiting for their call hold none. 0 = blocked
+    when no agent is free (Erlang B); omitted = unlimited."""
     hours: WeeklyHours | None = None
     """Opening hours (voice, chat); omitted = always open. Email and messaging are always received."""
     closed_days: list[Annotated[int, Field(ge=1)]] = []

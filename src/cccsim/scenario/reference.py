@@ -63,6 +63,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     schema.Access,
     schema.Announcement,
     schema.Callback,
+    schema.Pacing,
     schema.Retrial,
     schema.Resolution,
     schema.Segment,

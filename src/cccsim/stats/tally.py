@@ -39,6 +39,7 @@ from cccsim.records import (
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
 from cccsim.stats.periods import target_edges, target_waits
+from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
 TYPE_SUMS: tuple[str, ...] = (
     # customers' own contacts (not outbound callbacks), counted in their arrival bin
@@ -50,9 +51,12 @@ TYPE_SUMS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",  # left the line for a callback or voicemail
+    "voicemails",  # … of which a voicemail left out of hours
     "offline_forms",  # taken out of hours as a form (becomes a contact of another type)
     "reached",  # joined the live queue (offered − blocked, closed, callback, voicemail, form)
-    "within",  # answered within the type's threshold
+    "within",  # due by the horizon and answered within the type's threshold
+    "due",  # reached, and its threshold fell within the horizon (the service level's base)
+    "not_due",  # reached less than the threshold before the horizon (out of the service level)
     "waited",  # reached and waited more than zero
     "wait_answered",  # Σ wait of the answered
     "handle_answered",  # Σ handle time of the answered
@@ -151,6 +155,8 @@ class Tally:
     journeys: np.ndarray  # (n_first_types, len(JOURNEY_SUMS))
     ivr: list[np.ndarray]  # per entry: calls, contained, Σ ivr time, routed, per-choice counts
     targets: list[np.ndarray]  # per target: (2, n_periods) numerator, denominator
+    target_intervals: list[np.ndarray]  # per target: (2, n_intervals), the same per interval
+    waits: np.ndarray  # (n_curves, 2, grid size): answered within x, base (stats.waits)
     n_contacts: int = 0
     n_events: int = 0
 
@@ -167,6 +173,8 @@ class Tally:
             (self.journeys, other.journeys),
             *zip(self.ivr, other.ivr, strict=True),
             *zip(self.targets, other.targets, strict=True),
+            *zip(self.target_intervals, other.target_intervals, strict=True),
+            (self.waits, other.waits),
         ):
             mine += theirs
         self.n_contacts += other.n_contacts
@@ -194,6 +202,8 @@ class Tally:
             journeys=np.zeros((len(first_types(m)), len(JOURNEY_SUMS))),
             ivr=[np.zeros(4 + len(entry.choices)) for entry in m.ivr],
             targets=[np.zeros((2, target_edges(m, t.per).size - 1)) for t in m.targets],
+            target_intervals=[np.zeros((2, m.n_intervals)) for _ in m.targets],
+            waits=np.zeros((len(wait_curves(m)), 2, wait_grid(m).size)),
         )
 
 
@@ -212,8 +222,10 @@ def tally(rec: Records) -> Tally:
     _count_groups(rec, bins, out)
     _count_journeys(rec, out)
     _count_ivr(rec, out)
-    for t, sums in zip(m.targets, out.targets, strict=True):
+    for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
         _count_target(rec, t, sums)
+        _count_target(rec, t, per_interval, bins.interval_edges)
+    count_waits(rec, wait_curves(m), wait_grid(m), out.waits)
     return out
 
 
@@ -253,6 +265,9 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     answered = outcome == ANSWERED
     reached = ~np.isin(outcome, NOT_REACHED)
     threshold = np.array([t.threshold for t in m.types])[ctype]
+    # the service level counts contacts whose threshold fell within the horizon: whether one
+    # arriving later is answered in time is not known yet (it is reported as not due)
+    due = rec.arrived_at + threshold <= m.horizon
     promise = np.array([t.callback.promise if t.callback else np.inf for t in m.types])[ctype]
     entered = rec.entered_at if rec.entered_at is not None else rec.arrived_at
     delay = rec.answered_at - entered
@@ -270,9 +285,12 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
         "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "voicemails": live & (outcome == VOICEMAIL),
         "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
-        "within": live & answered & (wait <= threshold),
+        "within": live & answered & (wait <= threshold) & due,
+        "due": live & reached & due,
+        "not_due": live & reached & ~due,
         "waited": live & reached & (wait > 0),
         "wait_answered": np.where(live & answered, wait, 0.0),
         "handle_answered": np.where(live & answered, rec.handle_time, 0.0),
@@ -448,13 +466,20 @@ def _count_target(
     )
     reached = ~blocked & ~short
     threshold = t.threshold or 0.0
+    # a threshold measure counts contacts whose threshold fell within the horizon (on the
+    # target's clock): whether a later one will be answered in time is not known yet
+    if t.calendar is None:
+        due = arrived + threshold <= m.horizon
+    else:
+        b = t.calendar.open_seconds_until
+        due = b(arrived) + threshold <= b(np.array(m.horizon))
     num, den = {
         "service_level": lambda: (
-            answered & (wait <= threshold),
-            answered if t.over == "answered" else reached,
+            answered & (wait <= threshold) & due,
+            (answered if t.over == "answered" else reached) & due,
         ),
         "abandon_rate": lambda: ((outcome == ABANDONED) & ~short, reached),
-        "wait_over": lambda: (~blocked & (wait > threshold), ~blocked),
+        "wait_over": lambda: (~blocked & (wait > threshold) & due, ~blocked & due),
         "closed_rate": lambda: (outcome == CLOSED, np.ones_like(blocked)),
         "balk_rate": lambda: (outcome == BALKED, ~blocked),
         "block_rate": lambda: (outcome == BLOCKED, np.ones_like(blocked)),

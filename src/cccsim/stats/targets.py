@@ -2,10 +2,13 @@
 summarised across replications as the probability of meeting them and the money at stake.
 
 Definitions (docs/reference/results.md, "Targets"):
-- ``service_level``: answered with wait ≤ threshold ÷ (offered − blocked − short abandons), or
-  ÷ answered with ``over: answered``; waits in business seconds with ``clock: business_hours``.
-- ``abandon_rate``: abandoned (waiting ≥ short_abandon) ÷ (offered − blocked − short abandons).
-- ``wait_over``: contacts not blocked whose wait exceeded the threshold ÷ (offered − blocked).
+- ``service_level``: answered with wait ≤ threshold ÷ (offered − not reached − short abandons),
+  or ÷ answered with ``over: answered``; waits in business seconds with ``clock:
+  business_hours``; only contacts due by the horizon (on that clock) count.
+- ``abandon_rate``: abandoned (waiting ≥ short_abandon) ÷ (offered − not reached − short abandons).
+- ``wait_over``: contacts reached whose wait exceeded the threshold ÷ (offered − not reached),
+  of those due by the horizon.
+(*Not reached*: blocked, closed, left for a callback or voicemail, or turned into an offline form.)
 - ``asa``, ``aht``, ``p_wait``, ``block_rate``: as in the summary.
 - ``occupancy``: busy ÷ staffed time of the agent group.
 With ``per`` interval/day/week the attained value is the share of those periods (with contacts,
@@ -193,3 +196,38 @@ def target_summary(
             }
         )
     return pd.DataFrame(rows)
+
+
+def target_intervals_frame(source: Records | Tally) -> pd.DataFrame:
+    """One row per target × reporting interval: the target's KPI as the target defines it
+    (threshold, clock, short-abandon rule, base, its contact types or agent group), counted per
+    interval whatever the target's own period — what the report draws against the bound."""
+    tl = as_tally(source)
+    m = tl.model
+    starts = tl.bins.interval_edges[:-1]
+    frames = []
+    for t, sums in zip(m.targets, tl.target_intervals, strict=True):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "target": t.label,
+                    "definition": t.definition,
+                    "kpi": t.kpi,
+                    "contact_type": m.types[t.type_index].name
+                    if t.type_index is not None
+                    else None,
+                    "agent_group": m.groups[t.group_index].name
+                    if t.group_index is not None
+                    else None,
+                    "at_least": t.at_least,
+                    "at_most": t.at_most,
+                    "interval": np.arange(m.n_intervals),
+                    "interval_start": starts,
+                    "numerator": sums[0],
+                    "denominator": sums[1],
+                    "value": ratio(sums[0], sums[1]),
+                    "measured": starts >= m.warmup,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -31,6 +31,7 @@ END = "<!-- end staffing benchmark -->"
 def child(quick: bool) -> None:
     """Run the search and print what it did as JSON."""
     import cccsim
+    from cccsim.staffing.rounds import search_count
 
     overrides = {"horizon": "1d"} if quick else {}
     sc = cccsim.load_scenario(ROOT / "scenarios" / "retail_bank.yaml", overrides=overrides)
@@ -50,7 +51,7 @@ def child(quick: bool) -> None:
     for entry in plan.rounds_log or []:
         phases[entry["phase"]] = phases.get(entry["phase"], 0) + 1
     simulations = sum(
-        e["plans"] * (plan.replications if e["block"] else max(10, plan.replications // 2))
+        e["plans"] * (plan.replications if e["block"] else search_count(plan.replications))
         for e in plan.rounds_log or []
     )
     print(

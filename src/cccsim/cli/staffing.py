@@ -47,7 +47,14 @@ def staff(
         ),
     ] = None,
     replications: Annotated[
-        int, typer.Option("--replications", "-r", min=2, help="Replications per search round.")
+        int,
+        typer.Option(
+            "--replications",
+            "-r",
+            min=2,
+            help="Replications per plan on each block of fresh seeds (search rounds: half, at "
+            "least 10).",
+        ),
     ] = 30,
     seed: SeedOption = 1,
     confidence: ConfidenceOption = 0.9,
@@ -75,6 +82,7 @@ def staff(
 ) -> None:
     """Find the fewest agents per interval meeting every target, with the cost it implies."""
     from cccsim.staffing import search_staffing
+    from cccsim.staffing.rounds import search_count
     from cccsim.tables import costs_table, targets_table
 
     def go() -> None:
@@ -101,9 +109,14 @@ def staff(
                 progress=progress,
             )
         verdict = "converged" if result.converged else "[yellow]did not converge[/]"
+        searched = search_count(replications)
         out.print(
-            f"staffing search {verdict} in {result.rounds} rounds of {replications} replications "
+            f"staffing search {verdict} in {result.rounds} rounds "
             f"({result.agent_hours:,.1f} agent-hours scheduled)"
+        )
+        out.print(
+            f"  replications per plan: {searched} on the search's seeds, {replications} on each "
+            "block of fresh seeds"
         )
         out.print(_status_line(result.staff))
         out.print(_staff_table(result.staff))

@@ -26,6 +26,12 @@ from cccsim.staffing.problem import Problem, staffed_model, step_mean
 SEARCH_MIN = 10  # replications per plan in the search rounds (block 0), at least
 
 
+def search_count(replications: int) -> int:
+    """Replications per plan on the search's own seeds: half of those of a fresh block, at least
+    ``SEARCH_MIN`` (the search only aims; the confirmation on full fresh blocks decides)."""
+    return min(replications, max(SEARCH_MIN, replications // 2))
+
+
 @dataclass
 class Outcome:
     """One plan on one block of seeds."""
@@ -69,7 +75,7 @@ class Rounds:
 
     @property
     def search_replications(self) -> int:
-        return min(self.replications, max(SEARCH_MIN, self.replications // 2))
+        return search_count(self.replications)
 
     def fresh_block(self) -> int:
         block = self.next_block

@@ -89,8 +89,9 @@ def search_staffing(
     every group that answers a targeted contact type) meeting every target in every interval,
     with the cheapest mix where several groups answer the same contacts.
 
-    Each round simulates ``replications`` replications per plan tried; ``max_rounds`` caps the
-    rounds (a last check on fresh seeds follows if the plan still moved). With ``shifts``, also
+    Each confirmation round simulates ``replications`` replications per plan tried on fresh
+    seeds (the search rounds half as many, at least 10); ``max_rounds`` caps the rounds (a last
+    check on fresh seeds follows if the plan still moved). With ``shifts``, also
     choose how many agents start each allowed shift (the group's own shifts, else shifts of
     ``shift_length`` starting at any interval on any day) at the least paid time, and check the
     roster by simulation. The plan is the same on any ``backend``.

@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 from cccsim.report.layout import PALETTE, TIME, Clock, interval_band, layout, titled, when
 from cccsim.staffing import StaffingPlan
 from cccsim.staffing.frames import STATUS_TEXT
+from cccsim.staffing.rounds import search_count
 
 
 def staffing_summary_html(plan: StaffingPlan) -> str:
@@ -24,7 +25,8 @@ def staffing_summary_html(plan: StaffingPlan) -> str:
     held = float(judged.held.mean()) if len(judged) else float("nan")
     lines = [
         f"<p class='lead'>{plan.agent_hours:,.1f} agent-hours scheduled; the search {settled} "
-        f"in {plan.rounds} rounds of {plan.replications} replications per plan tried.</p>",
+        f"in {plan.rounds} rounds ({search_count(plan.replications)} replications per plan on "
+        f"the search's seeds, {plan.replications} on each block of fresh seeds).</p>",
         "<p>The plan was chosen on the search's own seeds and then confirmed on seeds it never "
         "used: in every interval each target must <i>hold</i> — the one-sided "
         f"{plan.confidence:.0%} bound on the interval's expected value meets the target — and "

@@ -22,6 +22,7 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool, agent_takers
+from cccsim.engine.announce import Balking, WaitEstimate
 from cccsim.engine.columns import (
     ATTEMPT,
     HOME,
@@ -64,15 +65,6 @@ from cccsim.units import DAY
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
 FLUSH = True  # move finished contacts out of the lists every day (tests switch it off to compare)
-
-
-def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> float:
-    """Piecewise-linear P(leave | announced wait), flat beyond the ends."""
-    if not points:
-        return 0.0
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    return float(np.interp(wait, xs, ys))
 
 
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
@@ -121,7 +113,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     n_types = len(types)
     queues: list[deque[int]] = [deque() for _ in range(n_types)]
     n_waiting = [0] * n_types
-    last_wait = [0.0] * n_types
     staff_now = [0] * len(model.groups)
     routes = model.routes
     tables = TypeTables.of(model)
@@ -129,7 +120,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     line_pool, capped = tables.line_pool, tables.capped
     lines = [0] * n_types  # per line pool: live contacts waiting (callbacks hold no line)
     delays, after_of, special = tables.delays, tables.after_of, tables.special
-    mean_handle, track_last = tables.mean_handle, tables.track_last
+    track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
     wraps = tables.wraps
     journey_at = FollowUps(streams).at
@@ -155,6 +146,9 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
     pacer = Pacer(model, staff_now, lambda c, now: release_paced(c, now))
+    estimate = WaitEstimate(model, staff_now, cap)
+    last_wait, announced = estimate.last_wait, estimate.wait
+    balking = [Balking(t.balking) if t.balking else None for t in types]
     pacing, pace_pool = pacer.active, pacer.pool
 
     def available_timed(a: int, level: int) -> None:
@@ -377,15 +371,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if kind_of(c) != CALLBACK_KIND:
             lines[line_pool[t]] -= 1
 
-    def estimate_wait(t: int) -> float:
-        """The wait announced to (or used to offer a callback to) a contact of type ``t``."""
-        if types[t].announce == "last_wait":
-            return last_wait[t]
-        agents = sum(staff_now[g] for g, _ in routes[t]) * (
-            1 if exclusive[t] else max((cap[g] for g, _ in routes[t]), default=1)
-        )
-        return (n_waiting[t] + 1) * mean_handle[t] / max(agents, 1)
-
     def arrive(c: int, now: float) -> None:
         t = ctype[c]
         if special[t] and not open_now[c]:
@@ -426,7 +411,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if special[t] and kind_of(c) != CALLBACK_KIND:
             tm = types[t]
             if tm.announce is not None or tm.callback is not None:
-                wait = estimate_wait(t)
+                wait = announced(t, n_waiting[t])
                 cb = tm.callback
                 if cb is not None and wait > cb.offer_over:
                     offered_cb.add(c)
@@ -437,7 +422,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                         later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
                         spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
                         return
-                if tm.balking and u(c, 0) < _balk_probability(tm.balking, wait):
+                balk = balking[t]
+                if balk is not None and u(c, 0) < balk(wait):
                     fail(c, BALKED, now)
                     return
         if capped[t] and lines[line_pool[t]] >= capacity[t] and kind_of(c) != CALLBACK_KIND:
@@ -650,6 +636,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 seek_work(a, now)
         elif target < staying:
             pool.release(g, staying - target, now)
+        estimate.staffed(g)
         if pacing:
             pacer.staffed(g, now)
 

@@ -24,21 +24,18 @@ import simpy
 from cccsim.engine.agents import AgentPool, agent_takers
 from cccsim.engine.announce import Balking, WaitEstimate
 from cccsim.engine.columns import (
-    ATTEMPT,
-    HOME,
     KIND,
     REACH,
-    STEP,
-    U_BALK,
     ContactColumns,
     MemorySink,
     Sink,
     part_records,
 )
 from cccsim.engine.events import NORMAL, Wake
-from cccsim.engine.followups import FollowUps
+from cccsim.engine.journeys import journeys
 from cccsim.engine.pacing import Pacer
 from cccsim.engine.policy import RoutingView, load_policy
+from cccsim.engine.shifts import Shifts
 from cccsim.engine.source import Source
 from cccsim.engine.tables import TypeTables
 from cccsim.model.build import Model
@@ -50,11 +47,9 @@ from cccsim.records import (
     CALLBACK,
     CALLBACK_KIND,
     CLOSED,
-    INBOUND,
     OFFLINE_FORM,
     OFFLINE_KIND,
     OPEN,
-    REPEAT_KIND,
     SCHEDULED,
     UNREACHED,
     VOICEMAIL,
@@ -96,13 +91,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         cols.ended_at,
         cols.served_by,
     )
-    spawned, unresolved, offered_cb, dials = (
-        cols.spawned,
-        cols.unresolved,
-        cols.offered_cb,
-        cols.dials,
-    )
-    open_now, gid, decide, wrap, key = cols.open_now, cols.gid, cols.decide, cols.wrap, cols.key
+    spawned, offered_cb, dials = cols.spawned, cols.offered_cb, cols.dials
+    open_now, wrap = cols.open_now, cols.wrap
     ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[tuple[str, float, float, bool, str]] = []
@@ -123,7 +113,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
     wraps = tables.wraps
-    journey_at = FollowUps(streams).at
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
@@ -164,98 +153,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     if policy is not None:
         available = available_timed  # the plain path skips the bookkeeping
 
-    def kind_of(c: int) -> int:
-        return spawned[c][KIND] if c in spawned else INBOUND
-
-    def attempt_of(c: int) -> int:
-        return spawned[c][ATTEMPT] if c in spawned else 1
-
-    def home_of(c: int) -> int:
-        """The type a follow-up of ``c`` goes to: the customer's inbound type (a callback waits
-        in its own queue, but its customer is not a callback queue's customer)."""
-        return spawned[c][HOME] if c in spawned else ctype[c]
-
-    def u(c: int, k: int) -> float:
-        """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
-        return spawned[c][U_BALK + k] if c in spawned else float(decide[c][k])
-
-    def next_of(c: int) -> np.random.Generator:
-        """The generator of the contact that would follow ``c`` in its customer's journey."""
-        return journey_at(key[c], (spawned[c][STEP] if c in spawned else 0) + 1)
-
-    def spawn(
-        rng: np.random.Generator, t: int, at: float, of: int, kind_: int, since: float
-    ) -> None:
-        """Create contact of type ``t`` joining at ``at``, the next in ``of``'s journey (a retrial,
-        repeat, callback or offline form), its attributes drawn from ``rng`` (``next_of(of)``).
-
-        A callback is the same customer with the same need: it keeps the handle time, after-
-        contact work and decision uniforms of the contact that asked for it (which was not
-        served), and draws whether each of its calls is answered."""
-        c = len(ctype)
-        ctype.append(t)
-        arrived.append(at)
-        tm = types[t]
-        reach = None
-        if kind_ == CALLBACK_KIND:
-            handle.append(handle[of])
-            patience.append(math.inf)
-            wrap.append(wrap[of])
-            decisions = [u(of, 0), u(of, 1), u(of, 2)]
-            cb = tm.callback
-            reach = rng.random(cb.retries + 1).tolist() if cb is not None else None
-            home = home_of(of)
-        else:
-            handle.append(float(tm.handle.draw(rng, 1)[0]) * tm.handle_factor)
-            patience.append(
-                float(tm.patience.draw(rng, 1)[0]) * tm.patience_factor
-                if tm.patience is not None
-                else math.inf
-            )
-            decisions = rng.random(3).tolist()
-            wrap.append(
-                float(tm.after_contact_work.draw(rng, 1)[0])
-                if tm.after_contact_work is not None
-                else 0.0
-            )
-            home = t
-        state.append(WAITING)
-        answered_at.append(math.nan)
-        ended_at.append(math.nan)
-        served_by.append(-1)
-        gid.append(cols.new_gid())
-        decide.append(None)
-        key.append(key[of])
-        tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
-        step = (spawned[of][STEP] if of in spawned else 0) + 1
-        spawned[c] = [cols.owner(of), tries, kind_, since, *decisions, step, home, reach]
-        open_now.append(True)
-        if at < horizon:
-            heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
-
-    def switch_to(t: int, table: tuple[tuple[int, float], ...], pick: float) -> int:
-        """The type of a follow-up contact: ``t`` or, with the given probabilities, another
-        (``pick`` is the follow-up's uniform for it)."""
-        acc = 0.0
-        for other, p in table:
-            acc += p
-            if pick < acc:
-                return other
-        return t
-
-    def fail(c: int, outcome: int, now: float) -> None:
-        """Contact ``c`` ends unserved; its customer may try again later."""
-        state[c] = outcome
-        ended_at[c] = now
-        home = home_of(c)
-        r = types[home].retrial
-        if r is not None and outcome in r.after and attempt_of(c) < r.max_attempts:
-            rng = next_of(c)
-            go, pick = rng.random(2).tolist()
-            if go < r.probability:
-                later = float(r.delay.draw(rng, 1)[0])
-                spawn(rng, switch_to(home, r.switch, pick), now + later, c, INBOUND, math.nan)
-
     def begin(c: int, a: int, now: float) -> None:
         """Agent ``a`` starts on contact ``c`` at ``now`` (a callback starts with a call)."""
         t = ctype[c]
@@ -293,19 +190,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             free = end + wrap[c]
             extra_busy.append((g, end, free, slots / cap[g]))
         if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
-            unresolved.add(c)
-            home = types[home_of(c)]
-            rng = next_of(c)
-            pick = rng.random(2).tolist()[1]
-            later = float(home.repeat_delay.draw(rng, 1)[0])  # type: ignore[union-attr]
-            spawn(
-                rng,
-                switch_to(home.index, home.repeat_switch, pick),
-                end + later,
-                c,
-                REPEAT_KIND,
-                math.nan,
-            )
+            repeat(c, end)
         if free < horizon:  # ends past the horizon need no event
             heappush(heap, (free, NORMAL, next(ids), Wake(on_end, c)))
 
@@ -526,6 +411,11 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             open_now[c] = types[t].open_at(env._now)
         arrive(c, env._now)
 
+    # the journeys' functions (their events wake ``on_spawned``, which the flush renumbers)
+    kind_of, u, next_of, spawn, fail, repeat = journeys(
+        model, cols, streams, heap, ids, WAITING, on_spawned
+    )
+
     def release_paced(c: int, now: float) -> None:
         """A paced callback's turn: it joins its queue now (the record keeps when it was due)."""
         if arrived[c] != now:
@@ -625,31 +515,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         arrived[c] = env._now  # the queue clock (overflow delays) runs from now
         arrive(c, env._now)
 
-    def set_staff(g: int, target: int, now: float) -> None:
-        """Bring group ``g`` to ``target`` agents on duty (busy leavers finish their work first)."""
-        staff_now[g] = target
-        staying = pool.n_staying(g)
-        if target > staying:
-            joining = pool.recall(g, target - staying)
-            joining += [pool.log_on(g, now) for _ in range(target - staying - len(joining))]
-            for a in joining:
-                seek_work(a, now)
-        elif target < staying:
-            pool.release(g, staying - target, now)
-        estimate.staffed(g)
-        if pacing:
-            pacer.staffed(g, now)
-
-    def on_staff(ev: Wake) -> None:
-        g, target = ev._value
-        set_staff(g, target, env._now)
-
-    for group in model.groups:
-        for at, target in group.staff_changes:
-            if at == 0:
-                set_staff(group.index, target, 0.0)
-            elif at < horizon:
-                heappush(heap, (at, NORMAL, next(ids), Wake(on_staff, (group.index, target))))
+    followers = [lambda g, now: estimate.staffed(g)]
+    if pacing:
+        followers.append(pacer.staffed)
+    Shifts(model, env, pool, staff_now, seek_work, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
     live_events: set[Callable[[Wake], None]] = {
         on_arrival,

@@ -6,6 +6,9 @@ or ``last_wait`` (the wait of the last contact answered). The same estimate deci
 callback is offered. ``announcement.balking`` is P(leave | announced wait), piecewise linear
 between its points and flat beyond the ends.
 
+The core asks ``before_queue`` only for live contacts of types with an announcement or a callback
+offer, and only when no agent is free (a contact answered at once hears nothing).
+
 Speed: the engine asks once per contact that would queue, so both are plain-Python arithmetic on
 lists prepared once per run: the agents on duty per type are kept up to date on staffing changes
 (never summed per contact), and the balking curve is searched with ``bisect``, not ``numpy``.
@@ -14,8 +17,12 @@ lists prepared once per run: the agents on duty per type are kept up to date on 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 
 from cccsim.model.build import Model
+from cccsim.records import BALKED
+
+BeforeQueue = Callable[[int, int, float], bool]
 
 
 class Balking:
@@ -85,3 +92,34 @@ class WaitEstimate:
         if self._last[t]:
             return self.last_wait[t]
         return (waiting + 1) * self._mean[t] / self.agents[t]
+
+
+def before_queue(
+    model: Model,
+    estimate: WaitEstimate,
+    n_waiting: list[int],
+    offer: Callable[[int, int, float, float], bool] | None,
+    u: Callable[[int, int], float],
+    fail: Callable[[int, int, float], None],
+    every: bool = False,
+) -> list[BeforeQueue | None]:
+    """Per type: what a live contact hears before it queues (None: nothing).
+
+    The function returns True if the contact left instead of queueing: it took a callback
+    (``offer``, from ``engine/callbacks.py``) or balked at the announced wait. With ``every``,
+    every type gets one (a test's check that a type without these levers hears nothing)."""
+    announced = estimate.wait
+
+    def hear(c: int, t: int, now: float) -> bool:
+        wait = announced(t, n_waiting[t])
+        if offer is not None and offer(c, t, wait, now):
+            return True
+        balk = balking[t]
+        if balk is not None and u(c, 0) < balk(wait):
+            fail(c, BALKED, now)
+            return True
+        return False
+
+    balking = [Balking(t.balking) if t.balking else None for t in model.types]
+    used = [every or t.announce is not None or t.callback is not None for t in model.types]
+    return [hear if use else None for use in used]

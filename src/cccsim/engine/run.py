@@ -22,18 +22,18 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool, agent_takers
-from cccsim.engine.announce import Balking, WaitEstimate
+from cccsim.engine.announce import WaitEstimate, before_queue
+from cccsim.engine.callbacks import callbacks
 from cccsim.engine.columns import (
     KIND,
-    REACH,
     ContactColumns,
     MemorySink,
     Sink,
     part_records,
 )
 from cccsim.engine.events import NORMAL, Wake
+from cccsim.engine.hours import hours
 from cccsim.engine.journeys import journeys
-from cccsim.engine.pacing import Pacer
 from cccsim.engine.policy import RoutingView, load_policy
 from cccsim.engine.shifts import Shifts
 from cccsim.engine.source import Source
@@ -42,17 +42,9 @@ from cccsim.model.build import Model
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
-    BALKED,
     BLOCKED,
-    CALLBACK,
     CALLBACK_KIND,
-    CLOSED,
-    OFFLINE_FORM,
-    OFFLINE_KIND,
     OPEN,
-    SCHEDULED,
-    UNREACHED,
-    VOICEMAIL,
     Records,
 )
 from cccsim.rng import Streams
@@ -60,6 +52,7 @@ from cccsim.units import DAY
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
 FLUSH = True  # move finished contacts out of the lists every day (tests switch it off to compare)
+EVERY_LEVER = False  # plug in every lever, used or not (tests switch it on to compare)
 
 
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
@@ -91,7 +84,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         cols.ended_at,
         cols.served_by,
     )
-    spawned, offered_cb, dials = cols.spawned, cols.offered_cb, cols.dials
+    spawned = cols.spawned
     open_now, wrap = cols.open_now, cols.wrap
     ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
@@ -109,7 +102,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     exclusive, capacity, first_groups = tables.exclusive, tables.capacity, tables.first_groups
     line_pool, capped = tables.line_pool, tables.capped
     lines = [0] * n_types  # per line pool: live contacts waiting (callbacks hold no line)
-    delays, after_of, special = tables.delays, tables.after_of, tables.special
+    delays, after_of = tables.delays, tables.after_of
     track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
     wraps = tables.wraps
@@ -134,11 +127,12 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     )
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
-    pacer = Pacer(model, staff_now, lambda c, now: release_paced(c, now))
     estimate = WaitEstimate(model, staff_now, cap)
-    last_wait, announced = estimate.last_wait, estimate.wait
-    balking = [Balking(t.balking) if t.balking else None for t in types]
-    pacing, pace_pool = pacer.active, pacer.pool
+    last_wait = estimate.last_wait
+    # the levers a scenario uses plug in below, once the core's functions exist
+    dialling = EVERY_LEVER or any(
+        t.callback is not None or t.out_of_hours == "voicemail" for t in types
+    )
 
     def available_timed(a: int, level: int) -> None:
         """``available`` that also notes when (for policies reading ``free_since``)."""
@@ -163,16 +157,13 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             serving[g][t] += 1
         load[a] += slots
         served_by[c] = a
-        if spawned and c in spawned and spawned[c][KIND] == CALLBACK_KIND:
-            dials[c] = n = dials.get(c, 0) + 1
-            cb = types[t].callback
-            if cb is not None and spawned[c][REACH][n - 1] >= cb.reach:  # nobody picks up
-                state[c] = SCHEDULED
-                end = now + cb.attempt_time
-                extra_busy.append((g, now, end, slots / cap[g]))
-                if end < horizon:
-                    heappush(heap, (end, NORMAL, next(ids), Wake(on_dial_end, c)))
-                return
+        if (
+            dialling
+            and c in spawned
+            and spawned[c][KIND] == CALLBACK_KIND
+            and dial(c, a, g, slots / cap[g], now)  # a call first: nobody picked up
+        ):
+            return
         state[c] = ANSWERED
         answered_at[c] = now
         if track_last[t]:
@@ -256,26 +247,16 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if kind_of(c) != CALLBACK_KIND:
             lines[line_pool[t]] -= 1
 
-    def arrive(c: int, now: float) -> None:
+    def arrive(c: int, now: float, live: bool = True) -> None:
+        """Contact ``c`` comes (``live``: a customer calling, not a callback the centre makes):
+        an agent free for it takes it, or it hears the announcement and queues."""
         t = ctype[c]
-        if special[t] and not open_now[c]:
-            tm = types[t]
-            if tm.out_of_hours == "voicemail":
-                state[c], ended_at[c] = VOICEMAIL, now
-                rng = next_of(c)
-                rng.random(2)  # every follow-up starts with the same two uniforms
-                spawn(rng, callback_queue[t], tm.next_opening(now), c, CALLBACK_KIND, now)
-            elif tm.out_of_hours == "offline_form":
-                state[c], ended_at[c] = OFFLINE_FORM, now
-                rng = next_of(c)
-                rng.random(2)
-                spawn(rng, tm.offline_type, now, c, OFFLINE_KIND, now)
-            else:
-                fail(c, CLOSED, now)
+        if not open_now[c]:  # only types with opening hours have contacts that find it shut
+            closed(c, t, now)
             return
         whole = exclusive[t]
         if policy is not None:
-            if route_by_policy(c, t, now):
+            if route_by_policy(c, t, now, live):
                 return
         else:
             groups = first_groups[t]
@@ -293,36 +274,25 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                     available(a, load[a])
                 return
         # nobody free: the contact would queue — announce the wait, offer a callback, or balk
-        if special[t] and kind_of(c) != CALLBACK_KIND:
-            tm = types[t]
-            if tm.announce is not None or tm.callback is not None:
-                wait = announced(t, n_waiting[t])
-                cb = tm.callback
-                if cb is not None and wait > cb.offer_over:
-                    offered_cb.add(c)
-                    if u(c, 1) < cb.acceptance:
-                        state[c], ended_at[c] = CALLBACK, now
-                        rng = next_of(c)
-                        rng.random(2)
-                        later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
-                        spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
-                        return
-                balk = balking[t]
-                if balk is not None and u(c, 0) < balk(wait):
-                    fail(c, BALKED, now)
-                    return
-        if capped[t] and lines[line_pool[t]] >= capacity[t] and kind_of(c) != CALLBACK_KIND:
-            fail(c, BLOCKED, now)  # every line of the type is taken by a waiting contact
-            return
-        enqueue(c, t, now)
+        if live:
+            hear = before[t]
+            if hear is not None and hear(c, t, now):
+                return
+            if capped[t] and lines[line_pool[t]] >= capacity[t]:
+                fail(c, BLOCKED, now)  # every line of the type is taken by a waiting contact
+                return
+        enqueue(c, t, now, live)
         if policy is not None:
             dispatch_idle(t, now)
 
-    def enqueue(c: int, t: int, now: float) -> None:
+    def arrive_callback(c: int, now: float) -> None:
+        arrive(c, now, False)
+
+    def enqueue(c: int, t: int, now: float, live: bool) -> None:
         """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
         queues[t].append(c)
         n_waiting[t] += 1
-        if capped[t] and kind_of(c) != CALLBACK_KIND:
+        if live and capped[t]:
             lines[line_pool[t]] += 1
         gives_up = now + patience[c]
         if gives_up < horizon:
@@ -362,7 +332,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             else:
                 del ghosts[c]
 
-    def route_by_policy(c: int, t: int, now: float) -> bool:
+    def route_by_policy(c: int, t: int, now: float, live: bool) -> bool:
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
         found = candidates(t, now, first_groups[t])
@@ -376,7 +346,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if load[a] < cap[g]:
                 available(a, load[a])
         else:  # a condition just opened the group while older contacts wait: they go first
-            enqueue(c, t, now)
+            enqueue(c, t, now, live)
             seek_work(a, now)
         return True
 
@@ -401,27 +371,15 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         arrive(c, env._now)  # == arrived[c] exactly: arrivals are pushed at their drawn instants
 
     def on_spawned(ev: Wake) -> None:
+        """A contact created during the run (retrial, repeat, callback, form) comes."""
         c = ev._value
+        if c in spawned and spawned[c][KIND] == CALLBACK_KIND:
+            due(c, env._now)  # it joins its queue, or waits its turn if paced
+            return
         t = ctype[c]
-        if kind_of(c) == CALLBACK_KIND:
-            if pace_pool[t] >= 0:  # a paced callback waits its turn
-                pacer.due(c, t, env._now)
-                return
-        elif special[t]:
-            open_now[c] = types[t].open_at(env._now)
+        if has_hours[t]:
+            open_now[c] = open_at(t, env._now)
         arrive(c, env._now)
-
-    # the journeys' functions (their events wake ``on_spawned``, which the flush renumbers)
-    kind_of, u, next_of, spawn, fail, repeat = journeys(
-        model, cols, streams, heap, ids, WAITING, on_spawned
-    )
-
-    def release_paced(c: int, now: float) -> None:
-        """A paced callback's turn: it joins its queue now (the record keeps when it was due)."""
-        if arrived[c] != now:
-            cols.first_arrived.setdefault(c, arrived[c])
-            arrived[c] = now
-        arrive(c, now)
 
     def on_patience(ev: Wake) -> None:
         c = ev._value
@@ -461,8 +419,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
             if capped[t]:
                 free_line(c, t)
-            if c in spawned and spawned[c][KIND] == CALLBACK_KIND:  # it may wait again
-                ghosts[c] = ghosts.get(c, 0) + 1
+            if dialling:  # a callback may wait again (a redial)
+                taken_out_of_order(c)
             begin(c, a, now)
             if load[a] < cap[agent_group[a]]:
                 available(a, load[a])
@@ -481,63 +439,50 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     def on_end(ev: Wake) -> None:
         c = ev._value
-        if pacing and pace_pool[ctype[c]] >= 0 and kind_of(c) == CALLBACK_KIND:
-            pacer.done(ctype[c], env._now)  # the next due callback may join the queue
+        if paced and c in spawned and spawned[c][KIND] == CALLBACK_KIND:
+            done(c, env._now)  # the next due callback may join the queue
         release(served_by[c], c, env._now)
 
-    def on_dial_end(ev: Wake) -> None:
-        """An unanswered callback call ends: retry later, or give up after the last retry."""
-        c = ev._value
-        now = env._now
-        if pace_pool[ctype[c]] >= 0:
-            pacer.done(ctype[c], now)
-        release(served_by[c], c, now)
-        served_by[c] = -1
-        cb = types[ctype[c]].callback
-        assert cb is not None
-        if dials[c] <= cb.retries:
-            again = now + cb.retry_delay
-            if again < horizon:
-                heappush(heap, (again, NORMAL, next(ids), Wake(on_redial, c)))
-        else:
-            fail(c, UNREACHED, now)
-
-    def on_redial(ev: Wake) -> None:
-        """An unanswered callback joins its queue again (an entry it left behind, if any, is
-        counted in ``ghosts`` and skipped: nothing searches the queue)."""
-        c = ev._value
-        state[c] = WAITING
-        if c not in cols.first_arrived:  # the record keeps when it first joined the queue
-            cols.first_arrived[c] = arrived[c]
-        if pace_pool[ctype[c]] >= 0:  # waits its turn again
-            pacer.due(c, ctype[c], env._now)
-            return
-        arrived[c] = env._now  # the queue clock (overflow delays) runs from now
-        arrive(c, env._now)
-
+    # ---- the levers the scenario uses, plugged into the core
+    jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
+    kind_of, u, fail, repeat = jr.kind_of, jr.u, jr.fail, jr.repeat
+    lever_events: tuple[Callable[[Wake], None], ...] = ()
+    backlogs: list[deque[int]] = []
     followers = [lambda g, now: estimate.staffed(g)]
-    if pacing:
-        followers.append(pacer.staffed)
+    offer = None
+    paced = False
+    if dialling:
+        cbs = callbacks(
+            model,
+            env,
+            cols,
+            heap,
+            ids,
+            staff_now,
+            jr,
+            callback_queue,
+            extra_busy,
+            arrive_callback,
+            release,
+            WAITING,
+        )
+        offer, due, dial, done, taken_out_of_order = cbs[:5]
+        lever_events, backlogs = cbs.events, cbs.pacer.backlogs
+        paced = EVERY_LEVER or cbs.pacer.active
+        if paced:
+            followers.append(cbs.pacer.staffed)
+    before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
+    has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
     Shifts(model, env, pool, staff_now, seek_work, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
-    live_events: set[Callable[[Wake], None]] = {
-        on_arrival,
-        on_spawned,
-        on_end,
-        on_dial_end,
-        on_redial,
-    }
+    live_events: set[Callable[[Wake], None]] = {on_arrival, on_spawned, on_end, *lever_events}
     contact_events = live_events | {on_patience, on_eligible}
 
     def load_day(start: float) -> None:
         """Append the contacts joining a queue in [start, start + 1 day) and start their chain."""
         nonlocal chunk_end
         day = source.draw(start, min(start + DAY, horizon))
-        is_open = np.ones(day.arrived.size, dtype=bool)
-        for t in types:
-            if special[t.index]:
-                mine = day.kind == t.index
-                is_open[mine] = t.is_open(day.arrived[mine])
+        is_open = mark_open(day.kind, day.arrived)
         base = cols.add_day(day, is_open, keep_decisions=decides, keep_keys=tables.follows)
         ivr_rows.extend(day.ivr)
         chunk_end = len(ctype)
@@ -548,7 +493,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         """Hand finished contacts (whole journeys) to the sink and renumber the rest, with the
         sessions, unanswered dials and IVR calls recorded so far."""
         batch = cols.finish_day(
-            heap, [*queues, *pacer.backlogs], live_events, contact_events, group_of_now(), horizon
+            heap, [*queues, *backlogs], live_events, contact_events, group_of_now(), horizon
         )
         hand_over(batch)
 

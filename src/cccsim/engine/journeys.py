@@ -62,7 +62,7 @@ def journeys(
         cols.ended_at,
         cols.served_by,
     )
-    spawned, open_now, gid, decide = cols.spawned, cols.open_now, cols.gid, cols.decide
+    spawned, open_now, gid, uniforms = cols.spawned, cols.open_now, cols.gid, cols.decisions
     wrap, key = cols.wrap, cols.key
     journey_at = FollowUps(streams).at
 
@@ -79,7 +79,7 @@ def journeys(
 
     def u(c: int, k: int) -> float:
         """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
-        return spawned[c][U_BALK + k] if c in spawned else float(decide[c][k])
+        return spawned[c][U_BALK + k] if c in spawned else uniforms[k][c]
 
     def next_of(c: int) -> np.random.Generator:
         """The generator of the contact that would follow ``c`` in its customer's journey."""
@@ -126,7 +126,8 @@ def journeys(
         ended_at.append(math.nan)
         served_by.append(-1)
         gid.append(cols.new_gid())
-        decide.append(None)
+        for values in uniforms:  # a created contact's are in its journey entry
+            values.append(0.0)
         key.append(key[of])
         tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
         step = (spawned[of][STEP] if of in spawned else 0) + 1

@@ -406,15 +406,20 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 seek_work(take_available(g, exclusive[t]), now)
             return
         # same float expression as the event's own instant: exact at the boundary
-        ready = tuple(g for g, after in routes[t] if since + after <= now)
-        if by_longest_idle and len(ready) > 1:
-            a = take_longest_idle(ready, exclusive[t])
+        a = -1
+        whole = exclusive[t]
+        if by_longest_idle:
+            ready = tuple(g for g, after in routes[t] if since + after <= now)
+            if len(ready) > 1:
+                a = take_longest_idle(ready, whole)
+            elif ready:
+                a = take_available(ready[0], whole)
         else:
-            a = -1
-            for g in ready:
-                a = take_available(g, exclusive[t])
-                if a >= 0:
-                    break
+            for g, after in routes[t]:
+                if since + after <= now:
+                    a = take_available(g, whole)
+                    if a >= 0:
+                        break
         if a >= 0:
             n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
             if capped[t]:

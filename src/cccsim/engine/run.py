@@ -11,7 +11,6 @@ Tie rule: events at the same instant run in the order they were scheduled.
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable
 from heapq import heappush
@@ -23,6 +22,7 @@ import simpy
 
 from cccsim.engine.agents import AgentPool, agent_takers
 from cccsim.engine.announce import WaitEstimate, before_queue
+from cccsim.engine.by_policy import by_policy
 from cccsim.engine.callbacks import callbacks
 from cccsim.engine.columns import (
     KIND,
@@ -110,7 +110,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
-    levels = pool.levels
+
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
@@ -133,19 +133,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     dialling = EVERY_LEVER or any(
         t.callback is not None or t.out_of_hours == "voicemail" for t in types
     )
-
-    def available_timed(a: int, level: int) -> None:
-        """``available`` that also notes when (for policies reading ``free_since``)."""
-        if a >= len(free_at):
-            free_at.extend([0.0] * (a + 1 - len(free_at)))
-        free_at[a] = env._now
-        tok = pool.next_token
-        pool.next_token = tok + 1
-        token[a] = tok
-        levels[agent_group[a]][level].append((a, tok))
-
-    if policy is not None:
-        available = available_timed  # the plain path skips the bookkeeping
 
     def begin(c: int, a: int, now: float) -> None:
         """Agent ``a`` starts on contact ``c`` at ``now`` (a callback starts with a call)."""
@@ -188,7 +175,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: take the highest-priority eligible waiting contacts."""
         if policy is not None:
-            seek_work_by_policy(a, now)
+            policy_seek_work(a, now)
             return
         g = agent_group[a]
         token[a] = -1
@@ -214,34 +201,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if load[a] < capg:
             available(a, load[a])
 
-    def seek_work_by_policy(a: int, now: float) -> None:
-        """As ``seek_work``, the policy admitting and ranking the waiting contacts."""
-        g = agent_group[a]
-        token[a] = -1
-        capg = cap[g]
-        view.now = now
-        admits, rank = policy.admits, policy.rank  # type: ignore[union-attr]
-        while load[a] < capg:
-            view.taker_load = load[a]
-            best, best_score = -1, -math.inf
-            for t in skills[g]:
-                if load[a] and exclusive[t]:
-                    continue
-                head = live_head(t)
-                if head >= 0 and arrived[head] + after_of[t][g] <= now and admits(view, t, g):
-                    score = rank(view, g, t, now - arrived[head])
-                    if score > best_score:
-                        best, best_score = t, score
-            if best < 0:
-                break
-            n_waiting[best] -= 1
-            c = queues[best].popleft()
-            if capped[best]:
-                free_line(c, best)
-            begin(c, a, now)
-        if load[a] < capg:
-            available(a, load[a])
-
     def free_line(c: int, t: int) -> None:
         """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
         if kind_of(c) != CALLBACK_KIND:
@@ -256,7 +215,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             return
         whole = exclusive[t]
         if policy is not None:
-            if route_by_policy(c, t, now, live):
+            if policy_route(c, t, now, live):
                 return
         else:
             groups = first_groups[t]
@@ -301,27 +260,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if now + d < horizon:
                 heappush(heap, (now + d, NORMAL, next(ids), Wake(on_eligible, c)))
 
-    # ---- the policy path: every matching decision goes through ``policy`` and ``view``
-
-    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
-        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
-        view.now = now
-        found = []
-        for g in groups:
-            head = peek(g, exclusive[t])
-            if head is not None:
-                view.taker_load = head[0]
-                if policy.admits(view, t, g):  # type: ignore[union-attr]
-                    found.append((g, head[2]))
-        return found
-
-    def live_head(t: int) -> int:
-        """The oldest contact still waiting in type ``t``'s queue, or -1."""
-        q = queues[t]
-        while q and (state[q[0]] != WAITING or (ghosts and q[0] in ghosts)):
-            drop_head(q)
-        return q[0] if q else -1
-
     def drop_head(q: deque[int]) -> None:
         """Drop the stale entry at the head of ``q`` (and count it, if an entry left behind)."""
         c = q.popleft()
@@ -331,37 +269,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 ghosts[c] = left - 1
             else:
                 del ghosts[c]
-
-    def route_by_policy(c: int, t: int, now: float, live: bool) -> bool:
-        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
-        n_waiting[t] += 1  # the contact being routed counts in queue conditions
-        found = candidates(t, now, first_groups[t])
-        n_waiting[t] -= 1
-        if not found:
-            return False
-        g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
-        a = take_available(g, exclusive[t])
-        if live_head(t) < 0:
-            begin(c, a, now)
-            if load[a] < cap[g]:
-                available(a, load[a])
-        else:  # a condition just opened the group while older contacts wait: they go first
-            enqueue(c, t, now, live)
-            seek_work(a, now)
-        return True
-
-    def dispatch_idle(t: int, now: float) -> None:
-        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
-        while True:
-            head = live_head(t)
-            if head < 0:
-                return
-            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
-            found = candidates(t, now, ready)
-            if not found:
-                return
-            g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
-            seek_work(take_available(g, exclusive[t]), now)
 
     def on_arrival(ev: Wake) -> None:
         """The next initial contact arrives (and the chain schedules the one after it)."""
@@ -399,11 +306,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         t = ctype[c]
         since = arrived[c]
         if policy is not None:  # the newly eligible groups' free agents, if admitted, take work
-            ready = tuple(g for g, after in routes[t] if since + after <= now)
-            found = candidates(t, now, ready)
-            if found:
-                g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)
-                seek_work(take_available(g, exclusive[t]), now)
+            policy_eligible(c, t, now)
             return
         # same float expression as the event's own instant: exact at the boundary
         a = -1
@@ -448,7 +351,27 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             done(c, env._now)  # the next due callback may join the queue
         release(served_by[c], c, env._now)
 
-    # ---- the levers the scenario uses, plugged into the core
+    # ---- the policy path, and the levers the scenario uses, plugged into the core
+    if policy is not None:
+        available, policy_seek_work, policy_route, dispatch_idle, policy_eligible = by_policy(
+            model,
+            env,
+            policy,
+            view,
+            pool,
+            take_available,
+            peek,
+            free_at,
+            cols,
+            tables,
+            queues,
+            n_waiting,
+            WAITING,
+            drop_head,
+            free_line,
+            begin,
+            enqueue,
+        )
     jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
     kind_of, u, fail, repeat = jr.kind_of, jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()

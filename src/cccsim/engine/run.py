@@ -2,9 +2,22 @@
 
 Contacts are not simpy processes. The arrival chain, service ends, patience expiries, overflow
 eligibility, callback dials and staffing changes are events whose callbacks update flat lists.
-Initial contacts are drawn a day at a time (``engine/source.py``); retrials, repeats and callbacks
-are created during it, their random attributes drawn from a stream keyed to the customer
-(``engine/followups.py``).
+Initial contacts are drawn a day at a time (``engine/source.py``, IVR callers in
+``engine/ivr.py``); retrials, repeats and callbacks are created during it, their random
+attributes drawn from a stream keyed to the customer (``engine/followups.py``).
+
+This module is the core: a contact arrives, is taken by a free agent or queues, begins service,
+ends, and its agent seeks work (built-in routing: skills in priority order, overflow delays,
+longest-idle agents). Each lever lives in its own module and is plugged in only where the
+scenario uses it, so a plain scenario runs none of its code:
+
+- ``engine/journeys.py``: retrials and repeats (and creating any follow-up contact);
+- ``engine/callbacks.py``: callback offers, dials, redials, pacing (``engine/pacing.py``);
+- ``engine/announce.py``: the announced wait and balking;
+- ``engine/hours.py``: opening hours, closed days, voicemail and offline forms;
+- ``engine/shifts.py``: staffing changes;
+- ``engine/by_policy.py``: routing through a ``RoutingPolicy`` (conditions, priorities,
+  reservation, blending, custom policies).
 
 Tie rule: events at the same instant run in the order they were scheduled.
 """
@@ -116,15 +129,11 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     proficiency = [g.proficiency for g in model.groups]
     slowdown = [g.slowdown for g in model.groups]
     proficient = any(proficiency) or any(slowdown)
-    busy = [0] * len(model.groups)  # agents holding any contact: idle = on duty − busy
-    free_at: list[float] = []  # per agent: when it last became available
     by_longest_idle = model.policy.agent_selection == "longest_idle"
     # a routing policy is consulted only when the scenario uses its options (else: fast path)
     policy = None if model.policy.is_default else load_policy(model)
-    serving = [[0] * n_types for _ in model.groups]  # kept for policies only
-    view = RoutingView(
-        model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
-    )
+    busy = [0] * len(model.groups)  # for policies: agents holding any contact
+    serving = [[0] * n_types for _ in model.groups]  # for policies: contacts in service by type
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
     estimate = WaitEstimate(model, staff_now, cap)
@@ -245,6 +254,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             dispatch_idle(t, now)
 
     def arrive_callback(c: int, now: float) -> None:
+        """Callback ``c`` joins its queue (no announcement, no queue line)."""
         arrive(c, now, False)
 
     def enqueue(c: int, t: int, now: float, live: bool) -> None:
@@ -334,6 +344,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 available(a, load[a])
 
     def release(a: int, c: int, now: float) -> None:
+        """Agent ``a`` is done with contact ``c``: it seeks work, or logs off if leaving."""
         g = agent_group[a]
         load[a] -= cap[g] if exclusive[ctype[c]] else 1
         if policy is not None:
@@ -353,6 +364,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     # ---- the policy path, and the levers the scenario uses, plugged into the core
     if policy is not None:
+        free_at: list[float] = []  # per agent: when it last became available
+        view = RoutingView(
+            model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
+        )
         available, policy_seek_work, policy_route, dispatch_idle, policy_eligible = by_policy(
             model,
             env,

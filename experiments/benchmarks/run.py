@@ -38,6 +38,12 @@ NOTES = """## Notes
 - The engine's speed tricks are commented where they are made (`src/cccsim/engine/run.py`):
   contacts are callbacks, not processes; events are slotted objects pushed straight onto simpy's
   heap; random numbers are drawn in blocks; levels are integrated after the run.
+- The engine's core runs no lever code a scenario does not use: callbacks and pacing, retrials
+  and repeats, announcements and balking, opening hours, shifts and routing policies each live
+  in a module of their own and are plugged in only where used (§5 measures the example
+  scenarios that use them). `python experiments/benchmarks/digests.py` checks that every
+  example scenario's contacts, intervals and groups frames are unchanged seed for seed (against
+  `digests.json`; `--save` after a change meant to alter them).
 """
 
 

@@ -21,7 +21,17 @@ from cccsim.stream import ContactsStream
 from tests.conftest import SCENARIOS
 from tests.engine.test_invariants import scenarios
 
-KPI_FRAMES = ("intervals", "groups", "group_intervals", "summary", "targets", "journeys", "ivr")
+KPI_FRAMES = (
+    "intervals",
+    "groups",
+    "group_intervals",
+    "summary",
+    "targets",
+    "journeys",
+    "ivr",
+    "target_intervals",
+    "waits",
+)
 
 
 def assert_same_result(memory: Any, streamed: Any, contacts_file: Path) -> None:

@@ -21,6 +21,10 @@ FRAMES: tuple[str, ...] = (
 )
 
 
+OPTIONAL_FRAMES: tuple[str, ...] = ("journeys", "ivr", "target_intervals", "waits")
+"""Per-replication frames a result has when there is something in them (journeys and IVR when
+the scenario has them; each target per interval; the waiting-time curves)."""
+
 EXPERIMENT_FRAMES: tuple[str, ...] = (
     "replications",
     "intervals",
@@ -37,6 +41,8 @@ EXPERIMENT_FRAMES: tuple[str, ...] = (
     "journeys",
     "journey_summary",
     "ivr",
+    "target_intervals",
+    "waits",
     "contacts",
 )
 """Frames of an ExperimentResult, in the order they are written."""
@@ -74,13 +80,15 @@ class ReplicationResult(Shown):
     targets: pd.DataFrame
     journeys: pd.DataFrame = field(default_factory=pd.DataFrame)
     ivr: pd.DataFrame = field(default_factory=pd.DataFrame)
+    target_intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    waits: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict[str, Any] = field(default_factory=dict)
     scenario: Any = None  # the validated Scenario (for reports and provenance)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """The frames by name (for writing and concatenating); journeys and IVR where there are."""
+        """The frames by name (for writing and concatenating); the optional ones where there are."""
         frames = {name: getattr(self, name) for name in FRAMES}
-        frames.update({n: getattr(self, n) for n in ("journeys", "ivr") if len(getattr(self, n))})
+        frames.update({n: getattr(self, n) for n in OPTIONAL_FRAMES if len(getattr(self, n))})
         return frames
 
 
@@ -115,6 +123,8 @@ class ExperimentResult(Shown):
     costs: pd.DataFrame | None = None  # per replication: the total cost and its parts
     cost_summary: pd.DataFrame | None = None
     options: pd.DataFrame | None = None
+    target_intervals: pd.DataFrame | None = None  # per replication
+    waits: pd.DataFrame | None = None  # per replication
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by name (for writing)."""
@@ -240,7 +250,7 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         if missing:
             raise ExperimentError(f"{directory} lacks {', '.join(missing)}")
         frames = {n: f for n, f in found.items() if f is not None}
-        for name in ("journeys", "ivr"):
+        for name in OPTIONAL_FRAMES:
             extra = frame(name)
             frames[name] = extra if extra is not None else pd.DataFrame()
         rep = ReplicationResult(**frames, provenance=meta["provenance"])
@@ -264,4 +274,6 @@ def read_result(out: str | Path) -> ReplicationResult | ExperimentResult:
         costs=frame("costs"),
         cost_summary=frame("cost_summary"),
         options=frame("options"),
+        target_intervals=frame("target_intervals"),
+        waits=frame("waits"),
     )

@@ -27,9 +27,10 @@ from cccsim.stats.kpis import (
     groups_frame,
     intervals_frame,
     summary_frame,
+    waits_frame,
 )
 from cccsim.stats.tally import Tally, tally
-from cccsim.stats.targets import evaluate_targets
+from cccsim.stats.targets import evaluate_targets, target_intervals_frame
 from cccsim.stream import ContactsStream
 
 
@@ -46,6 +47,8 @@ def result_from_tally(
         targets=evaluate_targets(tl),
         journeys=journeys_frame(tl),
         ivr=ivr_frame(tl),
+        target_intervals=target_intervals_frame(tl),
+        waits=waits_frame(tl),
         provenance=provenance,
     )
 

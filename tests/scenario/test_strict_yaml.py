@@ -224,7 +224,9 @@ def test_booleans_are_refused_in_every_numeric_place() -> None:
 
 def test_booleans_in_overrides_and_sweeps_are_refused() -> None:
     sc = cccsim.load_scenario(yaml.safe_load(SMALL))
-    with pytest.raises(cccsim.ScenarioError, match=r"override agent_groups.team.staff=true: expected a number"):
+    with pytest.raises(
+        cccsim.ScenarioError, match=r"override agent_groups.team.staff=true: expected a number"
+    ):
         cccsim.load_scenario(sc, overrides={"agent_groups.team.staff": True})
     result = runner.invoke(
         app,

@@ -37,16 +37,6 @@ from cccsim.experiment.replicate import MAX_REPLICATIONS
 from cccsim.scenario.load import load_scenario, parse_override
 
 
-def read_waits(path: Path) -> Any:
-    """The contacts' columns the report's wait figure needs, read back from a streamed file."""
-    import pandas as pd
-
-    columns = ["contact_type", "wait_time", "measured", "outcome"]
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path, columns=columns)
-    return pd.read_csv(path, usecols=columns)
-
-
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
@@ -95,8 +85,6 @@ def run(
             model = build_model(sc)
             check_fits(model, streaming=streamed is not None)  # before it could run out of memory
             result = run_replication(sc, seed, model=model, contacts_to=streamed)
-            if streamed is not None and report is not None:  # the wait figure reads them back
-                result.contacts = read_waits(streamed)
             out.print(summary_table(result.summary, f"{sc.name} — seed {seed}"))
             out.print(groups_table(result.groups))
             if len(result.targets):

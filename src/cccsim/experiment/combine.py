@@ -105,12 +105,18 @@ def combine(
         costs=costs if len(costs) else None,
         cost_summary=summarise(costs, keys, list(COST_TOTALS), confidence) if len(costs) else None,
         options=options_frame(costs, verdicts, factors, confidence) if len(costs) else None,
+        target_intervals=_optional(_stack(points, results, "target_intervals")),
+        waits=_optional(_stack(points, results, "waits")),
     )
 
 
 def _identity(point: Point, seed: int) -> dict[str, Any]:
     identity = result_identity(point.scenario, seed)
     return {"key": identity.key, **identity.ingredients}
+
+
+def _optional(frame: pd.DataFrame) -> pd.DataFrame | None:
+    return frame if len(frame) else None
 
 
 def run_points(

@@ -17,7 +17,7 @@ from cccsim.scenario import Scenario
 from cccsim.stats.ci import STUDY_CONFIDENCE
 from cccsim.stats.kpis import KPI_COLUMNS
 from cccsim.stats.options import COST_TOTALS
-from cccsim.stats.paired import paired_differences
+from cccsim.stats.paired import paired_differences, paired_target_differences
 
 COMPARED_KPIS = [k for k in KPI_COLUMNS if k not in ("offered",)]
 
@@ -40,7 +40,8 @@ def compare(
     ``baseline`` defaults to the first scenario. The result's ``differences`` frame has, per
     option, contact type and KPI, the mean paired difference with its confidence interval, the
     confidence that the option is better, and a verdict; the total cost and its parts are
-    differenced too, as contact type ``all``. ``options`` ranks the options by total cost among
+    differenced too, as contact type ``all``, and each target's attained value as contact type
+    ``target`` with the target's label as ``kpi``. ``options`` ranks the options by total cost among
     those keeping every target (``cheapest_compliant`` names the first).
     """
     if len(scenarios) < 2:
@@ -65,5 +66,7 @@ def compare(
     if exp.costs is not None:  # the whole option's costs, as contact type "all"
         costs = exp.costs.assign(contact_type="all")
         differences.append(paired_differences(costs, base, list(COST_TOTALS), confidence))
+    if len(exp.targets):  # each target's attained value as the target defines it
+        differences.append(paired_target_differences(exp.targets, base, confidence))
     exp.differences = pd.concat(differences, ignore_index=True)
     return exp

@@ -21,10 +21,11 @@ import pandas as pd
 
 from cccsim.errors import ExperimentError
 from cccsim.experiment.identity import Identity, what_changed
-from cccsim.results import FRAMES, ReplicationResult
+from cccsim.results import FRAMES, OPTIONAL_FRAMES, ReplicationResult
 
-EXTRA_FRAMES = ("journeys", "ivr")
-"""Per-replication frames beyond ``FRAMES`` that a shard keeps (for the journey and IVR summaries)."""
+EXTRA_FRAMES = OPTIONAL_FRAMES
+"""Per-replication frames beyond ``FRAMES`` that a shard keeps (journeys, IVR, the targets per
+interval and the waiting-time curves, for the summaries and the report)."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.=,+-]+")
 _LONGEST = 120

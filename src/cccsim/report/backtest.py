@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 from cccsim import __version__
 from cccsim.backtesting import Backtest
 from cccsim.backtesting.compare import LABELS, format_kpi
-from cccsim.report.figures import _layout
 from cccsim.report.html import Section, _page
+from cccsim.report.layout import layout as _layout
 from cccsim.units import format_duration
 
 SHARES = ("service_level", "abandon_rate", "occupancy")
@@ -28,13 +28,13 @@ def render_backtest_report(bt: Backtest, title: str | None = None, plotlyjs: str
         rows = bt.intervals[bt.intervals[key].notna()]
         for who, part in rows.groupby(key, sort=False):
             figures = {
-                f"{who}/{kpi}": band_figure(
+                f"{who}_{kpi}": band_figure(
                     part[part["kpi"] == kpi], bt, f"{who}: {LABELS[kpi]}", kpi
                 )
                 for kpi in pd.unique(part["kpi"])
             }
             label = "Contact type" if key == "contact_type" else "Agent group"
-            sections.append(Section(f"{label} “{who}”", figures=figures))
+            sections.append(Section(f"{label} “{who}”", figures=figures, key=f"{key}_{who}"))
     sections.append(Section("By part of the day", _parts_html(bt)))
     sections.append(Section("Patience, for the waits customers had", _patience_html(bt)))
     sections.append(Section("Provenance", _provenance_html(bt)))

@@ -10,48 +10,123 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cccsim.report.figures import PALETTE, _layout
+from cccsim.report.layout import PALETTE, Unit, layout, titled
 
-KEY_KPIS = {"service_level": "service level", "asa": "ASA (s)", "abandon_rate": "abandon rate"}
+SHARES = {"service_level": "service level", "abandon_rate": "abandon rate"}
 
 
-def option_bars(summary: pd.DataFrame, colours: dict[str, str]) -> go.Figure:
-    """Key KPIs per option (scenario) with 95 % confidence intervals, one panel per KPI."""
-    fig = make_subplots(rows=1, cols=len(KEY_KPIS), subplot_titles=list(KEY_KPIS.values()))
-    for col, kpi in enumerate(KEY_KPIS, start=1):
-        part = summary[summary.kpi == kpi]
+def key_kpis(
+    summary: pd.DataFrame,
+    target_summary: pd.DataFrame | None,
+    sl_targets: dict[str, str],
+    units: dict[str, Unit],
+    keys: tuple[str, ...] = ("scenario",),
+) -> tuple[pd.DataFrame, list[str]]:
+    """The key KPIs per option and contact type in one long frame (``panel``, ``contact_type``,
+    ``keys``, ``mean``, ``ci_low``, ``ci_high``), and the panels in order: service level (as
+    each type's service-level target defines it, else at the type's threshold) and abandon rate
+    as shares, then ASA in each channel's unit (one panel per unit)."""
+    parts = []
+    sl = summary[summary.kpi == "service_level"]
+    ts = target_summary if target_summary is not None else pd.DataFrame()
+    for ctype, part in sl.groupby("contact_type", sort=False, observed=True):
+        label = sl_targets.get(str(ctype))
+        if label is not None and len(ts):
+            part = ts[ts["target"] == label].rename(columns={"attained": "mean"})
+            part = part.assign(contact_type=ctype)
+        parts.append(part.assign(panel="service level"))
+    parts.append(summary[summary.kpi == "abandon_rate"].assign(panel="abandon rate"))
+    asa = summary[summary.kpi == "asa"]
+    by_size = sorted({(u.seconds, f"ASA ({u.label})") for u in units.values()})
+    panels = ["service level", "abandon rate", *dict.fromkeys(name for _, name in by_size)]
+    for ctype, part in asa.groupby("contact_type", sort=False, observed=True):
+        unit = units.get(str(ctype))
+        if unit is None:
+            continue
+        name = f"ASA ({unit.label})"
+        scaled = {c: unit(part[c]) for c in ("mean", "ci_low", "ci_high")}
+        parts.append(part.assign(panel=name, **scaled))
+    columns = ["panel", "contact_type", *keys, "mean", "ci_low", "ci_high"]
+    frame = pd.concat([p[[c for c in columns if c in p]] for p in parts], ignore_index=True)
+    return frame, [p for p in panels if (frame["panel"] == p).any()]
+
+
+def _format_panels(fig: go.Figure, panels: list[str], axis: str) -> None:
+    """Shares in %, one axis per panel."""
+    for col, panel in enumerate(panels, start=1):
+        if not panel.startswith("ASA"):
+            if axis == "y":
+                fig.update_yaxes(tickformat=".0%", row=1, col=col)
+            else:
+                fig.update_xaxes(tickformat=".1%", row=1, col=col)
+
+
+def option_bars(
+    kpis: pd.DataFrame, panels: list[str], colours: dict[str, str], confidence: float
+) -> go.Figure:
+    """Key KPIs per option (scenario) with their intervals, one panel per KPI and unit."""
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=panels)
+    for col, panel in enumerate(panels, start=1):
+        part = kpis[kpis.panel == panel]
         for ctype in dict.fromkeys(part["contact_type"].astype(str)):
             rows = part[part.contact_type == ctype]
-            err = (rows["ci_high"] - rows["mean"]).fillna(0)
             fig.add_trace(
                 go.Bar(
                     x=rows["scenario"],
                     y=rows["mean"],
                     name=ctype,
                     legendgroup=ctype,
-                    showlegend=col == 1,
+                    showlegend=ctype not in {t.name for t in fig.data},
                     marker={"color": colours[ctype]},
-                    error_y={"type": "data", "array": err},
+                    error_y={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (rows["ci_high"] - rows["mean"]).fillna(0),
+                        "arrayminus": (rows["mean"] - rows["ci_low"]).fillna(0),
+                    },
                 ),
                 row=1,
                 col=col,
             )
-    sl = summary[summary.kpi == "service_level"]
-    title = "Options side by side"
+    findings = []
+    sl = kpis[kpis.panel == "service level"]
     if len(sl):
         first = str(sl["contact_type"].iloc[0])
-        levels = (
-            sl[sl.contact_type == first].set_index("scenario")["mean"].sort_values(ascending=False)
+        levels = sl[sl.contact_type == first].set_index("scenario")["mean"]
+        levels = levels.sort_values(ascending=False)
+        findings.append(
+            f"{first} service level: " + ", ".join(f"{n} {v:.1%}" for n, v in levels.items())
         )
-        title += f" — {first} service level: " + ", ".join(
-            f"{n} {v:.1%}" for n, v in levels.items()
-        )
-    return _layout(fig, title, "option", "", 420)
+    title = titled(f"Options side by side (bars: {confidence:.0%} intervals)", findings)
+    fig = layout(fig, title, "option", "", 420)
+    _format_panels(fig, panels, "y")
+    return fig
 
 
-def differences_forest(differences: pd.DataFrame) -> go.Figure:
-    """Paired differences against the baseline with 95 % CIs, one panel per KPI (own units)."""
-    shown = differences[differences.kpi.isin(list(KEY_KPIS))].copy()
+def differences_forest(
+    differences: pd.DataFrame,
+    sl_targets: dict[str, str],
+    units: dict[str, Unit],
+    confidence: float,
+) -> go.Figure:
+    """Paired differences against the baseline with their intervals, one panel per KPI and
+    unit; the service level of a type with a service-level target as that target defines it."""
+    shown = differences[differences.kpi.isin(["service_level", "abandon_rate", "asa"])].copy()
+    targeted = differences[
+        (differences.contact_type == "target") & differences.kpi.isin(list(sl_targets.values()))
+    ].copy()
+    by_label = {label: ctype for ctype, label in sl_targets.items()}
+    targeted["contact_type"] = targeted["kpi"].map(by_label)
+    targeted["kpi"] = "service_level"
+    shown = shown[~((shown.kpi == "service_level") & shown.contact_type.isin(list(sl_targets)))]
+    shown = pd.concat([targeted, shown], ignore_index=True)
+    shown["panel"] = shown["kpi"].map(SHARES)
+    for ctype, unit in units.items():
+        mine = (shown.kpi == "asa") & (shown.contact_type.astype(str) == ctype)
+        shown.loc[mine, "panel"] = f"ASA ({unit.label})"
+        for c in ("mean_difference", "ci_low", "ci_high"):
+            shown.loc[mine, c] = unit(shown.loc[mine, c].to_numpy(dtype=float))
+    shown = shown[shown["panel"].notna()]
     shown["label"] = shown["scenario"] + " · " + shown["contact_type"].astype(str)
     colours = {
         "better": "#1a9850",
@@ -59,17 +134,19 @@ def differences_forest(differences: pd.DataFrame) -> go.Figure:
         "no clear difference": "#fdae61",
         "": "#888888",
     }
-    kpis = [k for k in KEY_KPIS if k in set(shown["kpi"])]
+    by_size = sorted({(u.seconds, f"ASA ({u.label})") for u in units.values()})
+    order = ["service level", "abandon rate", *dict.fromkeys(name for _, name in by_size)]
+    panels = [p for p in order if (shown.panel == p).any()]
     fig = make_subplots(
         rows=1,
-        cols=max(len(kpis), 1),
-        subplot_titles=[KEY_KPIS[k] for k in kpis],
+        cols=max(len(panels), 1),
+        subplot_titles=panels,
         shared_yaxes=True,
         horizontal_spacing=0.06,
     )
     seen: set[str] = set()
-    for col, kpi in enumerate(kpis, start=1):
-        for verdict, part in shown[shown.kpi == kpi].groupby("verdict", sort=False):
+    for col, panel in enumerate(panels, start=1):
+        for verdict, part in shown[shown.panel == panel].groupby("verdict", sort=False):
             name = str(verdict) or "–"
             fig.add_trace(
                 go.Scatter(
@@ -94,25 +171,31 @@ def differences_forest(differences: pd.DataFrame) -> go.Figure:
         fig.add_vline(x=0, line={"color": "black", "width": 1}, row=1, col=col)
     n_better = int((shown["verdict"] == "better").sum())
     baseline = str(shown["baseline"].iloc[0]) if len(shown) else "baseline"
-    title = f"Paired differences against {baseline}: {n_better} of {len(shown)} better with 95 % confidence"
-    return _layout(fig, title, "option − baseline", "", 220 + 30 * shown["label"].nunique())
+    title = (
+        f"Paired differences against {baseline}: {n_better} of {len(shown)} better "
+        f"with {confidence:.0%} confidence"
+    )
+    fig = layout(fig, title, "option − baseline", "", 220 + 30 * shown["label"].nunique())
+    _format_panels(fig, panels, "x")
+    return fig
 
 
-def sweep_lines(summary: pd.DataFrame, factor: str, colours: dict[str, str]) -> go.Figure:
-    """Key KPIs against the first sweep factor, with 95 % bands, per contact type."""
-    fig = make_subplots(rows=1, cols=len(KEY_KPIS), subplot_titles=list(KEY_KPIS.values()))
-    for col, kpi in enumerate(KEY_KPIS, start=1):
-        part = summary[summary.kpi == kpi]
+def sweep_lines(
+    kpis: pd.DataFrame, panels: list[str], factor: str, colours: dict[str, str], confidence: float
+) -> go.Figure:
+    """Key KPIs against the first sweep factor, with their intervals, per contact type."""
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=panels)
+    for col, panel in enumerate(panels, start=1):
+        part = kpis[kpis.panel == panel]
         for ctype in dict.fromkeys(part["contact_type"].astype(str)):
             rows = (
                 part[part.contact_type == ctype]
                 .groupby(factor, sort=True)[["mean", "ci_low", "ci_high"]]
                 .mean()
             )
-            x = rows.index.to_numpy()
             fig.add_trace(
                 go.Scatter(
-                    x=x,
+                    x=rows.index.to_numpy(),
                     y=rows["mean"],
                     name=ctype,
                     legendgroup=ctype,
@@ -128,21 +211,25 @@ def sweep_lines(summary: pd.DataFrame, factor: str, colours: dict[str, str]) -> 
                 row=1,
                 col=col,
             )
-    return _layout(fig, f"Key KPIs as {factor} varies", factor, "", 420)
+    title = f"Key KPIs as {factor} varies ({confidence:.0%} intervals)"
+    fig = layout(fig, title, factor, "", 420)
+    _format_panels(fig, panels, "y")
+    return fig
 
 
 def cost_service_frontier(
-    summary: pd.DataFrame, options: pd.DataFrame | None, currency: str
+    kpis: pd.DataFrame, options: pd.DataFrame | None, currency: str
 ) -> go.Figure | None:
     """Total cost per contract period (operating + telephony + expected penalties − expected
-    bonuses, ``options``) against the first contact type's service level, per option, with
-    intervals; the cheapest compliant option is named — None when nothing is priced."""
+    bonuses, ``options``) against the first contact type's service level (``key_kpis``), per
+    option, with intervals; the cheapest compliant option is named — None when nothing is
+    priced."""
     if options is None or options.empty or not (options["total_cost"].abs() > 0).any():
         return None
     total = options.set_index("scenario")
-    sl = summary[summary.kpi == "service_level"]
+    sl = kpis[kpis.panel == "service level"]
     first = str(sl["contact_type"].iloc[0])
-    level = sl[sl.contact_type == first].set_index("scenario").loc[total.index]
+    level = sl[sl.contact_type == first].groupby("scenario").first().loc[total.index]
     fig = go.Figure(
         go.Scatter(
             x=total["total_cost"].to_numpy(),
@@ -169,15 +256,15 @@ def cost_service_frontier(
         )
     )
     best = total.index[total["cheapest_compliant"]]
-    title = (
-        f"Total cost against {first} service level: cheapest meeting every target is {best[0]} "
-        f"({total.loc[best[0], 'total_cost']:,.0f} {currency})"
+    finding = (
+        f"cheapest meeting every target: {best[0]} ({total.loc[best[0], 'total_cost']:,.0f} "
+        f"{currency}, ✓ = compliant)"
         if len(best)
-        else f"Total cost against {first} service level: no option meets every target (✓ = compliant)"
+        else "no option meets every target (✓ = compliant)"
     )
-    fig = _layout(
+    fig = layout(
         fig,
-        title,
+        titled(f"Total cost against {first} service level", [finding]),
         f"total cost per contract period ({currency})",
         f"{first} service level",
     )
@@ -213,6 +300,6 @@ def journey_bars(journeys: pd.DataFrame) -> go.Figure:
         f"Customer journeys: {overall['attempts_per_customer']:.2f} attempts per customer, "
         f"{overall['served']:.0%} served, {overall['resolved']:.0%} resolved"
     )
-    fig = _layout(fig, title, "first contact type", "share of customers")
+    fig = layout(fig, title, "first contact type", "share of customers")
     fig.update_yaxes(tickformat=".0%", range=[0, 1.15])
     return fig

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from cccsim.stats.options import COST_TOTALS
+from cccsim.stats.targets import ONE_RUN
 from cccsim.tables import fmt
 
 _PARTS = {
@@ -50,13 +51,17 @@ def decision_html(
         parts = ""
         if cost_summary is not None and len(cost_summary):
             means = cost_summary.set_index("kpi")["mean"]
-            parts = " = " + " + ".join(
-                f"{_PARTS[k]} {_money(means.get(k))}" for k in COST_TOTALS[:3]
-            )
+            parts = " + ".join(f"{_PARTS[k]} {_money(means.get(k))}" for k in COST_TOTALS[:3])
             parts += f" − {_PARTS['bonuses']} {_money(means.get('bonuses'))}"
+        n = int(r.get("replications", 1))
+        spread = (
+            f"mean of {n} contract periods (replications) with its {confidence:.0%} interval"
+            if n > 1
+            else "one run: no interval — run several replications for one"
+        )
         return (
             f"<p class='lead'>Total cost per contract period: {_ci(r.total_cost, r.ci_low, r.ci_high)}"
-            f" {cur}</p><p>{parts.lstrip(' =')}</p>"
+            f" {cur}</p><p>{parts} <small>({spread})</small></p>"
         )
     best = options[options["cheapest_compliant"]]
     if len(best) and not (options["total_cost"].abs() > 0).any():
@@ -119,37 +124,68 @@ def targets_html(ts: pd.DataFrame | None, several: bool, currency: str, confiden
         )
         p = r["probability_met"]
         who = f"<td>{html.escape(str(r['scenario']))}</td>" if several else ""
+        said = str(r["verdict"])
+        if said == ONE_RUN:  # one contract period: what it did, never a probability
+            said = f"this run: {'met' if r['mean_meets_bound'] else 'missed'}"
         cells = (
             f"<td>{fmt(kind, r['attained'])}{ci}</td>"
             f"<td>{'–' if pd.isna(p) else f'{p:.0%}'}</td>"
-            f"<td class='verdict'>{html.escape(str(r['verdict']))}</td>"
+            f"<td class='verdict'>{html.escape(said)}</td>"
         )
         if money:
             cells += f"<td>{_money(r['expected_penalty'])}</td><td>{_money(r['penalty_p90'])}</td>"
-        verdict = str(r["verdict"]).split(":")[0].replace(" ", "-")
+        verdict = "one-run" if r["verdict"] == ONE_RUN else str(r["verdict"]).replace(" ", "-")
         rows.append(
             f"<tr class='{verdict}'>{who}<td class='left'>{html.escape(str(r['target']))}</td>"
             f"{cells}</tr>"
         )
     verdicts = ts["verdict"]
-    counts = ", ".join(
-        f"{int((verdicts == v).sum())} {v}" for v in ("missed", "at risk") if (verdicts == v).any()
-    )
+    one_run = bool((verdicts == ONE_RUN).all())
+    attained = "attained" if one_run else f"attained ({confidence:.0%} CI)"
     head = (
         ("<th>option</th>" if several else "")
-        + f"<th class='left'>target</th><th>attained ({confidence:.0%} CI)</th><th>P(met)</th><th>verdict</th>"
+        + f"<th class='left'>target</th><th>{attained}</th><th>P(met)</th><th>verdict</th>"
         + (
             f"<th>expected penalty ({html.escape(currency)})</th><th>penalty, 90th percentile</th>"
             if money
             else ""
         )
     )
-    lead = f"{int((verdicts == 'met').sum())} of {len(ts)} targets met"
-    lead += f", {counts}." if counts else "."
-    if (verdicts == "one run: no probability").all():
-        lead = "One run: no probability of meeting the targets (run several replications)."
+    if one_run:
+        kept = ts["mean_meets_bound"].astype(bool)
+        lead = (
+            f"This run meets {int(kept.sum())} of {len(ts)} targets. One run is one contract "
+            "period: it gives no probability of meeting them — run several replications.</b>"
+        )
+        if several:
+            lead = (
+                "; ".join(
+                    f"{html.escape(str(n))} meets {int(p['mean_meets_bound'].sum())} of {len(p)}"
+                    for n, p in ts.groupby("scenario", sort=False)
+                )
+                + " targets in this run. One run gives no probability — run several "
+                "replications.</b>"
+            )
+    else:
+        lead = "; ".join(
+            (f"{html.escape(str(n))}: " if several else "") + _counts(p["verdict"])
+            for n, p in (ts.groupby("scenario", sort=False) if several else [("", ts)])
+        )
+        lead += (
+            f".</b> A target is met when the probability of meeting it, P(met), is at least "
+            f"{confidence:.0%} over the replications (contract periods), missed when it is at "
+            f"most {1 - confidence:.0%}."
+        )
     return (
-        f"<p><b>{lead}</b> A target is met when P(met) ≥ {confidence:.0%}, missed when "
-        f"P(met) ≤ {1 - confidence:.0%}.</p><table class='targets'><thead><tr>{head}</tr>"
+        f"<p><b>{lead}</p><table class='targets'><thead><tr>{head}</tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _counts(verdicts: pd.Series) -> str:
+    """ "5 of 7 targets met, 1 at risk, 1 missed"."""
+    text = f"{int((verdicts == 'met').sum())} of {len(verdicts)} targets met"
+    more = [
+        f"{int((verdicts == v).sum())} {v}" for v in ("at risk", "missed") if (verdicts == v).any()
+    ]
+    return ", ".join([text, *more])

@@ -1,102 +1,216 @@
-"""Figures: pure functions from tidy result frames to plotly figures, titled by their finding.
+"""Figures over the time of the run: pure functions from tidy result frames to plotly figures,
+titled by their finding.
 
 Every function takes frames (with a ``replication`` column when there are several) and returns
-a ``go.Figure``; nothing here reads files or knows about HTML. One colour per contact type
-(``colours``) is kept across all figures.
+a ``go.Figure``; nothing here reads files or knows about HTML. Time axes run over every interval
+of the horizon (``layout.Clock``): a KPI with no value in an interval is a gap, never a line drawn
+across it, and intervals when the chart's contact types are all closed are shaded. Shares are
+in %, waits in their channel's unit (``layout.channel_units``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 from plotly.subplots import make_subplots
+from scipy import stats
 
+from cccsim.model.build import Model
+from cccsim.report.layout import (
+    PALETTE,
+    REAL_TIME,
+    TIME,
+    Clock,
+    Unit,
+    closed_marker,
+    due_until,
+    interval_band,
+    layout,
+    open_seconds,
+    promise,
+    shade_closed,
+    titled,
+    when,
+)
 from cccsim.units import format_duration
 
-PALETTE = qualitative.Safe + qualitative.Vivid
-TIME = "time of the simulated week"
+
+def band(frame: pd.DataFrame, value: str, confidence: float) -> pd.DataFrame:
+    """Per interval start: the mean of ``value`` over replications (NaN ignored) and its
+    Student-t interval at ``confidence`` (NaN with fewer than two values)."""
+    by = frame.groupby("interval_start", sort=True)[value]
+    out = pd.DataFrame({"mean": by.mean(), "std": by.std(ddof=1), "n": by.count()})
+    n = out["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
+        half = t * out["std"].to_numpy(dtype=float) / np.sqrt(n)
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out
 
 
-def colour_map(names: list[str]) -> dict[str, str]:
-    """A stable colour for each contact type (or option)."""
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+def _interval_band(
+    fig: go.Figure,
+    clock: Clock,
+    stats_: pd.DataFrame,
+    colour: str,
+    name: str,
+    row: int | None = None,
+    col: int | None = None,
+) -> None:
+    """``band``'s interval as a shaded band on the clock."""
+    low, high = clock.full(stats_["low"]), clock.full(stats_["high"])
+    interval_band(fig, clock, low, high, colour, name, row=row, col=col)
 
 
-MONDAY = pd.Timestamp("2024-01-01")  # a Monday: day 1 of the simulated week
-REAL_TIME = ("voice", "chat")
+@dataclass(frozen=True)
+class Series:
+    """One service level drawn per interval: as a target defines it, or the type's own."""
+
+    name: str  # "voice within 20s", "email within 8h of business hours"
+    contact_type: str  # for its colour
+    types: tuple[str, ...]  # the internal types it measures (for closed hours)
+    values: pd.DataFrame  # interval_start, value (and replication)
+    bounds: tuple[tuple[str, float], ...] = ()  # (target, at least) drawn as lines
+    due_until: float = np.inf  # contacts arriving later are not due by the end of the run
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+def service_level_series(
+    m: Model, intervals: pd.DataFrame, target_intervals: pd.DataFrame | None
+) -> list[Series]:
+    """Each service-level target's KPI per interval (targets that differ only in their period
+    share one line with each bound), then each contact type no such target measures, at its
+    own threshold."""
+    out: list[Series] = []
+    keys: dict[tuple[object, ...], int] = {}
+    covered: set[int] = set()
+    ti = target_intervals if target_intervals is not None else pd.DataFrame()
+    for t in m.targets:
+        if t.kpi != "service_level" or t.at_least is None or not len(ti):
+            continue
+        key = (t.measured_types, t.threshold, t.calendar, t.short_abandon, t.over)
+        if key in keys:
+            s = out[keys[key]]
+            out[keys[key]] = replace(s, bounds=(*s.bounds, (t.label, t.at_least)))
+            continue
+        covered.update(t.measured_types)
+        ctype = m.types[t.type_index or t.measured_types[0]].name
+        words = f"{ctype} within {promise(t.threshold or 0.0, t.calendar is not None)}"
+        if t.short_abandon:
+            words += f", abandons < {format_duration(t.short_abandon)} left out"
+        if t.over == "answered":
+            words += " ÷ answered"
+        keys[key] = len(out)
+        out.append(
+            Series(
+                words,
+                ctype,
+                tuple(m.types[i].name for i in t.measured_types),
+                ti[ti["target"] == t.label],
+                ((t.label, t.at_least),),
+                due_until(t.calendar, t.threshold or 0.0, m.horizon),
+            )
+        )
+    for ct in m.types:
+        if ct.index in covered or not len(intervals):
+            continue
+        own = intervals[intervals["contact_type"] == ct.name]
+        if len(own) and own["offered"].sum() > 0:
+            values = own.rename(columns={"service_level": "value"})
+            name = f"{ct.name} within {format_duration(ct.threshold)}"
+            due = due_until(None, ct.threshold, m.horizon)
+            out.append(Series(name, ct.name, (ct.name,), values, due_until=due))
+    return out
 
 
-def _hours(seconds: np.ndarray, week_start: str = "mon") -> pd.DatetimeIndex:
-    """Simulated seconds → timestamps of a reference week, so axes read "Mon 08:00"."""
-    day1 = MONDAY + pd.Timedelta(days=WEEKDAYS.index(week_start))
-    return day1 + pd.to_timedelta(np.asarray(seconds, dtype=float), unit="s")
+def closed_for(m: Model, clock: Clock, types: list[str]) -> np.ndarray:
+    """Intervals in which every one of ``types`` is closed."""
+    if not types:
+        return np.zeros(clock.starts.size, dtype=bool)
+    by_name = {t.name: t for t in m.types}
+    return np.logical_and.reduce([open_seconds(by_name[n], clock) <= 0 for n in types])
 
 
-def _peak(series: pd.Series) -> float:
-    """The index value (an interval start) where ``series`` is largest."""
-    return float(series.index[int(np.nanargmax(series.to_numpy(dtype=float)))])
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) index pairs of the runs of True in ``mask``."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(int), [0]))))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-
-
-def _when(seconds: float, week_start: str = "mon") -> str:
-    """An instant as the axes show it: "Tue 08:30" (with the day number after a week)."""
-    stamp = _hours(np.array([seconds]), week_start)[0]
-    week = int(seconds // (7 * 86400))
-    return stamp.strftime("%a %H:%M") + (f" (week {week + 1})" if week else "")
-
-
-def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = 380) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 15}},
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        legend={"orientation": "h", "y": -0.22},
-        template="plotly_white",
-    )
-    fig.update_xaxes(title_text=x)
-    if x == TIME:
-        fig.update_xaxes(tickformat="%a %H:%M", hoverformat="%a %H:%M")
-    fig.update_yaxes(title_text=y)
+def service_level_by_interval(
+    series: list[Series],
+    clock: Clock,
+    colours: dict[str, str],
+    closed: np.ndarray,
+    confidence: float,
+) -> go.Figure:
+    """Each service level per interval as its target defines it (mean over replications and
+    its interval), each target's bound as a dashed line, closed hours shaded."""
+    fig = go.Figure()
+    shade_closed(fig, clock, closed)
+    findings = []
+    for s in series:
+        colour = colours[s.contact_type]
+        if s.due_until < clock.horizon - clock.width:  # a long promise: say why the line stops
+            x0, x1 = clock.x(np.array([max(s.due_until, clock.starts[0]), clock.horizon]))
+            fig.add_vrect(x0=x0, x1=x1, fillcolor=colour, opacity=0.1, line_width=0, layer="below")
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker={"symbol": "square", "size": 12, "color": colour, "opacity": 0.3},
+                    name=f"{s.contact_type}: not due by the end of the run",
+                    hoverinfo="skip",
+                )
+            )
+        st = band(s.values, "value", confidence)
+        # an interval starting after the last due arrival holds no contact the level counts
+        st = st[st.index < s.due_until]
+        _interval_band(fig, clock, st, colour, f"{s.name}: {confidence:.0%} CI")
+        y = clock.full(st["mean"])
+        fig.add_trace(
+            go.Scatter(
+                x=clock.x(),
+                y=y,
+                name=s.name,
+                mode="lines+markers",
+                marker={"size": 4},
+                line={"color": colour},
+                connectgaps=False,
+                hovertemplate="%{x}: %{y:.1%}<extra>" + s.name + "</extra>",
+            )
+        )
+        for bound in sorted({b for _, b in s.bounds}):
+            labels = "; ".join(label for label, b in s.bounds if b == bound)
+            fig.add_trace(
+                go.Scatter(
+                    x=clock.range(),
+                    y=[bound, bound],
+                    mode="lines",
+                    name=f"{s.contact_type} target ≥ {bound:.0%}",
+                    line={"color": colour, "dash": "dash", "width": 1},
+                    hovertemplate=f"{labels}<extra></extra>",
+                    legendgroup=f"{s.name} target",
+                )
+            )
+        if s.bounds:
+            bound = max(b for _, b in s.bounds)
+            known = np.isfinite(y)
+            short = known & (y < bound - 1e-12)
+            if short.any():
+                worst = float(clock.starts[np.nanargmin(np.where(short, y, np.nan))])
+                findings.append(
+                    f"{s.name}: below {bound:.0%} in {int(short.sum())} of {int(known.sum())} "
+                    f"intervals (worst {when(worst, clock.week_start)})"
+                )
+            elif known.any():
+                findings.append(f"{s.name}: at least {bound:.0%} in every interval")
+    if closed.any():
+        fig.add_trace(closed_marker())
+    fig = layout(fig, titled("Service level per interval", findings), TIME, "service level")
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_xaxes(range=clock.range())
     return fig
 
 
-def _by_interval(intervals: pd.DataFrame, kpi: str) -> pd.DataFrame:
-    """Mean (and 95 % t-interval) of ``kpi`` per contact type × interval across replications."""
-    from cccsim.stats.ci import t_interval
-
-    rows = []
-    for (ctype, start), part in intervals.groupby(
-        ["contact_type", "interval_start"], sort=False, observed=True
-    ):
-        mean, _, low, high = t_interval(part[kpi].to_numpy(dtype=float))
-        rows.append(
-            {
-                "contact_type": ctype,
-                "interval_start": start,
-                "mean": mean,
-                "low": low,
-                "high": high,
-                "offered": float(part["offered"].mean()),
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=["contact_type", "interval_start", "mean", "low", "high", "offered"]
-    )
-
-
-def volume_by_interval(
-    intervals: pd.DataFrame, colours: dict[str, str], *, week_start: str = "mon"
-) -> go.Figure:
+def volume_by_interval(intervals: pd.DataFrame, clock: Clock, colours: dict[str, str]) -> go.Figure:
     """Offered, answered and abandoned contacts per interval, one panel per contact type."""
     types = list(dict.fromkeys(intervals["contact_type"].astype(str)))
     fig = make_subplots(
@@ -108,243 +222,250 @@ def volume_by_interval(
         mean = part.groupby("interval_start", sort=True)[
             ["offered", "answered", "abandoned"]
         ].mean()
-        x = _hours(mean.index.to_numpy(), week_start)
-        fig.add_trace(
-            go.Scatter(
-                x=x, y=mean["offered"], name=f"{ctype} offered", line={"color": colours[ctype]}
-            ),
-            row=row,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=mean["answered"],
-                name=f"{ctype} answered",
-                line={"color": colours[ctype], "dash": "dot"},
-            ),
-            row=row,
-            col=1,
-        )
+        x = clock.x()
+        offered = clock.full(mean["offered"])
+        for column, dash in (("offered", None), ("answered", "dot")):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=clock.full(mean[column]),
+                    name=f"{ctype} {column}",
+                    line={"color": colours[ctype], "dash": dash},
+                ),
+                row=row,
+                col=1,
+            )
         fig.add_trace(
             go.Bar(
                 x=x,
-                y=mean["abandoned"],
+                y=clock.full(mean["abandoned"]),
                 name=f"{ctype} abandoned",
                 marker={"color": colours[ctype], "opacity": 0.45},
             ),
             row=row,
             col=1,
         )
-        if len(mean) and mean["offered"].max() > 0:
-            peaks.append(f"{ctype} peaks at {_when(_peak(mean['offered']), week_start)}")
-    title = "Contacts per interval" + (f": {'; '.join(peaks)}" if peaks else "")
-    fig = _layout(fig, title, TIME, "contacts per interval", 220 + 160 * len(types))
-    fig.update_xaxes(title_text=None)
+        if np.nanmax(offered, initial=0.0) > 0:
+            peak = float(clock.starts[int(np.nanargmax(offered))])
+            peaks.append(f"{ctype} peaks at {when(peak, clock.week_start)}")
+    title = titled("Contacts per interval", ["; ".join(peaks)] if peaks else [])
+    fig = layout(fig, title, TIME, "contacts per interval", 220 + 160 * len(types))
+    fig.update_xaxes(title_text=None, range=clock.range())
     fig.update_xaxes(title_text=TIME, row=len(types), col=1)
     return fig
 
 
-def service_level_by_interval(
+def asa_by_interval(
     intervals: pd.DataFrame,
-    targets: dict[str, float],
+    clock: Clock,
     colours: dict[str, str],
-    *,
-    week_start: str = "mon",
+    units: dict[str, Unit],
+    closed: dict[str, np.ndarray],
+    confidence: float,
 ) -> go.Figure:
-    """Service level per interval (mean and 95 % band over replications) against each target."""
-    stats = _by_interval(intervals, "service_level")  # NaN where nothing was offered: a gap
-    fig = go.Figure()
-    findings = []
-    for ctype in dict.fromkeys(stats["contact_type"].astype(str)):
-        part = stats[stats.contact_type == ctype].sort_values("interval_start")
-        x = _hours(part["interval_start"].to_numpy(), week_start)
-        colour = colours[ctype]
-        for i, (a, b) in enumerate(_runs(part["low"].notna().to_numpy())):
-            # one band per run of intervals with data, so bands never bridge a closed night
-            xs, hi, lo = x[a:b], part["high"].to_numpy()[a:b], part["low"].to_numpy()[a:b]
+    """Average speed of answer per interval of the real-time contact types (voice, chat), in
+    their channel's unit: one panel per unit, gaps where nothing was answered, closed hours
+    shaded."""
+    live = intervals[intervals["channel"].astype(str).isin(REAL_TIME)]
+    types = list(dict.fromkeys(live["contact_type"].astype(str)))
+    panels = list(dict.fromkeys(units[t].label for t in types)) or ["s"]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    worst: tuple[str, float, float] | None = None
+    for row, label in enumerate(panels, start=1):
+        mine = [t for t in types if units[t].label == label]
+        shut = np.logical_and.reduce([closed[t] for t in mine]) if mine else np.zeros(0, bool)
+        shade_closed(fig, clock, shut, row=row, col=1)
+        for ctype in mine:
+            unit = units[ctype]
+            st = band(live[live.contact_type == ctype], "asa", confidence)
+            st = st.assign(**{c: unit(st[c]) for c in ("mean", "low", "high")})
+            _interval_band(
+                fig, clock, st, colours[ctype], f"{ctype}: {confidence:.0%} CI", row=row, col=1
+            )
+            y = clock.full(st["mean"])
             fig.add_trace(
                 go.Scatter(
-                    x=list(xs) + list(xs[::-1]),
-                    y=np.concatenate([hi, lo[::-1]]),
-                    fill="toself",
-                    fillcolor=colour,
-                    opacity=0.18,
-                    line={"width": 0},
-                    name=f"{ctype} 95 % CI",
-                    legendgroup=f"{ctype} CI",
-                    showlegend=i == 0,
-                    hoverinfo="skip",
-                )
+                    x=clock.x(),
+                    y=y,
+                    name=ctype,
+                    mode="lines+markers",
+                    marker={"size": 3},
+                    line={"color": colours[ctype]},
+                    connectgaps=False,
+                ),
+                row=row,
+                col=1,
             )
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=part["mean"],
-                name=ctype,
-                mode="lines+markers",
-                marker={"size": 4},
-                line={"color": colour},
-            )
+            if np.isfinite(y).any():
+                k = int(np.nanargmax(y))
+                seconds = float(y[k]) * unit.seconds
+                if worst is None or seconds > worst[1]:
+                    worst = (ctype, seconds, float(clock.starts[k]))
+        fig.update_yaxes(title_text=f"ASA ({label})", rangemode="tozero", row=row, col=1)
+    findings = []
+    if worst is not None:
+        findings.append(
+            f"longest for {worst[0]}: {format_duration(worst[1])} at {when(worst[2], clock.week_start)}"
         )
-        if ctype in targets:
-            fig.add_hline(
-                y=targets[ctype],
-                line={"color": colour, "dash": "dash", "width": 1},
-                annotation_text=f"{ctype} target {targets[ctype]:.0%}",
-            )
-            short = part[part["mean"] < targets[ctype]]
-            if len(short):
-                findings.append(
-                    f"{ctype} misses its target in {len(short)} of {int(part['mean'].notna().sum())} intervals"
-                    f" (worst {_when(float(short.sort_values('mean')['interval_start'].iloc[0]), week_start)})"
-                )
-            else:
-                findings.append(f"{ctype} meets its target in every interval")
-    title = "; ".join(findings) if findings else "Service level per interval"
-    fig = _layout(fig, title, TIME, "service level")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    if any(closed[t].any() for t in types):
+        fig.add_trace(closed_marker())
+    fig = layout(
+        fig,
+        titled("Average speed of answer per interval (voice and chat)", findings),
+        TIME,
+        "",
+        240 + 140 * len(panels),
+    )
+    for row, label in enumerate(panels, start=1):
+        fig.update_yaxes(title_text=f"ASA ({label})", row=row, col=1)
+    fig.update_xaxes(title_text=None, range=clock.range())
+    fig.update_xaxes(title_text=TIME, row=len(panels), col=1)
     return fig
 
 
-def asa_by_interval(
-    intervals: pd.DataFrame, colours: dict[str, str], *, week_start: str = "mon"
-) -> go.Figure:
-    """Average speed of answer per interval for real-time contact types (voice, chat), minutes."""
-    live = intervals[(intervals["answered"] > 0) & intervals["channel"].astype(str).isin(REAL_TIME)]
-    stats = _by_interval(live, "asa")
-    fig = go.Figure()
-    worst = None
-    for ctype in dict.fromkeys(stats["contact_type"].astype(str)):
-        part = stats[stats.contact_type == ctype].sort_values("interval_start")
-        fig.add_trace(
-            go.Scatter(
-                x=_hours(part["interval_start"].to_numpy(), week_start),
-                y=part["mean"] / 60,
-                name=ctype,
-                line={"color": colours[ctype]},
-            )
+def demand(intervals: pd.DataFrame) -> pd.Series:
+    """Contacts of the real-time types that asked for an agent in each interval: offered less
+    those taken out of hours (closed, voicemail, offline form) — never the voicemails of a closed
+    night — as the mean over replications per type and interval start."""
+    live = intervals[intervals["channel"].astype(str).isin(REAL_TIME)]
+    asked = live.assign(
+        asked=live["offered"] - live["closed"] - live["offline_forms"] - live["voicemails"]
+    )
+    return asked.groupby(["contact_type", "interval_start"], sort=True, observed=True)[
+        "asked"
+    ].mean()
+
+
+def required_agents(
+    m: Model,
+    intervals: pd.DataFrame,
+    clock: Clock,
+    targets: dict[str, float],
+) -> pd.DataFrame:
+    """Erlang C agents per interval for each real-time type's service-level target, summed.
+
+    A single-skill approximation (each type staffed on its own; chat handle time divided by its
+    concurrency), drawn as the planner's reference line, not as an exact multi-skill optimum.
+    The arrival rate is the contacts that asked for an agent (``demand``) over the seconds the
+    type was open in the interval; a closed interval needs no one. Deferred work (email,
+    messaging) is left out: it is meant to wait for agents.
+    """
+    from cccsim.theory import agents_for_service_level
+
+    asked = demand(intervals)
+    need = np.zeros(clock.starts.size, dtype=float)
+    staffed_at_all = np.zeros(clock.starts.size, dtype=bool)
+    for t in m.types:
+        if t.channel not in REAL_TIME or t.name not in asked.index.get_level_values(0):
+            continue
+        seconds = open_seconds(t, clock)
+        counts = clock.full(asked.xs(t.name, level="contact_type"))
+        staffed_at_all |= seconds > 0
+        slots = (
+            1
+            if t.exclusive
+            else max([g.max_concurrent for g in m.groups if t.index in g.skills] or [1])
         )
-        if len(part):
-            top = part.sort_values("mean", ascending=False).iloc[0]
-            if worst is None or top["mean"] > worst[1]:
-                worst = (ctype, float(top["mean"]), float(top["interval_start"]))
-    title = "Average speed of answer per interval (voice and chat)"
-    if worst is not None:
-        title += f": longest for {worst[0]}, {format_duration(worst[1])} at {_when(worst[2], week_start)}"
-    return _layout(fig, title, TIME, "ASA (minutes)")
+        aht = t.handle.mean * t.handle_factor / slots
+        goal = targets.get(t.name, 0.8)
+        goal = goal if 0 < goal < 1 else 0.8
+        for k in np.flatnonzero((seconds > 0) & (np.nan_to_num(counts) > 0)):
+            need[k] += agents_for_service_level(counts[k] / seconds[k], aht, t.threshold, goal)
+    return pd.DataFrame({"interval_start": clock.starts, "agents": need, "open": staffed_at_all})
 
 
 def staffing_by_interval(
-    group_intervals: pd.DataFrame, required: pd.DataFrame | None = None, *, week_start: str = "mon"
+    group_intervals: pd.DataFrame,
+    clock: Clock,
+    required: pd.DataFrame | None = None,
+    closed: np.ndarray | None = None,
 ) -> go.Figure:
-    """Agents on duty per group (stacked) and, if given, the Erlang C requirement per interval."""
+    """Agents on duty per group (stacked) and, if given, the Erlang C requirement per interval;
+    shortfalls are counted over the intervals in which a real-time type is open."""
     fig = go.Figure()
-    mean = group_intervals.groupby(["agent_group", "interval_start"], sort=False, observed=True)[
+    if closed is not None:
+        shade_closed(fig, clock, closed)
+    mean = group_intervals.groupby(["agent_group", "interval_start"], sort=True, observed=True)[
         "mean_agents"
     ].mean()
-    for group in dict.fromkeys(group_intervals["agent_group"].astype(str)):
-        part = mean.loc[group].sort_index()
+    staffed = np.zeros(clock.starts.size)
+    for i, group in enumerate(dict.fromkeys(group_intervals["agent_group"].astype(str))):
+        y = np.nan_to_num(clock.full(mean.loc[group]))
+        staffed += y
         fig.add_trace(
             go.Scatter(
-                x=_hours(part.index.to_numpy(), week_start),
-                y=part.to_numpy(),
+                x=clock.x(),
+                y=y,
                 name=group,
                 stackgroup="staffed",
                 mode="lines",
+                line={"color": PALETTE[(i + 4) % len(PALETTE)], "shape": "hv"},
             )
         )
-    title = "Agents on duty per interval"
+    findings = []
     if required is not None and len(required):
         fig.add_trace(
             go.Scatter(
-                x=_hours(required["interval_start"].to_numpy(), week_start),
-                y=required["agents"],
+                x=clock.x(),
+                y=np.where(required["open"], required["agents"], np.nan),
                 name="required for voice and chat (Erlang C, per type)",
-                line={"color": "black", "dash": "dash"},
+                line={"color": "black", "dash": "dash", "shape": "hv"},
+                connectgaps=False,
             )
         )
-        staffed = mean.groupby(level="interval_start").sum()
-        joined = required.set_index("interval_start")["agents"].reindex(staffed.index).fillna(0)
-        short = int((staffed < joined - 1e-9).sum())
-        title += f": below the real-time Erlang C requirement in {short} of {len(joined)} intervals"
-    return _layout(fig, title, TIME, "agents")
-
-
-def wait_cdf(
-    contacts: pd.DataFrame, thresholds: dict[str, float], colours: dict[str, str]
-) -> go.Figure:
-    """Distribution of waits (share waiting at most x) per contact type, thresholds marked."""
-    fig = go.Figure()
-    findings = []
-    measured = contacts[(contacts["measured"]) & (contacts["outcome"] != "blocked")]
-    for ctype in dict.fromkeys(measured["contact_type"].astype(str)):
-        waits = np.sort(
-            measured.loc[measured.contact_type == ctype, "wait_time"].to_numpy(dtype=float)
+        open_ = required["open"].to_numpy(dtype=bool)
+        short = open_ & (staffed < required["agents"].to_numpy(dtype=float) - 1e-9)
+        findings.append(
+            f"below the real-time Erlang C requirement in {int(short.sum())} of "
+            f"{int(open_.sum())} open intervals"
         )
-        if waits.size == 0:
-            continue
-        share = np.arange(1, waits.size + 1) / waits.size
-        step = max(1, waits.size // 2000)  # keep the page light: at most ~2,000 points per type
-        fig.add_trace(
-            go.Scatter(
-                x=waits[::step] / 60,
-                y=share[::step],
-                name=ctype,
-                line={"color": colours[ctype], "shape": "hv"},
-            )
-        )
-        t = thresholds.get(ctype)
-        if t is not None:
-            within = float((waits <= t).mean())
-            fig.add_vline(x=t / 60, line={"color": colours[ctype], "dash": "dot", "width": 1})
-            p95 = float(np.quantile(waits, 0.95))
-            findings.append(
-                f"{ctype}: {within:.0%} wait ≤ {format_duration(t)}, 1 in 20 over {format_duration(p95)}"
-            )
-    fig = _layout(
-        fig,
-        "; ".join(findings) or "Waiting times",
-        "wait (minutes)",
-        "share of contacts waiting at most x",
-    )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    if len(measured):
-        fig.update_xaxes(
-            range=[0, float(np.quantile(measured["wait_time"], 0.99)) / 60 * 1.05 + 1e-9]
-        )
+    if closed is not None and closed.any():
+        fig.add_trace(closed_marker())
+    fig = layout(fig, titled("Agents on duty per interval", findings), TIME, "agents")
+    fig.update_xaxes(range=clock.range())
     return fig
 
 
-def occupancy_heatmap(group_intervals: pd.DataFrame, *, week_start: str = "mon") -> go.Figure:
-    """Occupancy per agent group × interval (mean over replications)."""
-    table = group_intervals.pivot_table(
-        index="agent_group",
-        columns="interval_start",
-        values="occupancy",
-        aggfunc="mean",
-        sort=False,
-        observed=True,
-    )
+def occupancy_heatmap(group_intervals: pd.DataFrame, clock: Clock) -> go.Figure:
+    """Occupancy per agent group × interval over the whole horizon, in time order (the mean over
+    replications of each interval's busy ÷ on-duty time); grey where no agent was on duty."""
+    groups = list(dict.fromkeys(group_intervals["agent_group"].astype(str)))
+    mean = group_intervals.groupby(["agent_group", "interval_start"], sort=True, observed=True)[
+        "occupancy"
+    ].mean()
+    z = np.array([clock.full(mean.loc[g]) for g in groups]).reshape(len(groups), -1)
+    centres = clock.x(clock.starts + clock.width / 2)
     fig = go.Figure(
         go.Heatmap(
-            z=table.to_numpy(),
-            x=_hours(table.columns.to_numpy(), week_start),
-            y=list(table.index),
+            z=z,
+            x=centres,
+            y=groups,
             colorscale="YlOrRd",
             zmin=0,
             zmax=1,
             colorbar={"title": "occupancy", "tickformat": ".0%"},
+            hoverongaps=False,
+            hovertemplate="%{y} %{x}: %{z:.0%}<extra></extra>",
         )
     )
     overall = group_intervals.groupby("agent_group", sort=False, observed=True)[
         ["busy_time", "staffed_time"]
     ].sum()
     occ = (overall["busy_time"] / overall["staffed_time"]).dropna()
-    title = "Occupancy per group and interval"
-    if len(occ):
-        title += f": highest for {occ.idxmax()} ({occ.max():.0%} overall)"
-    return _layout(fig, title, TIME, "agent group", 160 + 45 * len(table))
+    findings = [f"highest for {occ.idxmax()} ({occ.max():.0%} overall)"] if len(occ) else []
+    if np.isnan(z).any():
+        findings.append("grey: no agent on duty")
+    fig = layout(
+        fig,
+        titled("Occupancy per group and interval", findings),
+        TIME,
+        "agent group",
+        180 + 45 * len(groups),
+    )
+    fig.update_layout(plot_bgcolor="rgb(225, 225, 225)")
+    fig.update_xaxes(range=clock.range(), showgrid=False)
+    fig.update_yaxes(showgrid=False)
+    return fig
 
 
 def work_share(groups: pd.DataFrame) -> go.Figure:
@@ -359,75 +480,35 @@ def work_share(groups: pd.DataFrame) -> go.Figure:
             marker={"color": PALETTE[5]},
         )
     )
-    title = "Share of answered contacts per group"
-    if len(share) > 1:
-        title += f": {share.idxmax()} answers {share.max():.0%}"
-    fig = _layout(fig, title, "agent group", "share of answered contacts")
+    findings = [f"{share.idxmax()} answers {share.max():.0%}"] if len(share) > 1 else []
+    fig = layout(
+        fig,
+        titled("Share of answered contacts per group", findings),
+        "agent group",
+        "share of answered contacts",
+    )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.1])
     return fig
 
 
 def backlog_by_interval(
-    intervals: pd.DataFrame,
-    channels: dict[str, str],
-    colours: dict[str, str],
-    *,
-    week_start: str = "mon",
+    intervals: pd.DataFrame, clock: Clock, colours: dict[str, str], confidence: float
 ) -> go.Figure:
     """Mean number of deferred contacts (email, messaging) waiting per interval: the backlog."""
     fig = go.Figure()
-    deferred = [t for t, c in channels.items() if c in ("email", "messaging")]
-    title = "Backlog of deferred work"
-    for ctype in deferred:
-        part = (
-            intervals[intervals.contact_type == ctype]
-            .groupby("interval_start")["mean_queue"]
-            .mean()
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=_hours(part.index.to_numpy(), week_start),
-                y=part.to_numpy(),
-                name=ctype,
-                line={"color": colours[ctype]},
+    deferred = intervals[~intervals["channel"].astype(str).isin(REAL_TIME)]
+    findings = []
+    for ctype in dict.fromkeys(deferred["contact_type"].astype(str)):
+        st = band(deferred[deferred.contact_type == ctype], "mean_queue", confidence)
+        _interval_band(fig, clock, st, colours[ctype], f"{ctype}: {confidence:.0%} CI")
+        y = clock.full(st["mean"])
+        fig.add_trace(go.Scatter(x=clock.x(), y=y, name=ctype, line={"color": colours[ctype]}))
+        if np.isfinite(y).any() and np.nanmax(y) > 0:
+            k = int(np.nanargmax(y))
+            findings.append(
+                f"{ctype} peaks at {y[k]:,.0f} waiting ({when(float(clock.starts[k]), clock.week_start)})"
             )
-        )
-        if len(part):
-            title = f"Backlog of deferred work: {ctype} peaks at {part.max():,.0f} waiting ({_when(_peak(part), week_start)})"
-    return _layout(fig, title, TIME, "contacts waiting")
-
-
-def required_agents(
-    intervals: pd.DataFrame,
-    handle: dict[str, float],
-    thresholds: dict[str, float],
-    slots: dict[str, int],
-    targets: dict[str, float],
-    interval: float,
-) -> pd.DataFrame:
-    """Erlang C agents per interval for each real-time type's service-level target, summed.
-
-    A single-skill approximation (each type staffed on its own; chat handle time divided by its
-    concurrency), drawn as the planner's reference line, not as an exact multi-skill optimum.
-    Deferred work (email, messaging) is left out: it is meant to wait for agents.
-    """
-    from cccsim.theory import agents_for_service_level
-
-    live = intervals[intervals["channel"].astype(str).isin(REAL_TIME)]
-    mean = live.groupby(["contact_type", "interval_start"], sort=False, observed=True)[
-        "offered"
-    ].mean()
-    need: dict[float, int] = {}
-    for ctype, start, offered in mean.reset_index().itertuples(index=False):
-        rate = float(offered) / interval
-        if rate <= 0 or str(ctype) not in handle:
-            need.setdefault(float(start), 0)
-            continue
-        aht = handle[str(ctype)] / slots.get(str(ctype), 1)
-        goal = targets.get(str(ctype), 0.8)
-        if not 0 < goal < 1:
-            goal = 0.8
-        n = agents_for_service_level(rate, aht, thresholds.get(str(ctype), 20.0), goal)
-        need[float(start)] = need.get(float(start), 0) + n
-    frame = pd.DataFrame({"interval_start": list(need), "agents": list(need.values())})
-    return frame.sort_values("interval_start").reset_index(drop=True) if len(frame) else frame
+    fig = layout(fig, titled("Backlog of deferred work", findings), TIME, "contacts waiting (mean)")
+    fig.update_xaxes(range=clock.range())
+    fig.update_yaxes(rangemode="tozero")
+    return fig

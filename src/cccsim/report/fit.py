@@ -20,8 +20,9 @@ import yaml
 from cccsim import __version__
 from cccsim.fit.laws import Law, LawChoice
 from cccsim.fit.pipeline import FitResult
-from cccsim.report.figures import _layout, colour_map
 from cccsim.report.html import Section, _page
+from cccsim.report.layout import colour_map
+from cccsim.report.layout import layout as _layout
 from cccsim.units import DAY
 
 MAX_POINTS = 2000  # points per curve drawn from a sample (the page stays light)
@@ -37,20 +38,20 @@ def render_fit_report(fit: FitResult, title: str | None = None, plotlyjs: str = 
     for t in fit.data["contact_types"]:
         figures: dict[str, go.Figure] = {}
         if t in fit.arrivals:
-            figures[f"{t}/arrival_profile"] = arrival_profile(fit, t)
-            figures[f"{t}/daily_volumes"] = daily_volumes(fit, t)
+            figures[f"{t}_arrivals"] = arrival_profile(fit, t)
+            figures[f"{t}_daily_volumes"] = daily_volumes(fit, t)
         if t in fit.handle and fit.handle[t].candidates:
-            figures[f"{t}/handle_time_cdf"] = law_cdf(fit.handle[t], f"{t}: handle time")
-            figures[f"{t}/handle_time_qq"] = qq_plot(fit.handle[t], t)
+            figures[f"{t}_handle_time"] = law_cdf(fit.handle[t], f"{t}: handle time")
+            figures[f"{t}_handle_time_qq"] = qq_plot(fit.handle[t], t)
         if t in fit.patience:
-            figures[f"{t}/patience"] = patience_curves(fit, t)
+            figures[f"{t}_patience"] = patience_curves(fit, t)
         for kind, follow in (
             ("retrial", fit.journeys.retrial.get(t)),
             ("repeat", fit.journeys.repeat.get(t)),
         ):
             if follow is not None and follow.delay is not None and follow.delay.candidates:
-                figures[f"{t}/{kind}_delay"] = law_cdf(follow.delay, f"{t}: {kind} delay")
-        sections.append(Section(f"Contact type “{t}”", figures=figures))
+                figures[f"{t}_{kind}_delay"] = law_cdf(follow.delay, f"{t}: {kind} delay")
+        sections.append(Section(f"Contact type “{t}”", figures=figures, key=f"type_{t}"))
     sections.append(Section("Staffing", _staffing_note(fit), {"staffing": staffing_lines(fit)}))
     sections.append(Section("Every law fitted", _laws_html(fit)))
     sections.append(Section("Provenance", _provenance_html(fit)))

@@ -25,11 +25,13 @@ import yaml
 from cccsim import __version__
 from cccsim.backtesting import Backtest
 from cccsim.fit import FitResult
-from cccsim.model import build_model
+from cccsim.model import Model, build_model
 from cccsim.report import comparisons as C
 from cccsim.report import decision as D
 from cccsim.report import figures as F
+from cccsim.report import layout as L
 from cccsim.report import staffing as S
+from cccsim.report import waits as W
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.scenario import Scenario
 from cccsim.staffing import StaffingPlan
@@ -40,11 +42,17 @@ from cccsim.units import format_duration
 
 @dataclass
 class Section:
-    """A titled part of the page: optional HTML, then figures by name (``result.figures()``)."""
+    """A titled part of the page: optional HTML, then figures by name. ``key`` names the section
+    on the page (``data-section``) whatever its title says."""
 
     title: str
     html: str = ""
     figures: dict[str, go.Figure] = field(default_factory=dict)
+    key: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.key or self.title.split(" — ")[0].lower().replace(" ", "_")
 
 
 def as_experiment(result: ReplicationResult | ExperimentResult) -> ExperimentResult:
@@ -114,15 +122,20 @@ def write_report(
 
 
 def report_sections(result: ReplicationResult | ExperimentResult | StaffingPlan) -> list[Section]:
-    """The page's sections for any result (a staffing plan: the plan, then its simulation)."""
+    """The page's sections for any result (a staffing plan: the verdict of its simulation, the
+    plan, then the rest of its simulation)."""
     if not isinstance(result, StaffingPlan):
         return build_sections(as_experiment(result))
-    week_start = result.scenario.start_weekday
-    figures = {"staffing_plan": S.staffing_lines(result.staff, week_start)}
+    model = build_model(result.scenario)
+    clock = L.Clock.of(model, result.scenario.start_weekday)
+    figures = {"staffing_plan": S.staffing_lines(result.staff, clock)}
     if len(result.kpis):
-        figures["staffing_targets"] = S.target_bands(result.kpis, week_start)
-    plan = Section("Staffing plan", S.staffing_summary_html(result), figures)
-    return [plan, *build_sections(result.result)]
+        shares = {t.label for t in model.targets if t.is_share}
+        figures["staffing_targets"] = S.target_bands(result.kpis, clock, shares)
+    verdict, *rest = build_sections(result.result)
+    # the first screen: what the plan achieves (targets, cost), then how it was found
+    plan = Section("Staffing plan", S.staffing_summary_html(result), figures, "staffing_plan")
+    return [verdict, plan, *rest]
 
 
 # ----------------------------------------------------------------------------- sections
@@ -132,36 +145,50 @@ def _first(exp: ExperimentResult) -> Scenario:
     return next(iter(exp.scenarios.values()))
 
 
+def _confidence(exp: ExperimentResult) -> float:
+    return float(exp.provenance.get("confidence", STUDY_CONFIDENCE))
+
+
+def _sl_targets(model: Model) -> dict[str, str]:
+    """Per internal type: the label of the first service-level target over the whole period
+    that measures exactly it (the comparison charts show the service level as it defines it)."""
+    out: dict[str, str] = {}
+    for t in model.targets:
+        if t.kpi == "service_level" and t.per == "period" and t.type_index is not None:
+            out.setdefault(model.types[t.type_index].name, t.label)
+    return out
+
+
 def build_sections(exp: ExperimentResult) -> list[Section]:
     """The page's sections, each only where its data exist."""
     sc = _first(exp)
     # internal types (segments and callback queues are their own: "voice/vip")
     model = build_model(sc)
     types = [t.name for t in model.types]
-    colours = F.colour_map(types)
-    thresholds = {t.name: t.threshold for t in model.types}
-    channels: dict[str, str] = {t.name: t.channel for t in model.types}
-    sl_targets = {
-        (f"{t.contact_type}/{t.segment}" if t.segment else t.contact_type): float(t.at_least)
-        for t in sc.targets
-        if t.kpi == "service_level" and t.at_least is not None and t.contact_type is not None
-    }
+    colours = L.colour_map(types)
+    units = L.channel_units(model)
+    confidence = _confidence(exp)
+    clock = L.Clock.of(model, sc.start_weekday)
+    closed = {t.name: L.open_seconds(t, clock) <= 0 for t in model.types}
+    sl_targets = _sl_targets(model)
     several = len(exp.scenarios) > 1
-    week = sc.start_weekday
     sections = [Section("Verdict", _verdict_html(exp))]
     if several:
-        option_colours = F.colour_map(types)
-        comparison = Section(
-            "Options compared", figures={"options": C.option_bars(exp.summary, option_colours)}
-        )
-        if exp.differences is not None and len(exp.differences):
-            comparison.figures["differences"] = C.differences_forest(exp.differences)
+        keys = ("scenario", *exp.factors)
+        kpis, panels = C.key_kpis(exp.summary, exp.target_summary, sl_targets, units, keys)
+        comparison = Section("Options compared", key="options")
         if exp.factors:
             comparison.title = "Sweep"
-            comparison.figures = {
-                "sweep": C.sweep_lines(exp.summary, exp.factors[0], option_colours)
-            }
-        frontier = C.cost_service_frontier(exp.summary, exp.options, sc.currency)
+            comparison.figures["sweep"] = C.sweep_lines(
+                kpis, panels, exp.factors[0], colours, confidence
+            )
+        else:
+            comparison.figures["options"] = C.option_bars(kpis, panels, colours, confidence)
+            if exp.differences is not None and len(exp.differences):
+                comparison.figures["differences"] = C.differences_forest(
+                    exp.differences, sl_targets, units, confidence
+                )
+        frontier = C.cost_service_frontier(kpis, exp.options, sc.currency)
         if frontier is not None:
             comparison.figures["cost_frontier"] = frontier
         sections.append(comparison)
@@ -172,51 +199,58 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
     gi = group_intervals[group_intervals["measured"]] if len(group_intervals) else group_intervals
     label = f" — {base}" if several else ""
     if len(measured):
-        handle = {t.name: t.handle.mean * t.handle_factor for t in model.types}
-        slots = {
-            t.name: max([g.max_concurrent for g in model.groups if t.index in g.skills] or [1])
-            if not t.exclusive
-            else 1
-            for t in model.types
+        ti = _of(exp.target_intervals, base)
+        ti = ti[ti["measured"]] if len(ti) else ti
+        series = F.service_level_series(model, measured, ti)
+        shown = sorted({n for s in series for n in s.types})
+        real_time = [t.name for t in model.types if t.channel in L.REAL_TIME]
+        goals = {
+            model.types[t.type_index].name: float(t.at_least)
+            for t in model.targets
+            if t.kpi == "service_level" and t.at_least is not None and t.type_index is not None
         }
-        required = F.required_agents(measured, handle, thresholds, slots, sl_targets, sc.interval)
+        required = F.required_agents(model, measured, clock, goals)
         sections.append(
             Section(
                 f"Intraday{label}",
                 figures={
                     "service_level": F.service_level_by_interval(
-                        measured, sl_targets, colours, week_start=week
+                        series, clock, colours, F.closed_for(model, clock, shown), confidence
                     ),
-                    "volume": F.volume_by_interval(measured, colours, week_start=week),
-                    "asa": F.asa_by_interval(measured, colours, week_start=week),
-                    "staffing": F.staffing_by_interval(gi, required, week_start=week),
+                    "volume": F.volume_by_interval(measured, clock, colours),
+                    "asa": F.asa_by_interval(measured, clock, colours, units, closed, confidence),
+                    "staffing": F.staffing_by_interval(
+                        gi, clock, required, F.closed_for(model, clock, real_time)
+                    ),
                 },
+                key="intraday",
             )
         )
-    contacts = _of(exp.contacts, base) if exp.contacts is not None else pd.DataFrame()
-    if len(contacts):
+    waits = _of(exp.waits, base)
+    if len(waits) and waits["base"].sum() > 0:
         sections.append(
-            Section(f"Waiting{label}", figures={"waits": F.wait_cdf(contacts, thresholds, colours)})
+            Section(
+                f"Waiting{label}", figures={"waits": W.wait_distribution(waits, colours, units)}
+            )
         )
     if len(gi):
         sections.append(
             Section(
                 f"Agents{label}",
                 figures={
-                    "occupancy": F.occupancy_heatmap(gi, week_start=week),
+                    "occupancy": F.occupancy_heatmap(gi, clock),
                     "work_share": F.work_share(_of(exp.groups, base)),
                 },
             )
         )
-    if any(c in ("email", "messaging") for c in channels.values()) and len(measured):
-        sections.append(
-            Section(
-                f"Deferred work{label}",
-                figures={
-                    "backlog": F.backlog_by_interval(measured, channels, colours, week_start=week)
-                },
-            )
-        )
+    if any(t.channel not in L.REAL_TIME for t in model.types) and len(measured):
+        bounds = {t.label: float(t.at_least) for t in model.targets if t.at_least is not None}
+        deferred = Section(f"Deferred work{label}", key="deferred_work")
+        response = W.deferred_response(waits, bounds, colours, units) if len(waits) else None
+        if response is not None:
+            deferred.figures["deferred_response"] = response
+        deferred.figures["backlog"] = F.backlog_by_interval(measured, clock, colours, confidence)
+        sections.append(deferred)
     journeys = _of(exp.journeys, base) if exp.journeys is not None else pd.DataFrame()
     repeats = journeys.get("attempts_per_customer", pd.Series(dtype=float))
     callbacks = (
@@ -299,13 +333,14 @@ def _verdict_html(exp: ExperimentResult) -> str:
     """The first screen: the decision (cheapest compliant option, total cost per period), the
     targets with P(met), then the KPIs and the costs per contact type."""
     sc = _first(exp)
-    confidence = float(exp.provenance.get("confidence", STUDY_CONFIDENCE))
+    confidence = _confidence(exp)
     several = len(exp.scenarios) > 1
+    units = L.channel_units(build_model(sc))
     return "\n".join(
         [
             D.decision_html(exp.options, exp.cost_summary, sc.currency, confidence),
             D.targets_html(exp.target_summary, several, sc.currency, confidence),
-            _kpi_table(exp),
+            _kpi_table(exp, units),
             _costs_table(exp),
         ]
     )
@@ -318,6 +353,14 @@ COSTS = {
     "customer_cost_per_contact": "customers' cost per contact",
     "customer_wait_minutes": "customers' waiting (min)",
 }
+
+
+PER_CONTACT = ("cost_per_answered", "customer_cost_per_contact")  # shown with cents
+
+
+def _number(value: Any, digits: int) -> str:
+    """A number with thousands separators, or "–" where there is none (nothing answered)."""
+    return f"{float(value):,.{digits}f}" if _finite(value) else "–"
 
 
 def _costs_table(exp: ExperimentResult) -> str:
@@ -338,10 +381,7 @@ def _costs_table(exp: ExperimentResult) -> str:
             html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
         )
         cells = "".join(
-            f"<td>{float(by[k]):,.2f}</td>"
-            if k in ("cost_per_answered", "customer_cost_per_contact")  # per contact: cents
-            else f"<td>{float(by[k]):,.0f}</td>"
-            for k in COSTS
+            f"<td>{_number(by.get(k), 2 if k in PER_CONTACT else 0)}</td>" for k in COSTS
         )
         rows.append(f"<tr><th>{label}</th>{cells}</tr>")
     head = "".join(f"<th>{t}</th>" for t in COSTS.values())
@@ -352,8 +392,20 @@ def _costs_table(exp: ExperimentResult) -> str:
     )
 
 
-def _kpi_table(exp: ExperimentResult) -> str:
+def _kpi_table(exp: ExperimentResult, units: dict[str, L.Unit]) -> str:
+    """The KPIs per contact type with their intervals: shares in %, ASA in the channel's unit
+    (as in every chart), AHT in minutes."""
     kpis = ["offered", "service_level", "asa", "abandon_rate", "block_rate", "aht"]
+
+    def show(kpi: str, ctype: str, value: float) -> str:
+        if not _finite(value):
+            return "–"
+        if kpi == "asa" and ctype in units:
+            return f"{units[ctype](value):.3g} {units[ctype].label}"
+        if kpi == "aht":
+            return f"{value / 60:.3g} min"
+        return fmt(kpi, value)
+
     s = exp.summary
     if s is None or s.empty:
         return ""
@@ -366,17 +418,19 @@ def _kpi_table(exp: ExperimentResult) -> str:
             mean, low, high = (
                 float(v) for v in by.loc[k, ["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
             )
+            ctype = str(key[-1])
             extra = (
-                f"<br><small>[{fmt(k, low)}, {fmt(k, high)}]</small>"
+                f"<br><small>[{show(k, ctype, low)}, {show(k, ctype, high)}]</small>"
                 if _finite(low) and k != "offered"
                 else ""
             )
-            cells.append(f"<td>{fmt(k, mean)}{extra}</td>")
+            cells.append(f"<td>{show(k, ctype, mean)}{extra}</td>")
         label = " · ".join(
             html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
         )
         rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
-    head = "".join(f"<th>{k.replace('_', ' ')}</th>" for k in kpis)
+    names = {"service_level": "service level (type's threshold)", "asa": "ASA", "aht": "AHT"}
+    head = "".join(f"<th>{names.get(k, k.replace('_', ' '))}</th>" for k in kpis)
     return f"<table class='kpis'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -441,8 +495,11 @@ def _page(heading: str, subtitle: str, sections: list[Section], plotlyjs: str) -
     body = []
     count = 0
     for section in sections:
-        body.append(f"<section><h2>{html.escape(section.title)}</h2>{section.html}")
-        for fig in section.figures.values():
+        body.append(
+            f"<section data-section='{html.escape(section.name)}'>"
+            f"<h2>{html.escape(section.title)}</h2>{section.html}"
+        )
+        for name, fig in section.figures.items():
             count += 1
             div = fig.to_html(
                 full_html=False,
@@ -450,7 +507,7 @@ def _page(heading: str, subtitle: str, sections: list[Section], plotlyjs: str) -
                 div_id=f"figure-{count}",
                 config={"displaylogo": False, "responsive": True},
             )
-            body.append(f"<div class='figure'>{div}</div>")
+            body.append(f"<div class='figure' data-figure='{html.escape(name)}'>{div}</div>")
         body.append("</section>")
     meta = json.dumps({"figures": count, "generator": f"cccsim {__version__}"})
     return (

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cccsim.report import staffing as S
-from cccsim.report.figures import _when
 from cccsim.report.html import _finite, _verdict_html, as_experiment, report_sections
+from cccsim.report.layout import when
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.staffing import StaffingPlan
 from cccsim.stats.formats import fmt
@@ -162,8 +162,8 @@ def _plan_text(plan: StaffingPlan) -> str:
     ]
     if len(plan.staff):
         peak = plan.staff.to_dict("records")[int(plan.staff.agents.to_numpy().argmax())]
-        when = _when(float(peak["interval_start"]), plan.scenario.start_weekday)
-        lines.append(f"  peak: {int(peak['agents'])} agents ({peak['agent_group']}, {when})")
+        at = when(float(peak["interval_start"]), plan.scenario.start_weekday)
+        lines.append(f"  peak: {int(peak['agents'])} agents ({peak['agent_group']}, {at})")
     if plan.shifts is not None and len(plan.shifts):
         lines.append(
             f"  shifts: {len(plan.shifts)} chosen, {int(plan.shifts['agents'].sum())} agents"

@@ -9,8 +9,9 @@ import html
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
-from cccsim.report.figures import PALETTE, TIME, _hours, _layout, _when
+from cccsim.report.layout import PALETTE, TIME, Clock, interval_band, layout, titled, when
 from cccsim.staffing import StaffingPlan
 
 
@@ -32,7 +33,7 @@ def staffing_summary_html(plan: StaffingPlan) -> str:
         lines.append(
             f"<p>Peak: {int(peak['agents'])} agents scheduled "
             f"({html.escape(str(peak['agent_group']))}, "
-            f"{html.escape(_when(float(peak['interval_start']), plan.scenario.start_weekday))}).</p>"
+            f"{html.escape(when(float(peak['interval_start']), plan.scenario.start_weekday))}).</p>"
         )
     if plan.shifts is not None and len(plan.shifts):
         rows = "".join(
@@ -49,65 +50,88 @@ def staffing_summary_html(plan: StaffingPlan) -> str:
     return "".join(lines)
 
 
-def staffing_lines(staff: pd.DataFrame, week_start: str = "mon") -> go.Figure:
-    """Agents per interval and group: the Erlang start, the searched requirement, scheduled."""
+def staffing_lines(staff: pd.DataFrame, clock: Clock) -> go.Figure:
+    """Agents per interval and group: the Erlang start, the searched requirement, scheduled
+    (steps over the whole horizon)."""
     fig = go.Figure()
     for i, (group, part) in enumerate(staff.groupby("agent_group", sort=False)):
         colour = PALETTE[i % len(PALETTE)]
-        x = _hours(part.interval_start.to_numpy(), week_start)
+        by = part.set_index("interval_start")
         series = [
-            ("scheduled", part.agents, "solid"),
-            ("on duty needed", part.on_duty, "dot"),
-            ("Erlang start", part.erlang, "dash"),
+            ("scheduled", "agents", "solid"),
+            ("on duty needed", "on_duty", "dot"),
+            ("Erlang start", "erlang", "dash"),
         ]
         if "covered" in part:
-            series.append(("covered by shifts", part.covered, "longdash"))
-        for label, values, dash in series:
+            series.append(("covered by shifts", "covered", "longdash"))
+        for label, column, dash in series:
             fig.add_trace(
                 go.Scatter(
-                    x=x,
-                    y=values,
+                    x=clock.x(),
+                    y=clock.full(by[column]),
                     name=f"{group}: {label}",
                     line={"shape": "hv", "color": colour, "dash": dash},
                 )
             )
     peak = int(staff.agents.max()) if len(staff) else 0
-    return _layout(fig, f"Agents per interval (peak {peak} scheduled)", TIME, "agents")
+    fig = layout(fig, titled("Agents per interval", [f"peak {peak} scheduled"]), TIME, "agents")
+    fig.update_xaxes(range=clock.range())
+    return fig
 
 
-def target_bands(kpis: pd.DataFrame, week_start: str = "mon") -> go.Figure:
+def target_bands(kpis: pd.DataFrame, clock: Clock, shares: set[str]) -> go.Figure:
     """Each searched target per interval: the mean over the search's replications and its
-    one-sided bound; intervals where it does not hold are marked."""
-    fig = go.Figure()
+    one-sided bound (gaps where an interval had no contacts); intervals where it does not hold
+    are marked. Targets on shares (``shares``: their labels) in %, the others in seconds, each
+    kind in its own panel."""
+    kinds = [
+        k
+        for k in ("share", "time")
+        if any((t in shares) == (k == "share") for t in kpis.target.unique())
+    ]
+    fig = make_subplots(rows=max(len(kinds), 1), cols=1, shared_xaxes=True, vertical_spacing=0.12)
     for i, (target, part) in enumerate(kpis.groupby("target", sort=False)):
+        row = kinds.index("share" if target in shares else "time") + 1
         colour = PALETTE[i % len(PALETTE)]
-        x = _hours(part.interval_start.to_numpy(), week_start)
-        fig.add_trace(go.Scatter(x=x, y=part["mean"], name=str(target), line={"color": colour}))
-        low = part.ci_low.to_numpy(dtype=float)
-        high = part.ci_high.to_numpy(dtype=float)
+        by = part.set_index("interval_start")
+        y = clock.full(by["mean"])
         fig.add_trace(
             go.Scatter(
-                x=np.concatenate([x, x[::-1]]),
-                y=np.concatenate([high, low[::-1]]),
-                fill="toself",
-                fillcolor=colour,
-                opacity=0.15,
-                line={"width": 0},
-                name=f"{target}: bounds",
-                showlegend=False,
-                hoverinfo="skip",
-            )
+                x=clock.x(), y=y, name=str(target), line={"color": colour}, connectgaps=False
+            ),
+            row=row,
+            col=1,
         )
-        missed = part[~part.met]
+        low, high = clock.full(by["ci_low"]), clock.full(by["ci_high"])
+        interval_band(
+            fig, clock, low, high, colour, f"{target}: bounds", legend=False, row=row, col=1
+        )
+        missed = part[~part.met.astype(bool)]
         if len(missed):
             fig.add_trace(
                 go.Scatter(
-                    x=_hours(missed.interval_start.to_numpy(), week_start),
+                    x=clock.x(missed.interval_start.to_numpy()),
                     y=missed["mean"],
                     mode="markers",
                     marker={"symbol": "x", "size": 9, "color": "#c62828"},
                     name=f"{target}: not held",
-                )
+                ),
+                row=row,
+                col=1,
             )
     held = kpis.met.mean() if len(kpis) else float("nan")
-    return _layout(fig, f"Targets per interval ({held:.0%} of checks held)", TIME, "value")
+    fig = layout(
+        fig,
+        titled("Targets per interval", [f"{held:.0%} of the interval checks held"]),
+        TIME,
+        "",
+        240 + 160 * max(len(kinds), 1),
+    )
+    for row, kind in enumerate(kinds, start=1):
+        if kind == "share":
+            fig.update_yaxes(title_text="share", tickformat=".0%", row=row, col=1)
+        else:
+            fig.update_yaxes(title_text="seconds", row=row, col=1)
+    fig.update_xaxes(title_text=None, range=clock.range())
+    fig.update_xaxes(title_text=TIME, row=max(len(kinds), 1), col=1)
+    return fig

@@ -19,6 +19,7 @@ from cccsim.model.build import Model
 from cccsim.records import ANSWERED, KINDS, OUTCOMES, Records, wait_times
 from cccsim.stats.costs import customer_costs, group_bill, paid_time
 from cccsim.stats.tally import Tally, as_tally, ratio
+from cccsim.stats.waits import wait_curves, wait_grid
 
 COST_COLUMNS: tuple[str, ...] = (
     "operating_cost",
@@ -55,6 +56,7 @@ KPI_COLUMNS: tuple[str, ...] = (
     "balked",
     "callbacks",
     "offline_forms",
+    "voicemails",
     "service_level",
     "asa",
     "p_wait",
@@ -134,6 +136,7 @@ def _kpi_columns(s: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     count = {k: s[k].round().astype(np.int64) for k in ("offered", *OUTCOME_COUNTS)}
     return {
         **{k: count[k] for k in KPI_COLUMNS[: len(count)]},
+        "voicemails": s["voicemails"].round().astype(np.int64),
         "service_level": ratio(s["within"], s["due"]),
         "asa": ratio(s["wait_answered"], s["answered"]),
         "p_wait": ratio(s["waited"], s["reached"]),
@@ -308,3 +311,30 @@ def group_intervals_frame(source: Records | Tally) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     out["measured"] = out["interval_start"] >= m.warmup
     return out
+
+
+def waits_frame(source: Records | Tally) -> pd.DataFrame:
+    """One row per waiting-time curve × grid point: the share of contacts answered within
+    ``wait`` (``stats.waits``: per contact type on the calendar clock, and per threshold target
+    on its own clock, rules and base; contacts not yet due at ``wait`` left out)."""
+    tl = as_tally(source)
+    m = tl.model
+    curves, grid = wait_curves(m), wait_grid(m)
+    channel = {t.index: t.channel for t in m.types}
+    frames = [
+        pd.DataFrame(
+            {
+                "subject": c.subject,
+                "target": c.target,
+                "channel": channel[c.types[0]],
+                "clock": "calendar" if c.calendar is None else "business hours",
+                "threshold": c.threshold,
+                "wait": grid,
+                "within": sums[0].round().astype(np.int64),
+                "base": sums[1].round().astype(np.int64),
+                "share": ratio(sums[0], sums[1]),
+            }
+        )
+        for c, sums in zip(curves, tl.waits, strict=True)
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

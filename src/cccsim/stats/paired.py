@@ -51,6 +51,30 @@ def paired_differences(
     return pd.DataFrame(rows)
 
 
+def paired_target_differences(
+    targets: pd.DataFrame, baseline: str, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Each target's attained value, option − baseline, replication by replication: rows of
+    ``paired_differences`` with contact type ``target`` and the target's label as ``kpi``.
+
+    Better means higher for a target with only a lower bound (``at_least``), lower for one with
+    only an upper bound; a range has no direction (no verdict).
+    """
+    rows = []
+    base = targets[targets.scenario == baseline]
+    for option, part in targets[targets.scenario != baseline].groupby("scenario", sort=False):
+        merged = part.merge(base, on=["replication", "target"], suffixes=("", "_base"))
+        for label, sub in merged.groupby("target", sort=False):
+            d = (sub["attained"] - sub["attained_base"]).to_numpy(dtype=float)
+            d = d[np.isfinite(d)]
+            first = sub.iloc[0]
+            low, high = pd.notna(first["at_least"]), pd.notna(first["at_most"])
+            rows.append(
+                _row(str(option), baseline, "target", str(label), d, confidence, low - high)
+            )
+    return pd.DataFrame(rows)
+
+
 def paired_interval(d: np.ndarray, confidence: float) -> tuple[float, float, float]:
     """(mean, half-width, one-sided p of "difference > 0") of paired differences ``d`` (Student t
     with n − 1 degrees of freedom; a constant difference has half-width 0)."""
@@ -68,11 +92,18 @@ def paired_interval(d: np.ndarray, confidence: float) -> tuple[float, float, flo
 
 
 def _row(
-    option: str, baseline: str, ctype: str, kpi: str, d: np.ndarray, confidence: float
+    option: str,
+    baseline: str,
+    ctype: str,
+    kpi: str,
+    d: np.ndarray,
+    confidence: float,
+    direction: int | None = None,
 ) -> dict[str, object]:
     n = d.size
     mean, half, p_up = paired_interval(d, confidence)
-    direction = 1 if kpi in HIGHER_IS_BETTER else (-1 if kpi in LOWER_IS_BETTER else 0)
+    if direction is None:
+        direction = 1 if kpi in HIGHER_IS_BETTER else (-1 if kpi in LOWER_IS_BETTER else 0)
     if direction == 0 or not np.isfinite(p_up):
         better, verdict = np.nan, ""
     else:

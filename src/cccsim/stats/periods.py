@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from cccsim.model.build import Model
+from cccsim.model.calendar import WeeklyCalendar
 from cccsim.model.targets import TargetModel
 from cccsim.records import ANSWERED, BLOCKED, OPEN, Records
 from cccsim.units import DAY, WEEK
@@ -24,10 +25,16 @@ def target_edges(m: Model, per: str) -> np.ndarray:
 
 def target_waits(rec: Records, t: TargetModel) -> np.ndarray:
     """Each contact's wait on the target's clock (calendar or business seconds)."""
+    return clock_waits(rec, t.calendar)
+
+
+def clock_waits(rec: Records, calendar: WeeklyCalendar | None) -> np.ndarray:
+    """Each contact's wait on a clock: calendar seconds (None) or the open seconds of
+    ``calendar``; a contact still waiting at the horizon has waited until the horizon."""
     end = np.where(rec.outcome == ANSWERED, rec.answered_at, rec.ended_at)
     end = np.where(rec.outcome == OPEN, rec.model.horizon, end)
     end = np.where(rec.outcome == BLOCKED, rec.arrived_at, end)
-    if t.calendar is None:
+    if calendar is None:
         return end - rec.arrived_at
-    b = t.calendar.open_seconds_until
+    b = calendar.open_seconds_until
     return b(end) - b(rec.arrived_at)

@@ -39,6 +39,7 @@ from cccsim.records import (
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
 from cccsim.stats.periods import target_edges, target_waits
+from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
 TYPE_SUMS: tuple[str, ...] = (
     # customers' own contacts (not outbound callbacks), counted in their arrival bin
@@ -50,6 +51,7 @@ TYPE_SUMS: tuple[str, ...] = (
     "closed",
     "balked",
     "callbacks",  # left the line for a callback or voicemail
+    "voicemails",  # … of which a voicemail left out of hours
     "offline_forms",  # taken out of hours as a form (becomes a contact of another type)
     "reached",  # joined the live queue (offered − blocked, closed, callback, voicemail, form)
     "within",  # due by the horizon and answered within the type's threshold
@@ -153,6 +155,8 @@ class Tally:
     journeys: np.ndarray  # (n_first_types, len(JOURNEY_SUMS))
     ivr: list[np.ndarray]  # per entry: calls, contained, Σ ivr time, routed, per-choice counts
     targets: list[np.ndarray]  # per target: (2, n_periods) numerator, denominator
+    target_intervals: list[np.ndarray]  # per target: (2, n_intervals), the same per interval
+    waits: np.ndarray  # (n_curves, 2, grid size): answered within x, base (stats.waits)
     n_contacts: int = 0
     n_events: int = 0
 
@@ -169,6 +173,8 @@ class Tally:
             (self.journeys, other.journeys),
             *zip(self.ivr, other.ivr, strict=True),
             *zip(self.targets, other.targets, strict=True),
+            *zip(self.target_intervals, other.target_intervals, strict=True),
+            (self.waits, other.waits),
         ):
             mine += theirs
         self.n_contacts += other.n_contacts
@@ -196,6 +202,8 @@ class Tally:
             journeys=np.zeros((len(first_types(m)), len(JOURNEY_SUMS))),
             ivr=[np.zeros(4 + len(entry.choices)) for entry in m.ivr],
             targets=[np.zeros((2, target_edges(m, t.per).size - 1)) for t in m.targets],
+            target_intervals=[np.zeros((2, m.n_intervals)) for _ in m.targets],
+            waits=np.zeros((len(wait_curves(m)), 2, wait_grid(m).size)),
         )
 
 
@@ -214,8 +222,10 @@ def tally(rec: Records) -> Tally:
     _count_groups(rec, bins, out)
     _count_journeys(rec, out)
     _count_ivr(rec, out)
-    for t, sums in zip(m.targets, out.targets, strict=True):
+    for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
         _count_target(rec, t, sums)
+        _count_target(rec, t, per_interval, bins.interval_edges)
+    count_waits(rec, wait_curves(m), wait_grid(m), out.waits)
     return out
 
 
@@ -275,6 +285,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
         "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "voicemails": live & (outcome == VOICEMAIL),
         "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
         "within": live & answered & (wait <= threshold) & due,
@@ -401,17 +412,23 @@ def _count_ivr(rec: Records, out: Tally) -> None:
             sums[4 + k] += (routed & (choice == name)).sum()
 
 
-def target_sums(rec: Records, t: TargetModel) -> np.ndarray:
-    """(numerator, denominator) of target ``t``'s KPI in each of its periods, over ``rec``."""
-    sums = np.zeros((2, target_edges(rec.model, t.per).size - 1))
-    _count_target(rec, t, sums)
+def target_sums(rec: Records, t: TargetModel, edges: np.ndarray | None = None) -> np.ndarray:
+    """(numerator, denominator) of target ``t``'s KPI in each of its periods, over ``rec``.
+
+    ``edges`` replaces the periods by any ascending instants (contacts counted by arrival).
+    """
+    edges = target_edges(rec.model, t.per) if edges is None else edges
+    sums = np.zeros((2, edges.size - 1))
+    _count_target(rec, t, sums, edges)
     return sums
 
 
-def _count_target(rec: Records, t: TargetModel, sums: np.ndarray) -> None:
+def _count_target(
+    rec: Records, t: TargetModel, sums: np.ndarray, edges: np.ndarray | None = None
+) -> None:
     """Add target ``t``'s numerators and denominators over ``rec`` into ``sums``."""
     m = rec.model
-    edges = target_edges(m, t.per)
+    edges = target_edges(m, t.per) if edges is None else edges
     if t.kpi == "occupancy":
         g = t.group_index
         assert g is not None  # occupancy targets always name a group

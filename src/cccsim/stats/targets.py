@@ -196,3 +196,38 @@ def target_summary(
             }
         )
     return pd.DataFrame(rows)
+
+
+def target_intervals_frame(source: Records | Tally) -> pd.DataFrame:
+    """One row per target × reporting interval: the target's KPI as the target defines it
+    (threshold, clock, short-abandon rule, base, its contact types or agent group), counted per
+    interval whatever the target's own period — what the report draws against the bound."""
+    tl = as_tally(source)
+    m = tl.model
+    starts = tl.bins.interval_edges[:-1]
+    frames = []
+    for t, sums in zip(m.targets, tl.target_intervals, strict=True):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "target": t.label,
+                    "definition": t.definition,
+                    "kpi": t.kpi,
+                    "contact_type": m.types[t.type_index].name
+                    if t.type_index is not None
+                    else None,
+                    "agent_group": m.groups[t.group_index].name
+                    if t.group_index is not None
+                    else None,
+                    "at_least": t.at_least,
+                    "at_most": t.at_most,
+                    "interval": np.arange(m.n_intervals),
+                    "interval_start": starts,
+                    "numerator": sums[0],
+                    "denominator": sums[1],
+                    "value": ratio(sums[0], sums[1]),
+                    "measured": starts >= m.warmup,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -2,6 +2,8 @@
 
     python experiments/benchmarks/run.py            # the full suite (several minutes)
     python experiments/benchmarks/run.py --quick    # small sizes, one round (a smoke test)
+    python experiments/benchmarks/run.py --scenarios   # only §5–6 (example scenarios) and their
+                                                       # M/M/50+M reference, rewritten in place
 
 Every measurement runs in its own child process (clean peak memory); rounds interleave the
 contestants so that machine noise hits them alike; medians are reported and compared as ratios,
@@ -36,6 +38,12 @@ NOTES = """## Notes
 - The engine's speed tricks are commented where they are made (`src/cccsim/engine/run.py`):
   contacts are callbacks, not processes; events are slotted objects pushed straight onto simpy's
   heap; random numbers are drawn in blocks; levels are integrated after the run.
+- The engine's core runs no lever code a scenario does not use: callbacks and pacing, retrials
+  and repeats, announcements and balking, opening hours, shifts and routing policies each live
+  in a module of their own and are plugged in only where used (§5 measures the example
+  scenarios that use them). `python experiments/benchmarks/digests.py` checks that every
+  example scenario's contacts, intervals and groups frames are unchanged seed for seed (against
+  `digests.json`; `--save` after a change meant to alter them).
 """
 
 
@@ -45,7 +53,12 @@ def child(name: str, size: float, seed: int) -> None:
     from workloads import WORKLOADS
 
     baseline_kb = _rss_kb()
-    result = WORKLOADS[name](int(size) if name != "multichannel" else size, seed)  # type: ignore[operator]
+    if name.startswith("scenario:"):
+        from workloads import cccsim_scenario
+
+        result = cccsim_scenario(name.removeprefix("scenario:"), int(size), seed)
+    else:
+        result = WORKLOADS[name](int(size) if name != "multichannel" else size, seed)  # type: ignore[operator]
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["baseline_rss_mb"] = baseline_kb / 1024
     print(json.dumps(result))
@@ -108,9 +121,15 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=500_000)
     parser.add_argument("--quick", action="store_true", help="small sizes, one round")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument(
+        "--scenarios", action="store_true", help="only the example scenarios (§5–6), in place"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.size, args.seed)
+        return
+    if args.scenarios:
+        scenarios_only(args)
         return
 
     rounds, n = (1, 20_000) if args.quick else (args.rounds, args.contacts)
@@ -139,7 +158,9 @@ def main() -> None:
             + ", ".join(f"{m} {horizons[days][m]['peak_rss_mb']:.0f} MB" for m in MODES),
             flush=True,
         )
-    report = render(mm, multi, reps, rounds, n, horizons) + _kept(Path(args.out))
+    report = render(mm, multi, reps, rounds, n, horizons)
+    report += "\n\n" + render_scenarios(measure_scenarios(rounds, n), rounds, n) + "\n" + NOTES
+    report += _kept(Path(args.out))
     Path(args.out).write_text(report)
     print(report)
 
@@ -256,8 +277,104 @@ def render(
             f"| {days} | {st['contacts']:,} | {mem['peak_rss_mb']:.0f} | {st['peak_rss_mb']:.0f} | "
             f"{st['file_bytes'] / max(st['contacts'], 1):.0f} | {st['seconds'] / mem['seconds']:.2f} |"
         )
-    lines += ["", NOTES]
     return "\n".join(lines)
+
+
+BANK_DAYS = (7, 14, 28)
+SECTIONS = "## 5. Example scenarios"
+
+
+def measure_scenarios(rounds: int, n: int) -> dict[str, list[dict[str, Any]]]:
+    """Per round: the M/M/50+M reference, every example scenario over its own horizon, and the
+    retail bank over 7, 14 and 28 days — interleaved, so that machine noise hits them alike."""
+    sys.path.insert(0, str(HERE))
+    from workloads import SCENARIOS
+
+    out: dict[str, list[dict[str, Any]]] = {"M/M/50+M": []}
+    for r in range(rounds):
+        out["M/M/50+M"].append(measure("cccsim", n, seed=r + 1))
+        runs = [(s, 0) for s in SCENARIOS] + [("retail_bank", d) for d in BANK_DAYS]
+        for name, days in runs:
+            label = f"{name} {days}d" if days else name
+            out.setdefault(label, []).append(measure(f"scenario:{name}", days, seed=r + 1))
+            m = out[label][-1]
+            print(
+                f"round {r + 1} {label}: {m['events'] / m['cpu_seconds']:,.0f} events/s, "
+                f"{m['cpu_seconds']:.2f} CPU s",
+                flush=True,
+            )
+    return out
+
+
+def render_scenarios(rows: dict[str, list[dict[str, Any]]], rounds: int, n: int) -> str:
+    """§5 (every example scenario against M/M/50+M) and §6 (the retail bank's horizon)."""
+    ref = rows["M/M/50+M"]
+    ev_ref = statistics.median(x["events"] / x["cpu_seconds"] for x in ref)
+    c_ref = statistics.median(x["contacts"] / x["cpu_seconds"] for x in ref)
+    rss_ref = median(ref, "peak_rss_mb")
+    lines = [
+        f"{SECTIONS} against M/M/50+M",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, `python experiments/benchmarks/run.py "
+        f"--scenarios`: {rounds} round(s), medians, each measurement in its own process, the "
+        f"reference (M/M/50+M, {n:,} contacts, engine with records) in the same rounds. The engine "
+        "alone (`engine.run`: records in memory, no KPI frames), one replication each, over the "
+        "scenario's own horizon. Rates are per CPU second of the measuring process (`process_time`: "
+        "on a shared machine, less noisy than the wall clock). Ratios are to the reference.",
+        "",
+        "| scenario | days | contacts | events | contacts/s | events/s | µs/event | events/s "
+        "÷ ref | contacts/s ÷ ref | peak RSS (MB) | RSS ÷ ref |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def row(label: str, xs: list[dict[str, Any]]) -> str:
+        ev = statistics.median(x["events"] / x["cpu_seconds"] for x in xs)
+        c = statistics.median(x["contacts"] / x["cpu_seconds"] for x in xs)
+        rss = median(xs, "peak_rss_mb")
+        days = f"{xs[0]['days']:g}" if "days" in xs[0] else "–"
+        return (
+            f"| {label} | {days} | {median(xs, 'contacts'):,.0f} | {median(xs, 'events'):,.0f} | "
+            f"{c:,.0f} | {ev:,.0f} | {1e6 / ev:.2f} | {ev / ev_ref:.2f} | {c / c_ref:.2f} | "
+            f"{rss:.0f} | {rss / rss_ref:.2f} |"
+        )
+
+    lines.append(row("M/M/50+M (reference)", ref))
+    for label, xs in rows.items():
+        if label != "M/M/50+M" and not label.startswith("retail_bank "):
+            lines.append(row(label, xs))
+    lines += [
+        "",
+        "## 6. The retail bank against its horizon",
+        "",
+        "Time per simulated day should be flat: 28 days within 4.4× the 7-day time.",
+        "",
+        "| days | contacts | events | CPU s | CPU s per day | µs/event | per day ÷ 7-day per day |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    per_day7 = median(rows[f"retail_bank {BANK_DAYS[0]}d"], "cpu_seconds") / BANK_DAYS[0]
+    for d in BANK_DAYS:
+        xs = rows[f"retail_bank {d}d"]
+        sec = median(xs, "cpu_seconds")
+        ev = median(xs, "events")
+        lines.append(
+            f"| {d} | {median(xs, 'contacts'):,.0f} | {ev:,.0f} | {sec:.2f} | {sec / d:.3f} | "
+            f"{1e6 * sec / ev:.2f} | {sec / d / per_day7:.2f} |"
+        )
+    last = median(rows[f"retail_bank {BANK_DAYS[-1]}d"], "cpu_seconds")
+    first = median(rows[f"retail_bank {BANK_DAYS[0]}d"], "cpu_seconds")
+    lines += ["", f"{BANK_DAYS[-1]} days took **{last / first:.2f}×** the {BANK_DAYS[0]}-day time."]
+    return "\n".join(lines) + "\n"
+
+
+def scenarios_only(args: argparse.Namespace) -> None:
+    """Measure §5–6 and put them into the report in place of the old ones."""
+    rounds, n = (1, 20_000) if args.quick else (args.rounds, args.contacts)
+    text = render_scenarios(measure_scenarios(rounds, n), rounds, n)
+    out = Path(args.out)
+    old = out.read_text() if out.exists() else ""
+    head = old.split(SECTIONS)[0].split(NOTES.splitlines()[0])[0].rstrip()
+    out.write_text(f"{head}\n\n{text}\n{NOTES}")
+    print(text)
 
 
 if __name__ == "__main__":

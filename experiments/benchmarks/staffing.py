@@ -1,6 +1,6 @@
 """How long the staffing search takes on the retail bank's week (240 half-hours), default settings.
 
-    python experiments/benchmarks/staffing.py            # writes section 5 of RESULTS.md
+    python experiments/benchmarks/staffing.py            # writes section 7 of RESULTS.md
     python experiments/benchmarks/staffing.py --quick    # a day and fewer replications
 
 The search runs in a child process, which stops and reaps its worker pool afterwards so that the
@@ -91,7 +91,7 @@ def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
     return "\n".join(
         [
             START,
-            "## 5. Staffing search",
+            "## 7. Staffing search",
             "",
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()} "
             f"({os.cpu_count()} cores, load average {load[0]:.1f} at the start), cccsim "

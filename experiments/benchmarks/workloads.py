@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,8 @@ import cccsim
 from cccsim.engine import run
 from cccsim.model import build_model
 from cccsim.records import ABANDONED, ANSWERED
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # M/M/50+M: ρ = 0.95, mean handle 300 s, mean patience 600 s
 AGENTS, RHO, HANDLE, PATIENCE = 50, 0.95, 300.0, 600.0
@@ -47,9 +50,10 @@ def mm50m_scenario(contacts: int, policy: str = "standard") -> cccsim.Scenario:
 def cccsim_mm50m(contacts: int, seed: int, policy: str = "standard") -> dict[str, Any]:
     """cccsim's engine with its full columnar contact records."""
     model = build_model(mm50m_scenario(contacts, policy))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     rec = run(model, seed)
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
     answered = rec.outcome == ANSWERED
     return {
         "seconds": seconds,
@@ -57,6 +61,8 @@ def cccsim_mm50m(contacts: int, seed: int, policy: str = "standard") -> dict[str
         "abandon_rate": float((rec.outcome == ABANDONED).mean()),
         "asa": float((rec.answered_at[answered] - rec.arrived_at[answered]).mean()),
         "record_bytes": rec.nbytes(),
+        "events": rec.n_events,
+        "cpu_seconds": cpu_seconds,
     }
 
 
@@ -282,3 +288,31 @@ WORKLOADS = {
     "horizon (in memory)": lambda days, seed: cccsim_horizon(days, seed, streamed=False),
     "horizon (streamed)": lambda days, seed: cccsim_horizon(days, seed, streamed=True),
 }
+
+
+SCENARIOS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+
+
+def example_scenario(name: str, days: int = 0) -> cccsim.Scenario:
+    """The example scenario ``scenarios/<name>.yaml``, over ``days`` days if given."""
+    from cccsim.scenario.load import apply_overrides
+
+    sc = cccsim.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    return apply_overrides(sc, {"horizon": f"{days}d"}) if days else sc
+
+
+def cccsim_scenario(name: str, days: int, seed: int) -> dict[str, Any]:
+    """The engine alone (``run``: records in memory, no KPIs) on an example scenario."""
+    model = build_model(example_scenario(name, days))
+    start, cpu = time.perf_counter(), time.process_time()
+    rec = run(model, seed)
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "contacts": rec.n_contacts,
+        "events": rec.n_events,
+        "days": model.horizon / 86400,
+        "record_bytes": rec.nbytes(),
+    }

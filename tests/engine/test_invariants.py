@@ -8,6 +8,7 @@ to their outcomes (the accounting identity) and agents are never on duty less th
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 import cccsim
 from cccsim.engine import run
 from cccsim.engine.source import Source
-from cccsim.model import build_model
+from cccsim.model import Model, build_model
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -411,20 +412,37 @@ def test_policy_path_equals_the_built_in_path(
 def test_daily_flush_changes_nothing(data: dict[str, Any], seed: int) -> None:
     """Moving finished contacts out of the engine's lists each day (and renumbering the rest)
     gives exactly the records of a run that keeps every contact in its lists."""
-    import cccsim.engine.run as engine
-
     data = {**data, "horizon": "53h"}
     for name, group in data["agent_groups"].items():
         if isinstance(group["staff"], list):
             data["agent_groups"][name] = {**group, "staff": max(group["staff"])}
-    model = build_model(cccsim.load_scenario(data))
-    flushed = run(model, seed)
-    engine.FLUSH = False
+    _same_records_with(build_model(cccsim.load_scenario(data)), seed, "FLUSH", False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_levers_plugged_in_only_where_used_change_nothing(data: dict[str, Any], seed: int) -> None:
+    """The engine plugs a lever (callbacks and pacing, announcements, opening hours) into its
+    core only where the scenario uses it; plugging every lever in everywhere gives exactly the
+    same records (the fast paths skip work, never change a result)."""
+    _same_records_with(build_model(cccsim.load_scenario(data)), seed, "EVERY_LEVER", True)
+
+
+def _same_records_with(model: Model, seed: int, switch: str, value: bool) -> None:
+    """The engine's records of ``model`` are exactly the same with its module-level ``switch``
+    set to ``value`` as without."""
+    # the module (``import cccsim.engine.run as engine`` would give the function ``run``, which
+    # ``cccsim.engine`` re-exports under the same name, and set the switch on it: a no-op)
+    engine = importlib.import_module("cccsim.engine.run")
+    assert hasattr(engine, switch)
+    usual = run(model, seed)
+    before = getattr(engine, switch)
+    setattr(engine, switch, value)
     try:
-        whole = run(model, seed)
+        switched = run(model, seed)
     finally:
-        engine.FLUSH = True
+        setattr(engine, switch, before)
     for name in CONTACT_FIELDS:
-        np.testing.assert_array_equal(getattr(flushed, name), getattr(whole, name), err_msg=name)
-    np.testing.assert_array_equal(flushed.extra_busy, whole.extra_busy)
-    assert flushed.n_events == whole.n_events
+        np.testing.assert_array_equal(getattr(usual, name), getattr(switched, name), err_msg=name)
+    np.testing.assert_array_equal(usual.extra_busy, switched.extra_busy)
+    assert usual.n_events == switched.n_events

@@ -65,7 +65,12 @@ class ContactColumns:
     served_by: list[int] = field(default_factory=list)
     open_now: list[bool] = field(default_factory=list)  # its channel was open when it came
     gid: list[int] = field(default_factory=list)  # number by creation, kept for good
-    decide: list[Any] = field(default_factory=list)  # [u_balk, u_accept, u_resolve] or None
+    # decision uniforms of the contacts the customer started (0 balk, 1 accept a callback,
+    # 2 resolved), one list each: three lists of floats, not a list per contact (which the
+    # garbage collector would have to track); created contacts keep theirs in ``spawned``
+    u_balk: list[float] = field(default_factory=list)
+    u_accept: list[float] = field(default_factory=list)
+    u_resolve: list[float] = field(default_factory=list)
     wrap: list[float] = field(default_factory=list)  # after-contact work once answered
     key: list[int] = field(default_factory=list)  # the customer's key (0 if nothing follows)
     # Memory and speed: contacts the customer started themselves are their own customer,
@@ -105,7 +110,8 @@ class ContactColumns:
         self.served_by.extend([-1] * n)
         self.gid.extend(range(self.next_gid, self.next_gid + n))
         self.next_gid += n
-        self.decide.extend(day.decide.tolist() if keep_decisions else [None] * n)
+        for k, values in enumerate(self.decisions):
+            values.extend(day.decide[:, k].tolist() if keep_decisions else [0.0] * n)
         self.wrap.extend(day.wrap.tolist())
         self.key.extend(day.key.tolist() if keep_keys else [0] * n)
         self.open_now.extend(is_open.tolist())
@@ -166,10 +172,17 @@ class ContactColumns:
             self.served_by,
             self.open_now,
             self.gid,
-            self.decide,
+            self.u_balk,
+            self.u_accept,
+            self.u_resolve,
             self.wrap,
             self.key,
         )
+
+    @property
+    def decisions(self) -> tuple[list[float], list[float], list[float]]:
+        """The three decision-uniform lists, indexed by k then contact."""
+        return self.u_balk, self.u_accept, self.u_resolve
 
     def owner(self, c: int) -> int:
         """The customer (gid of the journey's first contact) of contact ``c``."""

@@ -20,6 +20,9 @@ import numpy as np
 
 from cccsim.rng import Streams
 
+KEY_LIMIT = 2**63 - 1
+"""Customer keys are drawn uniformly from [0, KEY_LIMIT) (``engine/source.py``, ``engine/ivr.py``)."""
+
 
 class FollowUps:
     """The generator of contact ``j`` of a customer's journey, for any customer key and ``j``."""

@@ -146,12 +146,24 @@ class StandardPolicy:
         self.price = [  # marginal price of one contact of each type, per group
             [_marginal_price(model, g, t) for t in range(n_types)] for g in range(n_groups)
         ]
+        # speed: (type, group) pairs no condition, reservation or blending cap applies to
+        self.always = [
+            [
+                g not in self.condition[t]
+                and not self.reserve[g]
+                and (self.blend[g] is None or t not in self.deferred)
+                for g in range(n_groups)
+            ]
+            for t in range(n_types)
+        ]
 
     def _deferred_in_service(self, view: RoutingView, g: int) -> int:
         return sum(view.serving(g, t) for t in self.deferred)
 
     def admits(self, view: RoutingView, t: int, g: int) -> bool:
         """Conditional overflow, reservation (keep k idle for protected types) and blending caps."""
+        if self.always[t][g]:
+            return True
         cond = self.condition[t].get(g)
         if cond is not None:
             kind, bound = cond

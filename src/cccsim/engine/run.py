@@ -2,16 +2,28 @@
 
 Contacts are not simpy processes. The arrival chain, service ends, patience expiries, overflow
 eligibility, callback dials and staffing changes are events whose callbacks update flat lists.
-Initial contacts are drawn a day at a time (``engine/source.py``); retrials, repeats and callbacks
-are created during it, their random attributes drawn from a stream keyed to the customer
-(``engine/followups.py``).
+Initial contacts are drawn a day at a time (``engine/source.py``, IVR callers in
+``engine/ivr.py``); retrials, repeats and callbacks are created during it, their random
+attributes drawn from a stream keyed to the customer (``engine/followups.py``).
+
+This module is the core: a contact arrives, is taken by a free agent or queues, begins service,
+ends, and its agent seeks work (built-in routing: skills in priority order, overflow delays,
+longest-idle agents). Each lever lives in its own module and is plugged in only where the
+scenario uses it, so a plain scenario runs none of its code:
+
+- ``engine/journeys.py``: retrials and repeats (and creating any follow-up contact);
+- ``engine/callbacks.py``: callback offers, dials, redials, pacing (``engine/pacing.py``);
+- ``engine/announce.py``: the announced wait and balking;
+- ``engine/hours.py``: opening hours, closed days, voicemail and offline forms;
+- ``engine/shifts.py``: staffing changes;
+- ``engine/by_policy.py``: routing through a ``RoutingPolicy`` (conditions, priorities,
+  reservation, blending, custom policies).
 
 Tie rule: events at the same instant run in the order they were scheduled.
 """
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable
 from heapq import heappush
@@ -22,41 +34,30 @@ import numpy as np
 import simpy
 
 from cccsim.engine.agents import AgentPool, agent_takers
+from cccsim.engine.announce import WaitEstimate, before_queue
+from cccsim.engine.by_policy import by_policy
+from cccsim.engine.callbacks import callbacks
 from cccsim.engine.columns import (
-    ATTEMPT,
-    HOME,
     KIND,
-    REACH,
-    STEP,
-    U_BALK,
     ContactColumns,
     MemorySink,
     Sink,
     part_records,
 )
 from cccsim.engine.events import NORMAL, Wake
-from cccsim.engine.followups import FollowUps
-from cccsim.engine.pacing import Pacer
+from cccsim.engine.hours import hours
+from cccsim.engine.journeys import journeys
 from cccsim.engine.policy import RoutingView, load_policy
+from cccsim.engine.shifts import Shifts
 from cccsim.engine.source import Source
 from cccsim.engine.tables import TypeTables
 from cccsim.model.build import Model
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
-    BALKED,
     BLOCKED,
-    CALLBACK,
     CALLBACK_KIND,
-    CLOSED,
-    INBOUND,
-    OFFLINE_FORM,
-    OFFLINE_KIND,
     OPEN,
-    REPEAT_KIND,
-    SCHEDULED,
-    UNREACHED,
-    VOICEMAIL,
     Records,
 )
 from cccsim.rng import Streams
@@ -64,15 +65,7 @@ from cccsim.units import DAY
 
 WAITING = OPEN  # a contact still waiting is "open" if the horizon comes first
 FLUSH = True  # move finished contacts out of the lists every day (tests switch it off to compare)
-
-
-def _balk_probability(points: tuple[tuple[float, float], ...], wait: float) -> float:
-    """Piecewise-linear P(leave | announced wait), flat beyond the ends."""
-    if not points:
-        return 0.0
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    return float(np.interp(wait, xs, ys))
+EVERY_LEVER = False  # plug in every lever, used or not (tests switch it on to compare)
 
 
 def run(model: Model, seed: int | np.random.SeedSequence) -> Records:
@@ -104,13 +97,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         cols.ended_at,
         cols.served_by,
     )
-    spawned, unresolved, offered_cb, dials = (
-        cols.spawned,
-        cols.unresolved,
-        cols.offered_cb,
-        cols.dials,
-    )
-    open_now, gid, decide, wrap, key = cols.open_now, cols.gid, cols.decide, cols.wrap, cols.key
+    spawned = cols.spawned
+    open_now, wrap = cols.open_now, cols.wrap
     ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[tuple[str, float, float, bool, str]] = []
@@ -121,146 +109,39 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     n_types = len(types)
     queues: list[deque[int]] = [deque() for _ in range(n_types)]
     n_waiting = [0] * n_types
-    last_wait = [0.0] * n_types
     staff_now = [0] * len(model.groups)
     routes = model.routes
     tables = TypeTables.of(model)
     exclusive, capacity, first_groups = tables.exclusive, tables.capacity, tables.first_groups
     line_pool, capped = tables.line_pool, tables.capped
     lines = [0] * n_types  # per line pool: live contacts waiting (callbacks hold no line)
-    delays, after_of, special = tables.delays, tables.after_of, tables.special
-    mean_handle, track_last = tables.mean_handle, tables.track_last
+    delays, after_of = tables.delays, tables.after_of
+    track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
     wraps = tables.wraps
-    journey_at = FollowUps(streams).at
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
-    levels = pool.levels
+
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
     slowdown = [g.slowdown for g in model.groups]
     proficient = any(proficiency) or any(slowdown)
-    busy = [0] * len(model.groups)  # agents holding any contact: idle = on duty − busy
-    free_at: list[float] = []  # per agent: when it last became available
     by_longest_idle = model.policy.agent_selection == "longest_idle"
     # a routing policy is consulted only when the scenario uses its options (else: fast path)
     policy = None if model.policy.is_default else load_policy(model)
-    serving = [[0] * n_types for _ in model.groups]  # kept for policies only
-    view = RoutingView(
-        model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
-    )
+    busy = [0] * len(model.groups)  # for policies: agents holding any contact
+    serving = [[0] * n_types for _ in model.groups]  # for policies: contacts in service by type
 
     available, peek, take_longest_idle, take_available = agent_takers(pool)
-    pacer = Pacer(model, staff_now, lambda c, now: release_paced(c, now))
-    pacing, pace_pool = pacer.active, pacer.pool
-
-    def available_timed(a: int, level: int) -> None:
-        """``available`` that also notes when (for policies reading ``free_since``)."""
-        if a >= len(free_at):
-            free_at.extend([0.0] * (a + 1 - len(free_at)))
-        free_at[a] = env._now
-        tok = pool.next_token
-        pool.next_token = tok + 1
-        token[a] = tok
-        levels[agent_group[a]][level].append((a, tok))
-
-    if policy is not None:
-        available = available_timed  # the plain path skips the bookkeeping
-
-    def kind_of(c: int) -> int:
-        return spawned[c][KIND] if c in spawned else INBOUND
-
-    def attempt_of(c: int) -> int:
-        return spawned[c][ATTEMPT] if c in spawned else 1
-
-    def home_of(c: int) -> int:
-        """The type a follow-up of ``c`` goes to: the customer's inbound type (a callback waits
-        in its own queue, but its customer is not a callback queue's customer)."""
-        return spawned[c][HOME] if c in spawned else ctype[c]
-
-    def u(c: int, k: int) -> float:
-        """Contact ``c``'s k-th decision uniform (0 balk, 1 accept a callback, 2 resolved)."""
-        return spawned[c][U_BALK + k] if c in spawned else float(decide[c][k])
-
-    def next_of(c: int) -> np.random.Generator:
-        """The generator of the contact that would follow ``c`` in its customer's journey."""
-        return journey_at(key[c], (spawned[c][STEP] if c in spawned else 0) + 1)
-
-    def spawn(
-        rng: np.random.Generator, t: int, at: float, of: int, kind_: int, since: float
-    ) -> None:
-        """Create contact of type ``t`` joining at ``at``, the next in ``of``'s journey (a retrial,
-        repeat, callback or offline form), its attributes drawn from ``rng`` (``next_of(of)``).
-
-        A callback is the same customer with the same need: it keeps the handle time, after-
-        contact work and decision uniforms of the contact that asked for it (which was not
-        served), and draws whether each of its calls is answered."""
-        c = len(ctype)
-        ctype.append(t)
-        arrived.append(at)
-        tm = types[t]
-        reach = None
-        if kind_ == CALLBACK_KIND:
-            handle.append(handle[of])
-            patience.append(math.inf)
-            wrap.append(wrap[of])
-            decisions = [u(of, 0), u(of, 1), u(of, 2)]
-            cb = tm.callback
-            reach = rng.random(cb.retries + 1).tolist() if cb is not None else None
-            home = home_of(of)
-        else:
-            handle.append(float(tm.handle.draw(rng, 1)[0]) * tm.handle_factor)
-            patience.append(
-                float(tm.patience.draw(rng, 1)[0]) * tm.patience_factor
-                if tm.patience is not None
-                else math.inf
-            )
-            decisions = rng.random(3).tolist()
-            wrap.append(
-                float(tm.after_contact_work.draw(rng, 1)[0])
-                if tm.after_contact_work is not None
-                else 0.0
-            )
-            home = t
-        state.append(WAITING)
-        answered_at.append(math.nan)
-        ended_at.append(math.nan)
-        served_by.append(-1)
-        gid.append(cols.new_gid())
-        decide.append(None)
-        key.append(key[of])
-        tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
-        step = (spawned[of][STEP] if of in spawned else 0) + 1
-        spawned[c] = [cols.owner(of), tries, kind_, since, *decisions, step, home, reach]
-        open_now.append(True)
-        if at < horizon:
-            heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
-
-    def switch_to(t: int, table: tuple[tuple[int, float], ...], pick: float) -> int:
-        """The type of a follow-up contact: ``t`` or, with the given probabilities, another
-        (``pick`` is the follow-up's uniform for it)."""
-        acc = 0.0
-        for other, p in table:
-            acc += p
-            if pick < acc:
-                return other
-        return t
-
-    def fail(c: int, outcome: int, now: float) -> None:
-        """Contact ``c`` ends unserved; its customer may try again later."""
-        state[c] = outcome
-        ended_at[c] = now
-        home = home_of(c)
-        r = types[home].retrial
-        if r is not None and outcome in r.after and attempt_of(c) < r.max_attempts:
-            rng = next_of(c)
-            go, pick = rng.random(2).tolist()
-            if go < r.probability:
-                later = float(r.delay.draw(rng, 1)[0])
-                spawn(rng, switch_to(home, r.switch, pick), now + later, c, INBOUND, math.nan)
+    estimate = WaitEstimate(model, staff_now, cap)
+    last_wait = estimate.last_wait
+    # the levers a scenario uses plug in below, once the core's functions exist
+    dialling = EVERY_LEVER or any(
+        t.callback is not None or t.out_of_hours == "voicemail" for t in types
+    )
 
     def begin(c: int, a: int, now: float) -> None:
         """Agent ``a`` starts on contact ``c`` at ``now`` (a callback starts with a call)."""
@@ -272,16 +153,13 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             serving[g][t] += 1
         load[a] += slots
         served_by[c] = a
-        if spawned and c in spawned and spawned[c][KIND] == CALLBACK_KIND:
-            dials[c] = n = dials.get(c, 0) + 1
-            cb = types[t].callback
-            if cb is not None and spawned[c][REACH][n - 1] >= cb.reach:  # nobody picks up
-                state[c] = SCHEDULED
-                end = now + cb.attempt_time
-                extra_busy.append((g, now, end, slots / cap[g]))
-                if end < horizon:
-                    heappush(heap, (end, NORMAL, next(ids), Wake(on_dial_end, c)))
-                return
+        if (
+            dialling
+            and c in spawned
+            and spawned[c][KIND] == CALLBACK_KIND
+            and dial(c, a, g, slots / cap[g], now)  # a call first: nobody picked up
+        ):
+            return
         state[c] = ANSWERED
         answered_at[c] = now
         if track_last[t]:
@@ -299,26 +177,14 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             free = end + wrap[c]
             extra_busy.append((g, end, free, slots / cap[g]))
         if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
-            unresolved.add(c)
-            home = types[home_of(c)]
-            rng = next_of(c)
-            pick = rng.random(2).tolist()[1]
-            later = float(home.repeat_delay.draw(rng, 1)[0])  # type: ignore[union-attr]
-            spawn(
-                rng,
-                switch_to(home.index, home.repeat_switch, pick),
-                end + later,
-                c,
-                REPEAT_KIND,
-                math.nan,
-            )
+            repeat(c, end)
         if free < horizon:  # ends past the horizon need no event
             heappush(heap, (free, NORMAL, next(ids), Wake(on_end, c)))
 
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: take the highest-priority eligible waiting contacts."""
         if policy is not None:
-            seek_work_by_policy(a, now)
+            policy_seek_work(a, now)
             return
         g = agent_group[a]
         token[a] = -1
@@ -344,68 +210,21 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if load[a] < capg:
             available(a, load[a])
 
-    def seek_work_by_policy(a: int, now: float) -> None:
-        """As ``seek_work``, the policy admitting and ranking the waiting contacts."""
-        g = agent_group[a]
-        token[a] = -1
-        capg = cap[g]
-        view.now = now
-        admits, rank = policy.admits, policy.rank  # type: ignore[union-attr]
-        while load[a] < capg:
-            view.taker_load = load[a]
-            best, best_score = -1, -math.inf
-            for t in skills[g]:
-                if load[a] and exclusive[t]:
-                    continue
-                head = live_head(t)
-                if head >= 0 and arrived[head] + after_of[t][g] <= now and admits(view, t, g):
-                    score = rank(view, g, t, now - arrived[head])
-                    if score > best_score:
-                        best, best_score = t, score
-            if best < 0:
-                break
-            n_waiting[best] -= 1
-            c = queues[best].popleft()
-            if capped[best]:
-                free_line(c, best)
-            begin(c, a, now)
-        if load[a] < capg:
-            available(a, load[a])
-
     def free_line(c: int, t: int) -> None:
         """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
         if kind_of(c) != CALLBACK_KIND:
             lines[line_pool[t]] -= 1
 
-    def estimate_wait(t: int) -> float:
-        """The wait announced to (or used to offer a callback to) a contact of type ``t``."""
-        if types[t].announce == "last_wait":
-            return last_wait[t]
-        agents = sum(staff_now[g] for g, _ in routes[t]) * (
-            1 if exclusive[t] else max((cap[g] for g, _ in routes[t]), default=1)
-        )
-        return (n_waiting[t] + 1) * mean_handle[t] / max(agents, 1)
-
-    def arrive(c: int, now: float) -> None:
+    def arrive(c: int, now: float, live: bool = True) -> None:
+        """Contact ``c`` comes (``live``: a customer calling, not a callback the centre makes):
+        an agent free for it takes it, or it hears the announcement and queues."""
         t = ctype[c]
-        if special[t] and not open_now[c]:
-            tm = types[t]
-            if tm.out_of_hours == "voicemail":
-                state[c], ended_at[c] = VOICEMAIL, now
-                rng = next_of(c)
-                rng.random(2)  # every follow-up starts with the same two uniforms
-                spawn(rng, callback_queue[t], tm.next_opening(now), c, CALLBACK_KIND, now)
-            elif tm.out_of_hours == "offline_form":
-                state[c], ended_at[c] = OFFLINE_FORM, now
-                rng = next_of(c)
-                rng.random(2)
-                spawn(rng, tm.offline_type, now, c, OFFLINE_KIND, now)
-            else:
-                fail(c, CLOSED, now)
+        if not open_now[c]:  # only types with opening hours have contacts that find it shut
+            closed(c, t, now)
             return
         whole = exclusive[t]
         if policy is not None:
-            if route_by_policy(c, t, now):
+            if policy_route(c, t, now, live):
                 return
         else:
             groups = first_groups[t]
@@ -423,35 +242,26 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                     available(a, load[a])
                 return
         # nobody free: the contact would queue — announce the wait, offer a callback, or balk
-        if special[t] and kind_of(c) != CALLBACK_KIND:
-            tm = types[t]
-            if tm.announce is not None or tm.callback is not None:
-                wait = estimate_wait(t)
-                cb = tm.callback
-                if cb is not None and wait > cb.offer_over:
-                    offered_cb.add(c)
-                    if u(c, 1) < cb.acceptance:
-                        state[c], ended_at[c] = CALLBACK, now
-                        rng = next_of(c)
-                        rng.random(2)
-                        later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
-                        spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
-                        return
-                if tm.balking and u(c, 0) < _balk_probability(tm.balking, wait):
-                    fail(c, BALKED, now)
-                    return
-        if capped[t] and lines[line_pool[t]] >= capacity[t] and kind_of(c) != CALLBACK_KIND:
-            fail(c, BLOCKED, now)  # every line of the type is taken by a waiting contact
-            return
-        enqueue(c, t, now)
+        if live:
+            hear = before[t]
+            if hear is not None and hear(c, t, now):
+                return
+            if capped[t] and lines[line_pool[t]] >= capacity[t]:
+                fail(c, BLOCKED, now)  # every line of the type is taken by a waiting contact
+                return
+        enqueue(c, t, now, live)
         if policy is not None:
             dispatch_idle(t, now)
 
-    def enqueue(c: int, t: int, now: float) -> None:
+    def arrive_callback(c: int, now: float) -> None:
+        """Callback ``c`` joins its queue (no announcement, no queue line)."""
+        arrive(c, now, False)
+
+    def enqueue(c: int, t: int, now: float, live: bool) -> None:
         """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
         queues[t].append(c)
         n_waiting[t] += 1
-        if capped[t] and kind_of(c) != CALLBACK_KIND:
+        if live and capped[t]:
             lines[line_pool[t]] += 1
         gives_up = now + patience[c]
         if gives_up < horizon:
@@ -459,27 +269,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         for d in delays[t]:
             if now + d < horizon:
                 heappush(heap, (now + d, NORMAL, next(ids), Wake(on_eligible, c)))
-
-    # ---- the policy path: every matching decision goes through ``policy`` and ``view``
-
-    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
-        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
-        view.now = now
-        found = []
-        for g in groups:
-            head = peek(g, exclusive[t])
-            if head is not None:
-                view.taker_load = head[0]
-                if policy.admits(view, t, g):  # type: ignore[union-attr]
-                    found.append((g, head[2]))
-        return found
-
-    def live_head(t: int) -> int:
-        """The oldest contact still waiting in type ``t``'s queue, or -1."""
-        q = queues[t]
-        while q and (state[q[0]] != WAITING or (ghosts and q[0] in ghosts)):
-            drop_head(q)
-        return q[0] if q else -1
 
     def drop_head(q: deque[int]) -> None:
         """Drop the stale entry at the head of ``q`` (and count it, if an entry left behind)."""
@@ -491,37 +280,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             else:
                 del ghosts[c]
 
-    def route_by_policy(c: int, t: int, now: float) -> bool:
-        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
-        n_waiting[t] += 1  # the contact being routed counts in queue conditions
-        found = candidates(t, now, first_groups[t])
-        n_waiting[t] -= 1
-        if not found:
-            return False
-        g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
-        a = take_available(g, exclusive[t])
-        if live_head(t) < 0:
-            begin(c, a, now)
-            if load[a] < cap[g]:
-                available(a, load[a])
-        else:  # a condition just opened the group while older contacts wait: they go first
-            enqueue(c, t, now)
-            seek_work(a, now)
-        return True
-
-    def dispatch_idle(t: int, now: float) -> None:
-        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
-        while True:
-            head = live_head(t)
-            if head < 0:
-                return
-            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
-            found = candidates(t, now, ready)
-            if not found:
-                return
-            g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)  # type: ignore[union-attr]
-            seek_work(take_available(g, exclusive[t]), now)
-
     def on_arrival(ev: Wake) -> None:
         """The next initial contact arrives (and the chain schedules the one after it)."""
         c = ev._value
@@ -530,22 +288,15 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         arrive(c, env._now)  # == arrived[c] exactly: arrivals are pushed at their drawn instants
 
     def on_spawned(ev: Wake) -> None:
+        """A contact created during the run (retrial, repeat, callback, form) comes."""
         c = ev._value
+        if c in spawned and spawned[c][KIND] == CALLBACK_KIND:
+            due(c, env._now)  # it joins its queue, or waits its turn if paced
+            return
         t = ctype[c]
-        if kind_of(c) == CALLBACK_KIND:
-            if pace_pool[t] >= 0:  # a paced callback waits its turn
-                pacer.due(c, t, env._now)
-                return
-        elif special[t]:
-            open_now[c] = types[t].open_at(env._now)
+        if has_hours[t]:
+            open_now[c] = open_at(t, env._now)
         arrive(c, env._now)
-
-    def release_paced(c: int, now: float) -> None:
-        """A paced callback's turn: it joins its queue now (the record keeps when it was due)."""
-        if arrived[c] != now:
-            cols.first_arrived.setdefault(c, arrived[c])
-            arrived[c] = now
-        arrive(c, now)
 
     def on_patience(ev: Wake) -> None:
         c = ev._value
@@ -565,33 +316,35 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         t = ctype[c]
         since = arrived[c]
         if policy is not None:  # the newly eligible groups' free agents, if admitted, take work
-            ready = tuple(g for g, after in routes[t] if since + after <= now)
-            found = candidates(t, now, ready)
-            if found:
-                g = found[0][0] if len(found) == 1 else policy.choose_group(view, t, found)
-                seek_work(take_available(g, exclusive[t]), now)
+            policy_eligible(c, t, now)
             return
         # same float expression as the event's own instant: exact at the boundary
-        ready = tuple(g for g, after in routes[t] if since + after <= now)
-        if by_longest_idle and len(ready) > 1:
-            a = take_longest_idle(ready, exclusive[t])
+        a = -1
+        whole = exclusive[t]
+        if by_longest_idle:
+            ready = tuple(g for g, after in routes[t] if since + after <= now)
+            if len(ready) > 1:
+                a = take_longest_idle(ready, whole)
+            elif ready:
+                a = take_available(ready[0], whole)
         else:
-            a = -1
-            for g in ready:
-                a = take_available(g, exclusive[t])
-                if a >= 0:
-                    break
+            for g, after in routes[t]:
+                if since + after <= now:
+                    a = take_available(g, whole)
+                    if a >= 0:
+                        break
         if a >= 0:
             n_waiting[t] -= 1  # its queue entry is skipped later (lazy deletion)
             if capped[t]:
                 free_line(c, t)
-            if c in spawned and spawned[c][KIND] == CALLBACK_KIND:  # it may wait again
-                ghosts[c] = ghosts.get(c, 0) + 1
+            if dialling:  # a callback may wait again (a redial)
+                taken_out_of_order(c)
             begin(c, a, now)
             if load[a] < cap[agent_group[a]]:
                 available(a, load[a])
 
     def release(a: int, c: int, now: float) -> None:
+        """Agent ``a`` is done with contact ``c``: it seeks work, or logs off if leaving."""
         g = agent_group[a]
         load[a] -= cap[g] if exclusive[ctype[c]] else 1
         if policy is not None:
@@ -605,83 +358,74 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     def on_end(ev: Wake) -> None:
         c = ev._value
-        if pacing and pace_pool[ctype[c]] >= 0 and kind_of(c) == CALLBACK_KIND:
-            pacer.done(ctype[c], env._now)  # the next due callback may join the queue
+        if paced and c in spawned and spawned[c][KIND] == CALLBACK_KIND:
+            done(c, env._now)  # the next due callback may join the queue
         release(served_by[c], c, env._now)
 
-    def on_dial_end(ev: Wake) -> None:
-        """An unanswered callback call ends: retry later, or give up after the last retry."""
-        c = ev._value
-        now = env._now
-        if pace_pool[ctype[c]] >= 0:
-            pacer.done(ctype[c], now)
-        release(served_by[c], c, now)
-        served_by[c] = -1
-        cb = types[ctype[c]].callback
-        assert cb is not None
-        if dials[c] <= cb.retries:
-            again = now + cb.retry_delay
-            if again < horizon:
-                heappush(heap, (again, NORMAL, next(ids), Wake(on_redial, c)))
-        else:
-            fail(c, UNREACHED, now)
-
-    def on_redial(ev: Wake) -> None:
-        """An unanswered callback joins its queue again (an entry it left behind, if any, is
-        counted in ``ghosts`` and skipped: nothing searches the queue)."""
-        c = ev._value
-        state[c] = WAITING
-        if c not in cols.first_arrived:  # the record keeps when it first joined the queue
-            cols.first_arrived[c] = arrived[c]
-        if pace_pool[ctype[c]] >= 0:  # waits its turn again
-            pacer.due(c, ctype[c], env._now)
-            return
-        arrived[c] = env._now  # the queue clock (overflow delays) runs from now
-        arrive(c, env._now)
-
-    def set_staff(g: int, target: int, now: float) -> None:
-        """Bring group ``g`` to ``target`` agents on duty (busy leavers finish their work first)."""
-        staff_now[g] = target
-        staying = pool.n_staying(g)
-        if target > staying:
-            joining = pool.recall(g, target - staying)
-            joining += [pool.log_on(g, now) for _ in range(target - staying - len(joining))]
-            for a in joining:
-                seek_work(a, now)
-        elif target < staying:
-            pool.release(g, staying - target, now)
-        if pacing:
-            pacer.staffed(g, now)
-
-    def on_staff(ev: Wake) -> None:
-        g, target = ev._value
-        set_staff(g, target, env._now)
-
-    for group in model.groups:
-        for at, target in group.staff_changes:
-            if at == 0:
-                set_staff(group.index, target, 0.0)
-            elif at < horizon:
-                heappush(heap, (at, NORMAL, next(ids), Wake(on_staff, (group.index, target))))
+    # ---- the policy path, and the levers the scenario uses, plugged into the core
+    if policy is not None:
+        free_at: list[float] = []  # per agent: when it last became available
+        view = RoutingView(
+            model, pool, queues, n_waiting, state, arrived, busy, staff_now, serving, free_at
+        )
+        available, policy_seek_work, policy_route, dispatch_idle, policy_eligible = by_policy(
+            model,
+            env,
+            policy,
+            view,
+            pool,
+            take_available,
+            peek,
+            free_at,
+            cols,
+            tables,
+            queues,
+            n_waiting,
+            WAITING,
+            drop_head,
+            free_line,
+            begin,
+            enqueue,
+        )
+    jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
+    kind_of, u, fail, repeat = jr.kind_of, jr.u, jr.fail, jr.repeat
+    lever_events: tuple[Callable[[Wake], None], ...] = ()
+    backlogs: list[deque[int]] = []
+    followers = [lambda g, now: estimate.staffed(g)]
+    offer = None
+    paced = False
+    if dialling:
+        cbs = callbacks(
+            model,
+            env,
+            cols,
+            heap,
+            ids,
+            staff_now,
+            jr,
+            callback_queue,
+            extra_busy,
+            arrive_callback,
+            release,
+            WAITING,
+        )
+        offer, due, dial, done, taken_out_of_order = cbs[:5]
+        lever_events, backlogs = cbs.events, cbs.pacer.backlogs
+        paced = EVERY_LEVER or cbs.pacer.active
+        if paced:
+            followers.append(cbs.pacer.staffed)
+    before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
+    has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
+    Shifts(model, env, pool, staff_now, seek_work, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
-    live_events: set[Callable[[Wake], None]] = {
-        on_arrival,
-        on_spawned,
-        on_end,
-        on_dial_end,
-        on_redial,
-    }
+    live_events: set[Callable[[Wake], None]] = {on_arrival, on_spawned, on_end, *lever_events}
     contact_events = live_events | {on_patience, on_eligible}
 
     def load_day(start: float) -> None:
         """Append the contacts joining a queue in [start, start + 1 day) and start their chain."""
         nonlocal chunk_end
         day = source.draw(start, min(start + DAY, horizon))
-        is_open = np.ones(day.arrived.size, dtype=bool)
-        for t in types:
-            if special[t.index]:
-                mine = day.kind == t.index
-                is_open[mine] = t.is_open(day.arrived[mine])
+        is_open = mark_open(day.kind, day.arrived)
         base = cols.add_day(day, is_open, keep_decisions=decides, keep_keys=tables.follows)
         ivr_rows.extend(day.ivr)
         chunk_end = len(ctype)
@@ -692,7 +436,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         """Hand finished contacts (whole journeys) to the sink and renumber the rest, with the
         sessions, unanswered dials and IVR calls recorded so far."""
         batch = cols.finish_day(
-            heap, [*queues, *pacer.backlogs], live_events, contact_events, group_of_now(), horizon
+            heap, [*queues, *backlogs], live_events, contact_events, group_of_now(), horizon
         )
         hand_over(batch)
 

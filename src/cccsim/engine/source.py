@@ -22,11 +22,10 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from cccsim.engine.followups import KEY_LIMIT
+from cccsim.engine.ivr import ivr_callers
 from cccsim.model.build import Model, TypeModel
 from cccsim.rng import Streams
-
-KEY_LIMIT = 2**63 - 1
-"""Customer keys are drawn uniformly from [0, KEY_LIMIT)."""
 
 
 @dataclass
@@ -85,14 +84,14 @@ class Source:
         self._pending: dict[str, Customers] = {}  # type → customers joining in a later window
         self._rngs: dict[str, np.random.Generator] = {}
 
-    def _stream(self, name: str) -> np.random.Generator:
+    def stream(self, name: str) -> np.random.Generator:
         """The named stream, continued from window to window."""
         rng = self._rngs.get(name)
         if rng is None:
             rng = self._rngs[name] = self.streams.stream(name)
         return rng
 
-    def _customers(
+    def customers(
         self,
         base: TypeModel,
         joined: np.ndarray,
@@ -106,7 +105,7 @@ class Source:
         ``key`` when the source draws them once for every type its customers may choose."""
         n = joined.size
         of = f"/{base.parent}" + (f"/{source}" if source else "")
-        s = self._stream
+        s = self.stream
         return Customers(
             joined=joined,
             entered=entered,
@@ -124,53 +123,23 @@ class Source:
             else key,
         )
 
-    def _ivr_callers(
-        self, start: float, end: float, ivr_rows: list[tuple[str, float, float, bool, str]]
-    ) -> dict[str, list[Customers]]:
-        """The callers of every IVR entry in [start, end) who are routed on, by contact type."""
-        model = self.model
-        routed: dict[str, list[Customers]] = {}
-        for entry in model.ivr:
-            calls = entry.arrivals.draw(self._stream(f"arrivals/ivr/{entry.name}"), start, end)
-            spent = entry.time.draw(self._stream(f"ivr_time/{entry.name}"), calls.size)
-            u = self._stream(f"ivr_choice/{entry.name}").random((calls.size, 2))
-            contained = u[:, 0] < entry.containment
-            bounds = np.cumsum([p for _, p in entry.choices])
-            pick = np.minimum(
-                np.searchsorted(bounds, u[:, 1] * bounds[-1], side="right"), len(bounds) - 1
-            )
-            for i in range(calls.size):
-                choice = entry.choices[pick[i]][0]
-                ivr_rows.append(
-                    (entry.name, float(calls[i]), float(spent[i]), bool(contained[i]), choice)
-                )
-            # every caller's attributes, contained or not, for every choice (keyed to the call)
-            source = f"ivr/{entry.name}"
-            decide = self._stream(f"decide/{source}").random((calls.size, 3))
-            key = self._stream(f"customer/{source}").integers(0, KEY_LIMIT, calls.size)
-            for k, (choice, _) in enumerate(entry.choices):
-                base = model.types_of(choice)[0]
-                everyone = self._customers(base, calls + spent, calls, source, decide, key)
-                routed.setdefault(choice, []).append(everyone.take(~contained & (pick == k)))
-        return routed
-
     def draw(self, start: float, end: float) -> Initial:
         """The contacts joining a queue in [start, end), ordered by that instant."""
         model = self.model
         ivr_rows: list[tuple[str, float, float, bool, str]] = []
-        routed = self._ivr_callers(start, end, ivr_rows)
+        routed = ivr_callers(self, start, end, ivr_rows)
         pending, self._pending = self._pending, {}
         parts = []
         for base in (t for t in model.types if not t.segment):
             members = model.types_of(base.parent)
             own = (
-                base.arrivals.draw(self._stream(f"arrivals/{base.parent}"), start, end)
+                base.arrivals.draw(self.stream(f"arrivals/{base.parent}"), start, end)
                 if base.has_arrivals
                 else np.empty(0)
             )
             merged = Customers.join(
                 [
-                    self._customers(base, own, own),
+                    self.customers(base, own, own),
                     *([pending[base.parent]] if base.parent in pending else []),
                     *routed.get(base.parent, []),
                 ]

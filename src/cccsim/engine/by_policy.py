@@ -1,0 +1,171 @@
+"""The policy path: every matching decision made through a ``RoutingPolicy`` (``engine/policy.py``).
+
+Conditional overflow, priorities with ageing, reservation, blending and custom policies need
+the engine to ask a policy at each decision: which free agent's group may take an arriving
+contact (``admits``, then ``choose_group`` among the admitted), which waiting contact a freed
+agent takes (``admits`` and ``rank`` over the heads of its skills' queues), and which idle agents
+a passed condition lets take work. Scenarios without these options never load this module's
+functions: the core's built-in path makes the same decisions for the standard rules (a property
+test checks that both give the same records).
+
+The policy reads the run's state through ``RoutingView``; this path keeps what the view needs and
+the built-in path does not: when each agent became free (``free_since``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from typing import NamedTuple
+
+import simpy
+
+from cccsim.engine.agents import AgentPool
+from cccsim.engine.columns import ContactColumns
+from cccsim.engine.policy import RoutingPolicy, RoutingView
+from cccsim.engine.tables import TypeTables
+from cccsim.model.build import Model
+
+
+class ByPolicy(NamedTuple):
+    """The policy path's entry points, which the core calls in place of its built-in ones."""
+
+    available: Callable[[int, int], None]
+    seek_work: Callable[[int, float], None]
+    route: Callable[[int, int, float, bool], bool]
+    dispatch_idle: Callable[[int, float], None]
+    eligible: Callable[[int, int, float], None]
+
+
+def by_policy(
+    model: Model,
+    env: simpy.Environment,
+    policy: RoutingPolicy,
+    view: RoutingView,
+    pool: AgentPool,
+    take_available: Callable[[int, bool], int],
+    peek: Callable[[int, bool], tuple[int, int, int] | None],
+    free_at: list[float],
+    cols: ContactColumns,
+    tables: TypeTables,
+    queues: list[deque[int]],
+    n_waiting: list[int],
+    waiting: int,
+    drop_head: Callable[[deque[int]], None],
+    free_line: Callable[[int, int], None],
+    begin: Callable[[int, int, float], None],
+    enqueue: Callable[[int, int, float, bool], None],
+) -> ByPolicy:
+    """The policy path's functions of one run."""
+    state, arrived, ghosts = cols.state, cols.arrived, cols.ghosts
+    exclusive, first_groups, after_of, capped = (
+        tables.exclusive,
+        tables.first_groups,
+        tables.after_of,
+        tables.capped,
+    )
+    routes = model.routes
+    skills = [g.skills for g in model.groups]
+    cap, levels, token = pool.capacity, pool.levels, pool.token
+    agent_group, load = pool.group, pool.load
+    admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
+
+    def available(a: int, level: int) -> None:
+        """Agent ``a`` is free at load ``level`` (noting when, for ``free_since``)."""
+        if a >= len(free_at):
+            free_at.extend([0.0] * (a + 1 - len(free_at)))
+        free_at[a] = env._now
+        tok = pool.next_token
+        pool.next_token = tok + 1
+        token[a] = tok
+        levels[agent_group[a]][level].append((a, tok))
+
+    def seek_work(a: int, now: float) -> None:
+        """Free capacity of agent ``a``: the policy admits and ranks the waiting contacts."""
+        g = agent_group[a]
+        token[a] = -1
+        capg = cap[g]
+        view.now = now
+        while load[a] < capg:
+            view.taker_load = load[a]
+            best, best_score = -1, -math.inf
+            for t in skills[g]:
+                if load[a] and exclusive[t]:
+                    continue
+                head = live_head(t)
+                if head >= 0 and arrived[head] + after_of[t][g] <= now and admits(view, t, g):
+                    score = rank(view, g, t, now - arrived[head])
+                    if score > best_score:
+                        best, best_score = t, score
+            if best < 0:
+                break
+            n_waiting[best] -= 1
+            c = queues[best].popleft()
+            if capped[best]:
+                free_line(c, best)
+            begin(c, a, now)
+        if load[a] < capg:
+            available(a, load[a])
+
+    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
+        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
+        view.now = now
+        found = []
+        for g in groups:
+            head = peek(g, exclusive[t])
+            if head is not None:
+                view.taker_load = head[0]
+                if admits(view, t, g):
+                    found.append((g, head[2]))
+        return found
+
+    def live_head(t: int) -> int:
+        """The oldest contact still waiting in type ``t``'s queue, or -1."""
+        q = queues[t]
+        while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
+            drop_head(q)
+        return q[0] if q else -1
+
+    def route(c: int, t: int, now: float, live: bool) -> bool:
+        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
+        n_waiting[t] += 1  # the contact being routed counts in queue conditions
+        found = candidates(t, now, first_groups[t])
+        n_waiting[t] -= 1
+        if not found:
+            return False
+        g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+        a = take_available(g, exclusive[t])
+        if live_head(t) < 0:
+            begin(c, a, now)
+            if load[a] < cap[g]:
+                available(a, load[a])
+        else:  # a condition just opened the group while older contacts wait: they go first
+            enqueue(c, t, now, live)
+            seek_work(a, now)
+        return True
+
+    def dispatch_idle(t: int, now: float) -> None:
+        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
+        while True:
+            head = live_head(t)
+            if head < 0:
+                return
+            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
+            found = candidates(t, now, ready)
+            if not found:
+                return
+            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+            seek_work(take_available(g, exclusive[t]), now)
+
+    def eligible(c: int, t: int, now: float) -> None:
+        """Waiting contact ``c`` reached an overflow delay: the newly eligible groups' free
+        agents, if admitted, take work."""
+        since = arrived[c]
+        ready = tuple(g for g, after in routes[t] if since + after <= now)
+        found = candidates(t, now, ready)
+        if found:
+            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+            seek_work(take_available(g, exclusive[t]), now)
+
+    return ByPolicy(available, seek_work, route, dispatch_idle, eligible)

@@ -36,3 +36,21 @@ def integrate_spans(
     bucket = np.searchsorted(edges, times[:-1], side="right") - 1
     inside = (bucket >= 0) & (bucket < n)
     return np.bincount(bucket[inside], weights=level[inside] * np.diff(times)[inside], minlength=n)
+
+
+def add_integral(
+    into: np.ndarray,
+    edges: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    weight: np.ndarray | None,
+) -> None:
+    """Add ∫ weighted active spans dt over each bin, touching only the bins the spans cover."""
+    if start.size == 0:
+        return
+    n = edges.size - 1
+    lo = max(int(np.searchsorted(edges, np.nanmin(start), side="right")) - 1, 0)
+    hi = min(int(np.searchsorted(edges, np.nanmax(end), side="left")), n)
+    if hi <= lo:
+        return
+    into[lo:hi] += integrate_spans(start, end, edges[lo : hi + 1], weight)

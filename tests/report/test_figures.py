@@ -10,6 +10,7 @@ import pytest
 
 import cccsim
 from cccsim.model import build_model
+from cccsim.report import agent_figures as A
 from cccsim.report import comparisons as C
 from cccsim.report import figures as F
 from cccsim.report import layout as L
@@ -52,7 +53,7 @@ def test_occupancy_heatmap_keeps_empty_nights_and_time_order_across_replications
                         "staffed_time": staffed,
                     }
                 )
-    heat = F.occupancy_heatmap(pd.DataFrame(rows), CLOCK)
+    heat = A.occupancy_heatmap(pd.DataFrame(rows), CLOCK)
     trace = heat.data[0]
     x = pd.DatetimeIndex(trace.x)
     assert x.is_monotonic_increasing and len(x) == 8
@@ -187,7 +188,7 @@ def test_the_erlang_requirement_counts_no_out_of_hours_contact() -> None:
             "voicemails": [100, 100, 40, 0],
         }
     )
-    need = F.required_agents(m, frame, clock, {"voice": 0.8})
+    need = A.required_agents(m, frame, clock, {"voice": 0.8})
     at_0800 = agents_for_service_level(60 / 900, 180.0, 20.0, 0.8)
     assert at_0800 == 16  # 12 erlangs while open: SL(15) = 77.1 %, SL(16) = 86.9 % (Erlang C)
     assert need.agents.tolist() == [0, 0, at_0800, 14]
@@ -195,7 +196,7 @@ def test_the_erlang_requirement_counts_no_out_of_hours_contact() -> None:
     staffed = pd.DataFrame(
         {"agent_group": "g", "interval_start": clock.starts, "mean_agents": 12.0}
     )
-    fig = F.staffing_by_interval(staffed, clock, need, ~need.open.to_numpy())
+    fig = A.staffing_by_interval(staffed, clock, need, ~need.open.to_numpy())
     assert "below the real-time Erlang C requirement in 2 of 2 open intervals" in (
         fig.layout.title.text
     )

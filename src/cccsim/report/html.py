@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import os
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,14 +24,14 @@ from cccsim import __version__
 from cccsim.backtesting import Backtest
 from cccsim.fit import FitResult
 from cccsim.model import Model, build_model
+from cccsim.report import agent_figures as A
 from cccsim.report import comparisons as C
-from cccsim.report import decision as D
 from cccsim.report import figures as F
 from cccsim.report import layout as L
 from cccsim.report import staffing as S
 from cccsim.report import waits as W
+from cccsim.report.verdict import first_scenario, study_confidence, verdict_html
 from cccsim.results import ExperimentResult, ReplicationResult
-from cccsim.scenario import Scenario
 from cccsim.staffing import StaffingPlan
 from cccsim.stats.ci import STUDY_CONFIDENCE
 from cccsim.tables import fmt
@@ -100,7 +98,9 @@ def render_report(
     names = list(exp.scenarios)
     heading = title or (names[0] if len(names) == 1 else f"Comparison of {len(names)} options")
     if exp.factors:
-        heading = title or f"{names[0].split(',')[0].split('=')[0]} sweep of {_first(exp).name}"
+        heading = (
+            title or f"{names[0].split(',')[0].split('=')[0]} sweep of {first_scenario(exp).name}"
+        )
     return _page(heading, _subtitle(exp), sections, plotlyjs)
 
 
@@ -141,14 +141,6 @@ def report_sections(result: ReplicationResult | ExperimentResult | StaffingPlan)
 # ----------------------------------------------------------------------------- sections
 
 
-def _first(exp: ExperimentResult) -> Scenario:
-    return next(iter(exp.scenarios.values()))
-
-
-def _confidence(exp: ExperimentResult) -> float:
-    return float(exp.provenance.get("confidence", STUDY_CONFIDENCE))
-
-
 def _sl_targets(model: Model) -> dict[str, str]:
     """Per internal type: the label of the first service-level target over the whole period
     that measures exactly it (the comparison charts show the service level as it defines it)."""
@@ -161,18 +153,18 @@ def _sl_targets(model: Model) -> dict[str, str]:
 
 def build_sections(exp: ExperimentResult) -> list[Section]:
     """The page's sections, each only where its data exist."""
-    sc = _first(exp)
+    sc = first_scenario(exp)
     # internal types (segments and callback queues are their own: "voice/vip")
     model = build_model(sc)
     types = [t.name for t in model.types]
     colours = L.colour_map(types)
     units = L.channel_units(model)
-    confidence = _confidence(exp)
+    confidence = study_confidence(exp)
     clock = L.Clock.of(model, sc.start_weekday)
     closed = {t.name: L.open_seconds(t, clock) <= 0 for t in model.types}
     sl_targets = _sl_targets(model)
     several = len(exp.scenarios) > 1
-    sections = [Section("Verdict", _verdict_html(exp))]
+    sections = [Section("Verdict", verdict_html(exp))]
     if several:
         keys = ("scenario", *exp.factors)
         kpis, panels = C.key_kpis(exp.summary, exp.target_summary, sl_targets, units, keys)
@@ -209,7 +201,7 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
             for t in model.targets
             if t.kpi == "service_level" and t.at_least is not None and t.type_index is not None
         }
-        required = F.required_agents(model, measured, clock, goals)
+        required = A.required_agents(model, measured, clock, goals)
         sections.append(
             Section(
                 f"Intraday{label}",
@@ -219,7 +211,7 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
                     ),
                     "volume": F.volume_by_interval(measured, clock, colours),
                     "asa": F.asa_by_interval(measured, clock, colours, units, closed, confidence),
-                    "staffing": F.staffing_by_interval(
+                    "staffing": A.staffing_by_interval(
                         gi, clock, required, F.closed_for(model, clock, real_time)
                     ),
                 },
@@ -238,8 +230,8 @@ def build_sections(exp: ExperimentResult) -> list[Section]:
             Section(
                 f"Agents{label}",
                 figures={
-                    "occupancy": F.occupancy_heatmap(gi, clock),
-                    "work_share": F.work_share(_of(exp.groups, base)),
+                    "occupancy": A.occupancy_heatmap(gi, clock),
+                    "work_share": A.work_share(_of(exp.groups, base)),
                 },
             )
         )
@@ -329,111 +321,6 @@ def _of(frame: pd.DataFrame | None, scenario: str) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- HTML pieces
 
 
-def _verdict_html(exp: ExperimentResult) -> str:
-    """The first screen: the decision (cheapest compliant option, total cost per period), the
-    targets with P(met), then the KPIs and the costs per contact type."""
-    sc = _first(exp)
-    confidence = _confidence(exp)
-    several = len(exp.scenarios) > 1
-    units = L.channel_units(build_model(sc))
-    return "\n".join(
-        [
-            D.decision_html(exp.options, exp.cost_summary, sc.currency, confidence),
-            D.targets_html(exp.target_summary, several, sc.currency, confidence),
-            _kpi_table(exp, units),
-            _costs_table(exp),
-        ]
-    )
-
-
-COSTS = {
-    "operating_cost": "operating",
-    "telephony_cost": "telephony",
-    "cost_per_answered": "per answered contact",
-    "customer_cost_per_contact": "customers' cost per contact",
-    "customer_wait_minutes": "customers' waiting (min)",
-}
-
-
-PER_CONTACT = ("cost_per_answered", "customer_cost_per_contact")  # shown with cents
-
-
-def _number(value: Any, digits: int) -> str:
-    """A number with thousands separators, or "–" where there is none (nothing answered)."""
-    return f"{float(value):,.{digits}f}" if _finite(value) else "–"
-
-
-def _costs_table(exp: ExperimentResult) -> str:
-    """Costs per contact type (mean over replications), when the scenario prices anything."""
-    s = exp.summary
-    if s is None or s.empty or "operating_cost" not in set(s["kpi"]):
-        return ""
-    priced = (
-        s[s.kpi.isin(["operating_cost", "telephony_cost", "customer_cost"])]["mean"].abs().sum()
-    )
-    if not priced > 0:
-        return ""
-    keys = ["scenario", *exp.factors, "contact_type"]
-    rows = []
-    for key, part in s[s.kpi.isin(list(COSTS))].groupby(keys, sort=False, observed=True):
-        by = part.set_index("kpi")["mean"]
-        label = " · ".join(
-            html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
-        )
-        cells = "".join(
-            f"<td>{_number(by.get(k), 2 if k in PER_CONTACT else 0)}</td>" for k in COSTS
-        )
-        rows.append(f"<tr><th>{label}</th>{cells}</tr>")
-    head = "".join(f"<th>{t}</th>" for t in COSTS.values())
-    currency = html.escape(_first(exp).currency)
-    return (
-        f"<p><b>Costs ({currency}, per contract period)</b></p><table class='costs'><thead><tr><th></th>"
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def _kpi_table(exp: ExperimentResult, units: dict[str, L.Unit]) -> str:
-    """The KPIs per contact type with their intervals: shares in %, ASA in the channel's unit
-    (as in every chart), AHT in minutes."""
-    kpis = ["offered", "service_level", "asa", "abandon_rate", "block_rate", "aht"]
-
-    def show(kpi: str, ctype: str, value: float) -> str:
-        if not _finite(value):
-            return "–"
-        if kpi == "asa" and ctype in units:
-            return f"{units[ctype](value):.3g} {units[ctype].label}"
-        if kpi == "aht":
-            return f"{value / 60:.3g} min"
-        return fmt(kpi, value)
-
-    s = exp.summary
-    if s is None or s.empty:
-        return ""
-    keys = ["scenario", *exp.factors, "contact_type"]
-    rows = []
-    for key, part in s.groupby(keys, sort=False, observed=True):
-        by = part.set_index("kpi")
-        cells = []
-        for k in kpis:
-            mean, low, high = (
-                float(v) for v in by.loc[k, ["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
-            )
-            ctype = str(key[-1])
-            extra = (
-                f"<br><small>[{show(k, ctype, low)}, {show(k, ctype, high)}]</small>"
-                if _finite(low) and k != "offered"
-                else ""
-            )
-            cells.append(f"<td>{show(k, ctype, mean)}{extra}</td>")
-        label = " · ".join(
-            html.escape(str(v)) for v in (key if len(exp.scenarios) > 1 else key[-1:])
-        )
-        rows.append(f"<tr><th>{label}</th>{''.join(cells)}</tr>")
-    names = {"service_level": "service level (type's threshold)", "asa": "ASA", "aht": "AHT"}
-    head = "".join(f"<th>{names.get(k, k.replace('_', ' '))}</th>" for k in kpis)
-    return f"<table class='kpis'><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def _provenance_html(exp: ExperimentResult) -> str:
     p = exp.provenance
     items = {
@@ -456,20 +343,13 @@ def _provenance_html(exp: ExperimentResult) -> str:
 
 
 def _subtitle(exp: ExperimentResult) -> str:
-    sc = _first(exp)
+    sc = first_scenario(exp)
     reps = exp.provenance.get("replications", {})
     n = max(reps.values()) if reps else 1
     return (
         f"{format_duration(sc.horizon)} simulated, {n} replication{'s' if n != 1 else ''}, "
         f"seed {exp.provenance.get('seed')}, intervals of {format_duration(sc.interval)} — cccsim {__version__}"
     )
-
-
-def _finite(value: Any) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
 
 
 CSS = """

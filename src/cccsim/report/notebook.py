@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from cccsim.report import staffing as S
-from cccsim.report.html import _finite, _verdict_html, as_experiment, report_sections
+from cccsim.report.html import as_experiment, report_sections
 from cccsim.report.layout import when
+from cccsim.report.verdict import finite, verdict_html
 from cccsim.results import ExperimentResult, ReplicationResult
 from cccsim.staffing import StaffingPlan
 from cccsim.stats.formats import fmt
@@ -48,10 +49,10 @@ def figures(result: Result) -> dict[str, go.Figure]:
 def html_summary(result: Result) -> str:
     """A compact HTML summary: a heading line, the targets' verdicts, KPIs with CIs, costs."""
     if isinstance(result, StaffingPlan):
-        body = S.staffing_summary_html(result) + _verdict_html(result.result)
+        body = S.staffing_summary_html(result) + verdict_html(result.result)
         hint = "plan.staff, plan.kpis, plan.shifts, plan.result · plan.figures()"
     else:
-        body = f"<p class='lead'>{html.escape(_heading(result))}</p>" + _verdict_html(
+        body = f"<p class='lead'>{html.escape(_heading(result))}</p>" + verdict_html(
             as_experiment(result)
         )
         name = "exp" if isinstance(result, ExperimentResult) else "rep"
@@ -116,7 +117,7 @@ def _targets_text(targets: pd.DataFrame | None) -> list[str]:
     for (_, row), verdict in list(zip(targets.iterrows(), verdicts, strict=True))[:MAX_LINES]:
         kind = row["kpi"] if row.get("per", "period") == "period" else "service_level"
         value = fmt(kind, row["attained"])
-        if "ci_low" in row and _finite(row["ci_low"]):
+        if "ci_low" in row and finite(row["ci_low"]):
             value += f" [{fmt(kind, row['ci_low'])}, {fmt(kind, row['ci_high'])}]"
         lines.append(f"    {row['target']}: {value} {verdict}")
     if len(targets) > MAX_LINES:
@@ -145,7 +146,7 @@ def _kpis_text(exp: ExperimentResult) -> list[str]:
                 continue
             values = by.loc[kpi, ["mean", "ci_low", "ci_high"]].to_numpy(dtype=float)
             mean, low, high = (float(v) for v in values)
-            ci = f" [{fmt(kpi, low)}, {fmt(kpi, high)}]" if _finite(low) else ""
+            ci = f" [{fmt(kpi, low)}, {fmt(kpi, high)}]" if finite(low) else ""
             cells.append(f"{TITLES[kpi]} {fmt(kpi, mean)}{ci}")
         label = f"{key[0]} · {key[-1]}" if several else str(key[-1])
         lines.append(f"    {label}: {', '.join(cells)}")

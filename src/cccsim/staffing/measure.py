@@ -27,7 +27,8 @@ from cccsim.scenario import Scenario
 from cccsim.simulate import result_from_tally
 from cccsim.stats.ci import t_interval
 from cccsim.stats.kpis import contacts_frame, operating_costs
-from cccsim.stats.tally import ratio, tally, target_sums
+from cccsim.stats.tally import ratio, tally
+from cccsim.stats.target_counts import target_sums
 
 REAL_TIME_KPIS = frozenset({"service_level", "asa", "abandon_rate", "wait_over", "p_wait"})
 """Target KPIs of real-time work that more agents improve; the search holds these per interval."""

@@ -18,9 +18,8 @@ from functools import cached_property
 
 import numpy as np
 
-from cccsim.levels import integrate_spans
+from cccsim.levels import add_integral, integrate_spans
 from cccsim.model.build import Model
-from cccsim.model.targets import TargetModel
 from cccsim.records import (
     ABANDONED,
     ANSWERED,
@@ -38,7 +37,8 @@ from cccsim.records import (
     wait_times,
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
-from cccsim.stats.periods import target_edges, target_waits
+from cccsim.stats.periods import target_edges
+from cccsim.stats.target_counts import count_target
 from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
 TYPE_SUMS: tuple[str, ...] = (
@@ -223,8 +223,8 @@ def tally(rec: Records) -> Tally:
     _count_journeys(rec, out)
     _count_ivr(rec, out)
     for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
-        _count_target(rec, t, sums)
-        _count_target(rec, t, per_interval, bins.interval_edges)
+        count_target(rec, t, sums)
+        count_target(rec, t, per_interval, bins.interval_edges)
     count_waits(rec, wait_curves(m), wait_grid(m), out.waits)
     return out
 
@@ -232,24 +232,6 @@ def tally(rec: Records) -> Tally:
 def as_tally(source: Records | Tally) -> Tally:
     """The tally of ``source`` (records are tallied whole)."""
     return source if isinstance(source, Tally) else tally(source)
-
-
-def _add_integral(
-    into: np.ndarray,
-    edges: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    weight: np.ndarray | None,
-) -> None:
-    """Add ∫ weighted active spans dt over each bin, touching only the bins the spans cover."""
-    if start.size == 0:
-        return
-    n = edges.size - 1
-    lo = max(int(np.searchsorted(edges, np.nanmin(start), side="right")) - 1, 0)
-    hi = min(int(np.searchsorted(edges, np.nanmax(end), side="left")), n)
-    if hi <= lo:
-        return
-    into[lo:hi] += integrate_spans(start, end, edges[lo : hi + 1], weight)
 
 
 def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
@@ -316,7 +298,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     start = rec.arrived_at
     for t in range(n_types):
         mine = ctype == t
-        _add_integral(out.queue_area[t], bins.edges, start[mine], start[mine] + wait[mine], None)
+        add_integral(out.queue_area[t], bins.edges, start[mine], start[mine] + wait[mine], None)
 
 
 def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
@@ -329,11 +311,11 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
     n_types = len(m.types)
     for g in m.groups:
         s = rec.session_group == g.index
-        _add_integral(
+        add_integral(
             out.staffed[g.index], bins.edges, rec.session_start[s], rec.session_end[s], None
         )
         start, stop, w = busy_spans(rec, g.index)
-        _add_integral(out.busy[g.index], bins.edges, start, stop, w)
+        add_integral(out.busy[g.index], bins.edges, start, stop, w)
         mine = answered_in_window & (rec.group == g.index)
         out.group_answered[g.index] += np.bincount(rec.contact_type[mine], minlength=n_types)
         out.group_handled_minutes[g.index] += np.bincount(
@@ -410,105 +392,6 @@ def _count_ivr(rec: Records, out: Tally) -> None:
         sums[:4] += (mine.sum(), (mine & contained).sum(), ivr_time[mine].sum(), routed.sum())
         for k, (name, _) in enumerate(spec.choices):
             sums[4 + k] += (routed & (choice == name)).sum()
-
-
-def target_sums(rec: Records, t: TargetModel, edges: np.ndarray | None = None) -> np.ndarray:
-    """(numerator, denominator) of target ``t``'s KPI in each of its periods, over ``rec``.
-
-    ``edges`` replaces the periods by any ascending instants (contacts counted by arrival; the
-    staffing search counts deferred work by the interval its answer is due in).
-    """
-    edges = target_edges(rec.model, t.per) if edges is None else edges
-    sums = np.zeros((2, edges.size - 1))
-    _count_target(rec, t, sums, edges)
-    return sums
-
-
-def _count_target(
-    rec: Records, t: TargetModel, sums: np.ndarray, edges: np.ndarray | None = None
-) -> None:
-    """Add target ``t``'s numerators and denominators over ``rec`` into ``sums``."""
-    m = rec.model
-    edges = target_edges(m, t.per) if edges is None else edges
-    if t.kpi == "occupancy":
-        g = t.group_index
-        assert g is not None  # occupancy targets always name a group
-        start, end, weight = busy_spans(rec, g)
-        _add_integral(sums[0], edges, start, end, weight)
-        s = rec.session_group == g
-        _add_integral(sums[1], edges, rec.session_start[s], rec.session_end[s], None)
-        return
-    types = list(t.measured_types)
-    if t.kpi == "callback_promise_kept":
-        tm = m.types[t.type_index or 0]
-        if tm.callback is None or rec.kind is None or rec.entered_at is None:
-            return
-        queues = types + [m.types[i].callback_type for i in types if m.types[i].callback_type >= 0]
-        mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, queues)
-        if tm.segment and tm.callback_type >= 0:  # a shared callback queue: the segment's customers
-            mine &= journey_types(rec) == tm.index
-        accepted = rec.entered_at[mine]
-        kept = (rec.outcome[mine] == ANSWERED) & (
-            rec.answered_at[mine] - accepted <= tm.callback.promise
-        )
-        _add_by_period(sums, edges, accepted, kept, np.ones(accepted.size))
-        return
-    kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
-    sel = np.isin(rec.contact_type, types) & (rec.arrived_at >= m.warmup) & (kind != CALLBACK_KIND)
-    wait = target_waits(rec, t)[sel]
-    outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
-    blocked = np.isin(outcome, NOT_REACHED)  # never in the live queue
-    answered = outcome == ANSWERED
-    short = (
-        (outcome == ABANDONED) & (wait < t.short_abandon)
-        if t.short_abandon
-        else np.zeros_like(blocked)
-    )
-    reached = ~blocked & ~short
-    threshold = t.threshold or 0.0
-    # a threshold measure counts contacts whose threshold fell within the horizon (on the
-    # target's clock): whether a later one will be answered in time is not known yet
-    if t.calendar is None:
-        due = arrived + threshold <= m.horizon
-    else:
-        b = t.calendar.open_seconds_until
-        due = b(arrived) + threshold <= b(np.array(m.horizon))
-    num, den = {
-        "service_level": lambda: (
-            answered & (wait <= threshold) & due,
-            (answered if t.over == "answered" else reached) & due,
-        ),
-        "abandon_rate": lambda: ((outcome == ABANDONED) & ~short, reached),
-        "wait_over": lambda: (~blocked & (wait > threshold) & due, ~blocked & due),
-        "closed_rate": lambda: (outcome == CLOSED, np.ones_like(blocked)),
-        "balk_rate": lambda: (outcome == BALKED, ~blocked),
-        "block_rate": lambda: (outcome == BLOCKED, np.ones_like(blocked)),
-        "p_wait": lambda: (~blocked & (wait > 0), ~blocked),
-        "asa": lambda: (np.where(answered, wait, 0.0), answered),
-        "aht": lambda: (np.where(answered, handle, 0.0), answered),
-    }[t.kpi]()
-    _add_by_period(sums, edges, arrived, num, den)
-
-
-def journey_types(rec: Records) -> np.ndarray:
-    """The internal type of each contact's customer's first contact (a part holds whole journeys)."""
-    if rec.customer is None:
-        return rec.contact_type
-    ids = rec.contact_id if rec.contact_id is not None else np.arange(rec.n_contacts)
-    order = np.argsort(ids, kind="stable")
-    at = np.clip(np.searchsorted(ids, rec.customer, sorter=order), 0, max(rec.n_contacts - 1, 0))
-    return rec.contact_type[order[at]]
-
-
-def _add_by_period(
-    sums: np.ndarray, edges: np.ndarray, at: np.ndarray, num: np.ndarray, den: np.ndarray
-) -> None:
-    """Add numerators and denominators into the periods ``edges`` that ``at`` falls in."""
-    n = edges.size - 1
-    period = np.searchsorted(edges, at, side="right") - 1
-    keep = (period >= 0) & (period < n)
-    sums[0] += np.bincount(period[keep], weights=num[keep].astype(float), minlength=n)
-    sums[1] += np.bincount(period[keep], weights=den[keep].astype(float), minlength=n)
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -23,7 +23,8 @@ import pandas as pd
 from cccsim.model.targets import MoneyModel, TargetModel
 from cccsim.records import Records
 from cccsim.stats.ci import t_interval
-from cccsim.stats.tally import Tally, as_tally, ratio, target_sums
+from cccsim.stats.tally import Tally, as_tally, ratio
+from cccsim.stats.target_counts import target_sums
 
 TARGET_COLUMNS = [
     "target",

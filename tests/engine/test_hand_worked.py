@@ -147,6 +147,20 @@ def test_staff_rise_recalls_a_leaving_agent_before_adding_one() -> None:
     assert rep.groups.iloc[0].staffed_time == 180
 
 
+def test_recalled_agent_leaves_again_at_the_next_drop() -> None:
+    """Staff [1, 0, 1, 0] with a 200 s contact at 0: the agent is marked leaving at 60, recalled
+    at 120, and marked leaving again at 180 (still busy); it logs off when the contact ends at
+    200. Staffed time = 0–200 = 200 s (an agent still counted as leaving after its recall would
+    be kept on at 180, until the horizon: 240 s)."""
+    data = scenario(
+        {"voice": voice([0], handle=200)},
+        {"team": {"skills": ["voice"], "staff": [1, 0, 1, 0]}},
+        horizon=240,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data), seed=0)
+    assert rep.groups.iloc[0].staffed_time == 200
+
+
 def test_email_backlog_waits_overnight() -> None:
     """Emails at 20:00 and 21:00 on day 1, one agent on duty 08:00–10:00, handle 10 min.
 

@@ -244,6 +244,18 @@ def test_blending_dedicated_share_takes_email_first() -> None:
     assert by_arrival(contacts(data)).answered_at.tolist() == [0, 100, 200]
 
 
+def test_blending_minimum_met_leaves_skill_order() -> None:
+    """2 agents, skills [voice, email], min_agents 1, voice handle 50: e0 at 0 (0–100), v0 at 1
+    (1–51); e1 at 10 and v1 at 20 wait. At 51 one email is in service: the minimum is met, so
+    skill order holds → v1 at 51; e1 when the email agent frees at 100."""
+    data = scenario(
+        {"voice": voice([1, 20], handle=50), "email": voice([0, 10], channel="email")},
+        {"team": {"skills": ["voice", "email"], "staff": 2}},
+        routing_policy={"blending": {"team": {"min_agents": 1}}},
+    )
+    assert by_arrival(contacts(data)).answered_at.tolist() == [0, 1, 100, 51]
+
+
 # ------------------------------------------------------------------ chat slow-down, residency
 
 

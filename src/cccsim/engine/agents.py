@@ -24,6 +24,7 @@ class AgentPool:
         self.load: list[int] = []
         self.token: list[int] = []  # -1: not available; else the token of its live entry
         self.leaving: list[bool] = []
+        self.n_leaving = [0 for _ in capacities]  # per group: agents marked ``leaving``
         self.on_since: list[float] = []
         self.roster: list[dict[int, None]] = [{} for _ in capacities]  # on duty, ordered
         self.off_duty: list[list[int]] = [[] for _ in capacities]
@@ -50,15 +51,16 @@ class AgentPool:
         """Take agent ``a`` off duty (it holds no contact) and record its session."""
         g = self.group[a]
         self.token[a] = -1
-        self.leaving[a] = False
+        if self.leaving[a]:
+            self.leaving[a] = False
+            self.n_leaving[g] -= 1
         del self.roster[g][a]
         self.off_duty[g].append(a)
         self.sessions.append((a, g, self.on_since[a], now))
 
     def n_staying(self, g: int) -> int:
-        """Agents of ``g`` on duty and not leaving."""
-        leaving = self.leaving
-        return sum(1 for a in self.roster[g] if not leaving[a])
+        """Agents of ``g`` on duty and not leaving (a count kept up to date: no scan)."""
+        return len(self.roster[g]) - self.n_leaving[g]
 
     def release(self, g: int, count: int, now: float) -> list[int]:
         """Send ``count`` agents of ``g`` off duty: idle ones at once, busy ones after their work.
@@ -74,15 +76,19 @@ class AgentPool:
                 self.log_off(a, now)
             else:
                 leaving[a] = True
+                self.n_leaving[g] += 1
                 self.token[a] = -1
             gone.append(a)
         return gone
 
     def recall(self, g: int, count: int) -> list[int]:
         """Cancel the departure of up to ``count`` leaving agents of ``g``; return them."""
+        if not self.n_leaving[g]:
+            return []
         back = [a for a in self.roster[g] if self.leaving[a]][:count]
         for a in back:
             self.leaving[a] = False
+        self.n_leaving[g] -= len(back)
         return back
 
     def close(self, horizon: float) -> None:

@@ -23,7 +23,7 @@ import simpy
 
 from cccsim.engine.agents import AgentPool
 from cccsim.engine.columns import ContactColumns
-from cccsim.engine.policy import RoutingPolicy, RoutingView
+from cccsim.engine.policy import RoutingPolicy, RoutingView, StandardPolicy
 from cccsim.engine.tables import TypeTables
 from cccsim.model.build import Model
 
@@ -70,6 +70,13 @@ def by_policy(
     cap, levels, token = pool.capacity, pool.levels, pool.token
     agent_group, load = pool.group, pool.load
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
+    # speed: the standard policy's (type, group) pairs that it always admits skip the call (a
+    # subclass may override ``admits``: it is asked every time)
+    always = (
+        policy.always
+        if type(policy) is StandardPolicy
+        else [[False] * len(model.groups) for _ in model.types]
+    )
 
     def available(a: int, level: int) -> None:
         """Agent ``a`` is free at load ``level`` (noting when, for ``free_since``)."""
@@ -93,9 +100,14 @@ def by_policy(
             for t in skills[g]:
                 if load[a] and exclusive[t]:
                     continue
-                head = live_head(t)
-                if head >= 0 and arrived[head] + after_of[t][g] <= now and admits(view, t, g):
-                    score = rank(view, g, t, now - arrived[head])
+                q = queues[t]  # live_head(t), inline: this loop runs at every release
+                while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
+                    drop_head(q)
+                if not q:
+                    continue
+                since = arrived[q[0]]
+                if since + after_of[t][g] <= now and (always[t][g] or admits(view, t, g)):
+                    score = rank(view, g, t, now - since)
                     if score > best_score:
                         best, best_score = t, score
             if best < 0:
@@ -116,7 +128,7 @@ def by_policy(
             head = peek(g, exclusive[t])
             if head is not None:
                 view.taker_load = head[0]
-                if admits(view, t, g):
+                if always[t][g] or admits(view, t, g):
                     found.append((g, head[2]))
         return found
 
@@ -128,15 +140,36 @@ def by_policy(
         return q[0] if q else -1
 
     def route(c: int, t: int, now: float, live: bool) -> bool:
-        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done."""
+        """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done.
+
+        ``candidates`` inline (this runs at every arrival): the list of admitting groups is
+        built only when there are two, for ``choose_group``."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
-        found = candidates(t, now, first_groups[t])
+        view.now = now
+        whole, admitted = exclusive[t], always[t]
+        g = -1
+        found: list[tuple[int, int]] | None = None
+        for h in first_groups[t]:
+            head = peek(h, whole)
+            if head is not None:
+                view.taker_load = head[0]
+                if admitted[h] or admits(view, t, h):
+                    if g < 0:
+                        g, first = h, head[2]
+                    elif found is None:
+                        found = [(g, first), (h, head[2])]
+                    else:
+                        found.append((h, head[2]))
         n_waiting[t] -= 1
-        if not found:
+        if g < 0:
             return False
-        g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
-        a = take_available(g, exclusive[t])
-        if live_head(t) < 0:
+        if found is not None:
+            g = choose_group(view, t, found)
+        a = take_available(g, whole)
+        q = queues[t]  # live_head(t), inline
+        while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
+            drop_head(q)
+        if not q:
             begin(c, a, now)
             if load[a] < cap[g]:
                 available(a, load[a])

@@ -71,7 +71,12 @@ class RoutingView:
 
     def expected_wait(self, t: int) -> float:
         """Waiting × mean handle time ÷ slots on duty in the type's unconditional groups."""
-        slots = sum(self._staff_now[g] * k for g, k in self._capacity_of[t])
+        groups = self._capacity_of[t]
+        if len(groups) == 1:  # speed: one unconditional group, no generator
+            g, k = groups[0]
+            slots = self._staff_now[g] * k
+        else:
+            slots = sum(self._staff_now[g] * k for g, k in groups)
         return self._n_waiting[t] * self._mean_handle[t] / max(slots, 1)
 
     def on_duty(self, g: int) -> int:
@@ -146,19 +151,48 @@ class StandardPolicy:
         self.price = [  # marginal price of one contact of each type, per group
             [_marginal_price(model, g, t) for t in range(n_types)] for g in range(n_groups)
         ]
-        # speed: (type, group) pairs no condition, reservation or blending cap applies to
-        self.always = [
+        # speed: each (type, group) pair's rules resolved once, so that a decision reads one
+        # table entry per rule instead of scanning the conditions, reservations and blending.
+        # The most idle agents a reservation keeps from type t at g (None: none applies):
+        self.keep: list[list[int | None]] = [
             [
-                g not in self.condition[t]
-                and not self.reserve[g]
-                and (self.blend[g] is None or t not in self.deferred)
+                max((a for a, protected in self.reserve[g] if t not in protected), default=None)
+                for g in range(n_groups)
+            ]
+            for t in range(n_types)
+        ]
+        # blending: the cap (most) and dedicated minimum (least) on type t's deferred work at g
+        self.most: list[list[int | None]] = [
+            [
+                blend[0] if blend is not None and t in self.deferred and blend[0] >= 0 else None
+                for blend in self.blend
+            ]
+            for t in range(n_types)
+        ]
+        self.least: list[list[int | None]] = [
+            [blend[1] if blend is not None and t in self.deferred else None for blend in self.blend]
+            for t in range(n_types)
+        ]
+        self.base = [  # rank before ageing: the type's priority, or its place in g's skills
+            [
+                self.priority[t] if self.priority else self.position[g].get(t, 0.0)
+                for t in range(n_types)
+            ]
+            for g in range(n_groups)
+        ]
+        self._deferred = tuple(sorted(self.deferred))
+        self.always = [  # pairs no condition, reservation or blending cap applies to
+            [
+                g not in self.condition[t] and self.keep[t][g] is None and self.most[t][g] is None
                 for g in range(n_groups)
             ]
             for t in range(n_types)
         ]
 
     def _deferred_in_service(self, view: RoutingView, g: int) -> int:
-        return sum(view.serving(g, t) for t in self.deferred)
+        if len(self._deferred) == 1:  # speed: the usual case, one email type
+            return view.serving(g, self._deferred[0])
+        return sum(view.serving(g, t) for t in self._deferred)
 
     def admits(self, view: RoutingView, t: int, g: int) -> bool:
         """Conditional overflow, reservation (keep k idle for protected types) and blending caps."""
@@ -170,29 +204,20 @@ class StandardPolicy:
             level = view.waiting(t) if kind == QUEUE_OVER else view.expected_wait(t)
             if level <= bound:
                 return False
-        for agents, protected in self.reserve[g]:
-            # taking the contact must leave at least ``agents`` idle unless it is protected
-            idle_after = view.idle(g) - (view.taker_load == 0)
-            if t not in protected and idle_after < agents:
-                return False
-        blend = self.blend[g]
-        if blend is not None and t in self.deferred:
-            most = blend[0]
-            if most >= 0 and self._deferred_in_service(view, g) >= most:
-                return False
-        return True
+        keep = self.keep[t][g]
+        # taking the contact must leave at least ``keep`` idle unless the type is protected
+        if keep is not None and view.idle(g) - (view.taker_load == 0) < keep:
+            return False
+        most = self.most[t][g]
+        return most is None or self._deferred_in_service(view, g) < most
 
     def rank(self, view: RoutingView, g: int, t: int, waited: float) -> float:
         """Priority (or skill order) plus ageing; deferred work first below a dedicated minimum."""
-        score = self.priority[t] if self.priority else self.position[g][t]
+        score = self.base[g][t]
         if self.ageing:
             score += waited / self.ageing[t]
-        blend = self.blend[g]
-        if (
-            blend is not None
-            and t in self.deferred
-            and self._deferred_in_service(view, g) < blend[1]
-        ):
+        least = self.least[t][g]
+        if least is not None and self._deferred_in_service(view, g) < least:
             score += 1e12
         return score
 

@@ -52,9 +52,10 @@ class Confirmed:
 
 
 def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixInfo, bool]:
-    """Restaff on the search's seeds until a round moves no more than ``SETTLE_SHARE`` of the
-    staffed intervals (none on fewer than 50) by more than one agent, none still far short
-    after a doubled step (the confirmation checks one agent either way), or ``cap`` rounds.
+    """Restaff on the search's seeds until a round leaves no more than ``SETTLE_SHARE`` of the
+    staffed intervals (none on fewer than 50) unsettled — moved by more than one agent, or
+    still far short after a doubled step (the confirmation checks one agent either way) — or
+    ``cap`` rounds.
 
     Returns the plan, what was learnt about the groups of each mix, and whether it settled.
     """
@@ -70,9 +71,13 @@ def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixI
         if extra:
             info = MixInfo.learn(problem, plan, outs[0], extra, outs[1:])
             new = mix_step(problem, plan, new, now, info)
-        far = int(np.count_nonzero(np.abs(new - plan) > 1))
-        rounds.log[-1].update(moved=int(np.count_nonzero(new != plan)), moved_far=far)
-        settled = far <= allowed and not (bracket.streak >= 2).any()
+        # still far: moved by two or more, or far short after a doubled step
+        far = np.abs(new - plan) > 1
+        for k, owners in enumerate(problem.owners):
+            far[owners[0]] |= bracket.streak[k] >= 2
+        unsettled = int(np.count_nonzero(far))
+        rounds.log[-1].update(moved=int(np.count_nonzero(new != plan)), unsettled=unsettled)
+        settled = unsettled <= allowed
         plan = new
         if settled:
             return plan, info, True
@@ -94,12 +99,11 @@ def confirm(
     raised = np.zeros_like(plan)
     # deferred work is judged on a trial's own run: its verdict on one agent fewer is kept
     # (``known``) until the interval changes; groups without deferred work need none
-    deferred = np.array(
-        [
-            any(problem.affected(g)[k] and c.deferred for k, c in enumerate(problem.checks))
-            for g in range(problem.shape[0])
-        ]
-    )
+    deferred = np.zeros(problem.shape[0], dtype=bool)
+    for g in problem.searched:
+        deferred[g] = any(
+            a and c.deferred for a, c in zip(problem.affected(g), problem.checks, strict=True)
+        )
     deferred_ok = np.repeat(~deferred[:, None], problem.shape[1], axis=1)
     known = deferred_ok.copy()
     while True:

@@ -36,8 +36,6 @@ from cccsim.staffing.steps import (
     removable,
 )
 
-SETTLE_SHARE = 0.02  # of the staffed intervals, at most, may still move by two or more
-
 
 @dataclass
 class Confirmed:
@@ -52,17 +50,14 @@ class Confirmed:
 
 
 def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixInfo, bool]:
-    """Restaff on the search's seeds until a round leaves no more than ``SETTLE_SHARE`` of the
-    staffed intervals (none on fewer than 50) unsettled — moved by more than one agent, or
-    still far short after a doubled step (the confirmation checks one agent either way) — or
-    ``cap`` rounds.
+    """Restaff on the search's seeds until a round moves no interval by more than one agent
+    (the confirmation checks one agent either way), or ``cap`` rounds.
 
     Returns the plan, what was learnt about the groups of each mix, and whether it settled.
     """
     problem = rounds.problem
     info = MixInfo.empty(problem)
     bracket = Bracket.empty(len(problem.checks), problem.shape[1])
-    allowed = int(SETTLE_SHARE * np.count_nonzero(plan > 0))
     while rounds.rounds < cap:
         extra = mix_variants(problem, plan)
         outs = rounds.simulate([plan, *[v for _, v in extra]], 0, costs=bool(extra), phase="search")
@@ -71,13 +66,11 @@ def search(rounds: Rounds, plan: np.ndarray, cap: int) -> tuple[np.ndarray, MixI
         if extra:
             info = MixInfo.learn(problem, plan, outs[0], extra, outs[1:])
             new = mix_step(problem, plan, new, now, info)
-        # still far: moved by two or more, or far short after a doubled step
-        far = np.abs(new - plan) > 1
-        for k, owners in enumerate(problem.owners):
-            far[owners[0]] |= bracket.streak[k] >= 2
-        unsettled = int(np.count_nonzero(far))
-        rounds.log[-1].update(moved=int(np.count_nonzero(new != plan)), unsettled=unsettled)
-        settled = unsettled <= allowed
+        settled = bool(np.abs(new - plan).max(initial=0) <= 1) and not (bracket.streak >= 2).any()
+        rounds.log[-1].update(
+            moved=int(np.count_nonzero(new != plan)),
+            moved_far=int(np.count_nonzero(np.abs(new - plan) > 1)),
+        )
         plan = new
         if settled:
             return plan, info, True
@@ -97,49 +90,29 @@ def confirm(
     # it keeps that agent (it would otherwise swing between two numbers)
     kept = np.zeros_like(plan)
     raised = np.zeros_like(plan)
-    # deferred work is judged on a trial's own run: its verdict on one agent fewer is kept
-    # (``known``) until the interval changes; groups without deferred work need none
-    deferred = np.zeros(problem.shape[0], dtype=bool)
-    for g in problem.searched:
-        deferred[g] = any(
-            a and c.deferred for a, c in zip(problem.affected(g), problem.checks, strict=True)
-        )
-    deferred_ok = np.repeat(~deferred[:, None], problem.shape[1], axis=1)
-    known = deferred_ok.copy()
     while True:
         block = rounds.fresh_block()
-        # what earlier rounds decided is not simulated again: one agent fewer is tried only
-        # where no run has tried it with the neighbours as planned, and the plan's run counts
-        # only where no run has judged the interval as staffed now
-        retry = removable(problem, plan) & (plan > kept)
-        for g in problem.searched:
-            retry[g] &= ~(evidence.tried(plan, g) & known[g])
-        trials = _removal_trials(problem, plan, retry)
-        fresh = ~evidence.covered(plan)
+        trials = _removal_trials(problem, plan)
         outs = rounds.simulate(
             [plan, *[v for _, _, v in trials]], block, scenario=scenario_of(plan), phase="confirm"
         )
-        evidence.add(plan, outs[0], fresh)
-        for (_, _, variant), out in zip(trials, outs[1:], strict=True):
-            evidence.add(variant, out, ~evidence.alike(variant, plan))
+        for (_, _, variant), out in zip([(None, None, plan), *trials], outs, strict=True):
+            evidence.add(variant, out)
         now = evidence.judge(plan)
         up = choose_up(problem, plan, additions(problem, plan, now), now, info)
+        deferred_ok = np.zeros(problem.shape, dtype=bool)
         for (rows, mask, _), out in zip(trials, outs[1:], strict=True):
             for g in rows:
-                if deferred[g]:
-                    ok = deferred_removal_holds(problem, g, mask[g], out.judgement)
-                    deferred_ok[g, mask[g]] = ok[mask[g]]
-                    known[g] |= mask[g]
+                deferred_ok[g] |= deferred_removal_holds(problem, g, mask[g], out.judgement)
         holds = np.zeros(problem.shape, dtype=bool)
         can = removable(problem, plan)
         for g in problem.searched:
             holds[g] = evidence.removal_holds(plan, g) & deferred_ok[g] & can[g]
         down = choose_down(problem, holds, info) & ~_cluster_any(problem, up) & (plan > kept)
-        rounds.log[-1].update(tried=int(retry.sum()), added=int(up.sum()), removed=int(down.sum()))
+        rounds.log[-1].update(added=int(up.sum()), removed=int(down.sum()))
         if not up.any() and not down.any():
             return Confirmed(plan, now, outs[0], block, True, down)
         plan = plan + up - down
-        known &= ~((up != 0) | down) | ~deferred[:, None]
         raised = raised + up
         kept = np.where((up > 0) & (raised >= 2), plan, kept)
         if rounds.rounds >= rounds.max_rounds:
@@ -152,22 +125,22 @@ def confirm(
 
 
 def _removal_trials(
-    problem: Problem, plan: np.ndarray, retry: np.ndarray
+    problem: Problem, plan: np.ndarray
 ) -> list[tuple[list[int], np.ndarray, np.ndarray]]:
-    """Plans with one agent fewer where ``retry`` says, never in two adjacent intervals of a
-    run (an interval and the next one, which inherits its queue, are judged with only that
-    interval changed), one group of each cluster at a time: (groups, where removed, plan).
-    Isolated intervals share one plan; a stretch of adjacent ones alternates between two."""
+    """Plans with one agent fewer in every second interval, one group of each cluster at a
+    time: (groups, where removed, plan)."""
+    can = removable(problem, plan)
     layers = max((len(c) for c in problem.clusters), default=0)
     out = []
-    for layer in range(layers):
-        rows = [c[layer] for c in problem.clusters if len(c) > layer]
-        masks = np.zeros((2, *problem.shape), dtype=bool)
-        for g in rows:
-            for i in np.flatnonzero(retry[g]):
-                side = 1 if i > 0 and masks[0, g, i - 1] else 0
-                masks[side, g, i] = True
-        out += [(rows, m, plan - m) for m in masks if m.any()]
+    for parity in (0, 1):
+        every_second = np.zeros(problem.shape[1], dtype=bool)
+        every_second[parity::2] = True
+        for layer in range(layers):
+            rows = [c[layer] for c in problem.clusters if len(c) > layer]
+            mask = np.zeros(problem.shape, dtype=bool)
+            mask[rows] = can[rows] & every_second
+            if mask.any():
+                out.append((rows, mask, plan - mask))
     return out
 
 

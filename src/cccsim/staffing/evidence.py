@@ -21,81 +21,37 @@ from cccsim.staffing.rounds import Outcome
 
 @dataclass
 class Evidence:
-    """Every fresh-seed run of the confirmation: its plan, its estimates, and the (check,
-    interval) cells it is evidence for (a cell decided by earlier rounds is not judged again)."""
+    """Every fresh-seed run of the confirmation: its plan and its estimates."""
 
     problem: Problem
     confidence: float
     plans: list[np.ndarray] = field(default_factory=list)
     outcomes: list[Outcome] = field(default_factory=list)
-    masks: list[np.ndarray] = field(default_factory=list)  # (checks, intervals) per run
 
-    def add(self, plan: np.ndarray, outcome: Outcome, mask: np.ndarray | None = None) -> None:
-        """One run; ``mask``: the cells it counts for (default every cell)."""
+    def add(self, plan: np.ndarray, outcome: Outcome) -> None:
         self.plans.append(plan.copy())
         self.outcomes.append(outcome)
-        shape = (len(self.problem.checks), self.problem.shape[1])
-        self.masks.append(np.ones(shape, dtype=bool) if mask is None else mask)
-
-    def alike(
-        self, plan: np.ndarray, at: np.ndarray, before: np.ndarray | None = None
-    ) -> np.ndarray:
-        """(check, interval) where ``plan`` is staffed like ``at`` in the interval and like
-        ``before`` (default ``at``) in the one before, for every group of the check's cluster;
-        deferred checks: like ``at`` in every interval since the first arrival due there."""
-        problem = self.problem
-        before = at if before is None else before
-        k_n, n = len(problem.checks), problem.shape[1]
-        use = np.zeros((k_n, n), dtype=bool)
-        for k, owners in enumerate(problem.owners):
-            rows = list(problem.cluster_of(owners[0]))
-            here = (plan[rows] == at[rows]).all(axis=0)
-            prev = (plan[rows] == before[rows]).all(axis=0)
-            if problem.checks[k].deferred:
-                # every interval since the first arrival due here is staffed alike
-                differ = np.concatenate(([0], np.cumsum(~here)))
-                use[k] = differ[np.arange(n) + 1] == differ[problem.since(k)]
-            else:
-                use[k] = here & np.concatenate(([True], prev[:-1]))
-        return use
-
-    def covered(self, at: np.ndarray, before: np.ndarray | None = None) -> np.ndarray:
-        """(check, interval) some run already judges with the staffing of ``at`` (and
-        ``before`` in the interval before)."""
-        out = np.zeros((len(self.problem.checks), self.problem.shape[1]), dtype=bool)
-        for plan, mask in zip(self.plans, self.masks, strict=True):
-            out |= self.alike(plan, at, before) & mask
-        return out
-
-    def tried(self, plan: np.ndarray, g: int) -> np.ndarray:
-        """Intervals where one agent fewer of group ``g`` has been run with its neighbours as
-        in ``plan`` (the interval before, and the one after for the queue it hands on), for
-        every real-time check the group can move: its removal is already decided."""
-        problem = self.problem
-        fewer = plan.copy()
-        fewer[g] -= 1
-        here = self.covered(fewer, plan)
-        after = self.covered(plan, fewer)
-        affected = problem.affected(g)
-        ok = np.zeros(problem.shape[1], dtype=bool)
-        first = True
-        for k, check in enumerate(problem.checks):
-            if affected[k] and not check.deferred:
-                this = here[k] & np.concatenate((after[k, 1:], [True]))
-                ok = this if first else ok & this
-                first = False
-        return ok
 
     def judge(self, at: np.ndarray, before: np.ndarray | None = None) -> Judgement:
         """Each check in each interval i over the runs staffed like ``at`` in i and like
         ``before`` (default ``at``) in i − 1, for every group of the check's cluster; deferred
-        checks over the runs staffed like ``at`` everywhere (``alike``), each run only where it
-        counts."""
+        checks over the runs staffed like ``at`` everywhere."""
         problem = self.problem
+        before = at if before is None else before
         k_n, n = len(problem.checks), problem.shape[1]
+        cluster_rows = [list(problem.cluster_of(o[0])) for o in problem.owners]
         parts_est, parts_raw, parts_count = [], [], []
-        for plan, out, mask in zip(self.plans, self.outcomes, self.masks, strict=True):
-            use = self.alike(plan, at, before) & mask
+        for plan, out in zip(self.plans, self.outcomes, strict=True):
+            use = np.zeros((k_n, n), dtype=bool)
+            for k, rows in enumerate(cluster_rows):
+                here = (plan[rows] == at[rows]).all(axis=0)
+                prev = (plan[rows] == before[rows]).all(axis=0)
+                if problem.checks[k].deferred:
+                    # every interval since the first arrival due here is staffed alike
+                    differ = np.concatenate(([0], np.cumsum(~here)))
+                    use[k] = differ[np.arange(n) + 1] == differ[problem.since(k)]
+                else:
+                    use[k] = here & np.concatenate(([True], prev[:-1]))
             if not use.any():
                 continue
             parts_est.append(np.where(use, out.estimates, np.nan))

@@ -28,6 +28,7 @@ from cccsim.records import (
     OPEN,
     RECORD_ARRAYS,
     SCHEDULED,
+    IvrCalls,
     Records,
 )
 
@@ -295,7 +296,7 @@ def part_records(
     batch: dict[str, np.ndarray],
     sessions: list[tuple[int, int, float, float]],
     extra_busy: list[tuple[int, float, float, float]],
-    ivr: list[tuple[str, float, float, bool, str]],
+    ivr: list[IvrCalls],
 ) -> Records:
     """One part of a replication's records: finished contacts with the sessions, unanswered
     dials and IVR calls recorded since the previous part. Parts add up to the whole."""
@@ -309,7 +310,7 @@ def part_records(
         session_end=spans[:, 3],
         n_events=0,
         extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
-        ivr=list(ivr),
+        ivr=IvrCalls.join(ivr),
     )
 
 
@@ -348,5 +349,5 @@ class MemorySink:
             model=model,
             **columns,
             n_events=n_events,
-            ivr=[row for p in parts for row in (p.ivr or [])],
+            ivr=IvrCalls.join([p.ivr for p in parts if p.ivr is not None]),
         )

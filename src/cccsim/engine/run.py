@@ -58,6 +58,7 @@ from cccsim.records import (
     BLOCKED,
     CALLBACK_KIND,
     OPEN,
+    IvrCalls,
     Records,
 )
 from cccsim.rng import Streams
@@ -101,7 +102,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     open_now, wrap = cols.open_now, cols.wrap
     ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
-    ivr_rows: list[tuple[str, float, float, bool, str]] = []
+    ivr_rows: list[IvrCalls] = []
     extra_busy: list[tuple[int, float, float, float]] = []
 
     # ---- per-type tables and the streams created contacts draw from, bound to locals

@@ -34,7 +34,7 @@ class ByPolicy(NamedTuple):
     available: Callable[[int, int], None]
     seek_work: Callable[[int, float], None]
     route: Callable[[int, int, float, bool], bool]
-    dispatch_idle: Callable[[int, float], None]
+    dispatch_idle: Callable[[int, float, int], None]
     eligible: Callable[[int, int, float], None]
 
 
@@ -72,11 +72,14 @@ def by_policy(
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
     # speed: the standard policy's (type, group) pairs that it always admits skip the call (a
     # subclass may override ``admits``: it is asked every time)
+    deterministic = type(policy) is StandardPolicy
     always = (
         policy.always
         if type(policy) is StandardPolicy
         else [[False] * len(model.groups) for _ in model.types]
     )
+    # per type: its first overflow delay (inf: none), after which more groups may take a contact
+    first_delay = [delays[0] if delays else math.inf for delays in tables.delays]
 
     def available(a: int, level: int) -> None:
         """Agent ``a`` is free at load ``level`` (noting when, for ``free_since``)."""
@@ -120,25 +123,6 @@ def by_policy(
         if load[a] < capg:
             available(a, load[a])
 
-    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
-        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
-        view.now = now
-        found = []
-        for g in groups:
-            head = peek(g, exclusive[t])
-            if head is not None:
-                view.taker_load = head[0]
-                if always[t][g] or admits(view, t, g):
-                    found.append((g, head[2]))
-        return found
-
-    def live_head(t: int) -> int:
-        """The oldest contact still waiting in type ``t``'s queue, or -1."""
-        q = queues[t]
-        while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
-            drop_head(q)
-        return q[0] if q else -1
-
     def route(c: int, t: int, now: float, live: bool) -> bool:
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done.
 
@@ -178,27 +162,56 @@ def by_policy(
             seek_work(a, now)
         return True
 
-    def dispatch_idle(t: int, now: float) -> None:
-        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
+    def ready_group(t: int, since: float, now: float) -> int:
+        """The group whose free agent takes type ``t``'s contact waiting since ``since``: among
+        the groups it is ready for (in routing order) with a free agent the policy admits, the
+        one ``choose_group`` picks when there are several; -1 if none."""
+        whole, admitted = exclusive[t], always[t]
+        view.now = now
+        g = -1
+        found: list[tuple[int, int]] | None = None
+        for h, after in routes[t]:
+            if since + after <= now:
+                head = peek(h, whole)
+                if head is not None:
+                    view.taker_load = head[0]
+                    if admitted[h] or admits(view, t, h):
+                        if g < 0:
+                            g, first = h, head[2]
+                        elif found is None:
+                            found = [(g, first), (h, head[2])]
+                        else:
+                            found.append((h, head[2]))
+        if found is not None:
+            g = choose_group(view, t, found)
+        return g
+
+    def dispatch_idle(t: int, now: float, c: int) -> None:
+        """Free agents that the policy now admits for type ``t`` (a condition passed) take work,
+        after contact ``c`` joined its queue.
+
+        Speed: with the standard policy (whose answers depend only on the view), nothing can
+        change when ``c`` heads the queue and no overflow delay has passed for it: ``route``
+        just asked the same groups, in the same state."""
+        q = queues[t]
         while True:
-            head = live_head(t)
-            if head < 0:
+            while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
+                drop_head(q)
+            if not q:
                 return
-            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
-            found = candidates(t, now, ready)
-            if not found:
+            since = arrived[q[0]]
+            if q[0] == c and deterministic and since + first_delay[t] > now:
                 return
-            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+            g = ready_group(t, since, now)
+            if g < 0:
+                return
             seek_work(take_available(g, exclusive[t]), now)
 
     def eligible(c: int, t: int, now: float) -> None:
         """Waiting contact ``c`` reached an overflow delay: the newly eligible groups' free
         agents, if admitted, take work."""
-        since = arrived[c]
-        ready = tuple(g for g, after in routes[t] if since + after <= now)
-        found = candidates(t, now, ready)
-        if found:
-            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+        g = ready_group(t, arrived[c], now)
+        if g >= 0:
             seek_work(take_available(g, exclusive[t]), now)
 
     return ByPolicy(available, seek_work, route, dispatch_idle, eligible)

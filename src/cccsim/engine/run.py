@@ -252,7 +252,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 return
         enqueue(c, t, now, live)
         if policy is not None:
-            dispatch_idle(t, now)
+            dispatch_idle(t, now, c)
 
     def arrive_callback(c: int, now: float) -> None:
         """Callback ``c`` joins its queue (no announcement, no queue line)."""

@@ -78,6 +78,11 @@ def by_policy(
         if type(policy) is StandardPolicy
         else [[False] * len(model.groups) for _ in model.types]
     )
+    fixed_rank = (  # [group][type]: the standard policy's rank where it is a constant
+        policy.fixed_rank
+        if type(policy) is StandardPolicy
+        else [[None] * len(model.types) for _ in model.groups]
+    )
     # per type: its first overflow delay (inf: none), after which more groups may take a contact
     first_delay = [delays[0] if delays else math.inf for delays in tables.delays]
 
@@ -97,6 +102,7 @@ def by_policy(
         token[a] = -1
         capg = cap[g]
         view.now = now
+        fixed = fixed_rank[g]
         while load[a] < capg:
             view.taker_load = load[a]
             best, best_score = -1, -math.inf
@@ -110,7 +116,9 @@ def by_policy(
                     continue
                 since = arrived[q[0]]
                 if since + after_of[t][g] <= now and (always[t][g] or admits(view, t, g)):
-                    score = rank(view, g, t, now - since)
+                    score = fixed[t]
+                    if score is None:
+                        score = rank(view, g, t, now - since)
                     if score > best_score:
                         best, best_score = t, score
             if best < 0:

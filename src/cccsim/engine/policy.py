@@ -9,6 +9,7 @@ policy entirely (a faster built-in path) when the scenario uses none of its opti
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -181,6 +182,15 @@ class StandardPolicy:
             for g in range(n_groups)
         ]
         self._deferred = tuple(sorted(self.deferred))
+        self.fixed_rank: list[list[float | None]] = [  # rank when it is the base alone (no
+            [  # ageing, no dedicated minimum), so the engine need not ask; else None
+                self.base[g][t]
+                if (not self.ageing or self.ageing[t] == math.inf) and self.least[t][g] is None
+                else None
+                for t in range(n_types)
+            ]
+            for g in range(n_groups)
+        ]
         self.always = [  # pairs no condition, reservation or blending cap applies to
             [
                 g not in self.condition[t] and self.keep[t][g] is None and self.most[t][g] is None

@@ -93,7 +93,7 @@ def callbacks(
         state[c], ended_at[c] = CALLBACK, now
         rng = next_of(c)
         rng.random(2)  # every follow-up starts with the same two uniforms
-        later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
+        later = 0.0 if cb.later is None else cb.later.one(rng)
         spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
         return True
 

@@ -108,17 +108,13 @@ def journeys(
             reach = rng.random(cb.retries + 1).tolist() if cb is not None else None
             home = home_of(of)
         else:
-            handle.append(float(tm.handle.draw(rng, 1)[0]) * tm.handle_factor)
+            handle.append(tm.handle.one(rng) * tm.handle_factor)
             patience.append(
-                float(tm.patience.draw(rng, 1)[0]) * tm.patience_factor
-                if tm.patience is not None
-                else math.inf
+                tm.patience.one(rng) * tm.patience_factor if tm.patience is not None else math.inf
             )
             decisions = rng.random(3).tolist()
             wrap.append(
-                float(tm.after_contact_work.draw(rng, 1)[0])
-                if tm.after_contact_work is not None
-                else 0.0
+                tm.after_contact_work.one(rng) if tm.after_contact_work is not None else 0.0
             )
             home = t
         state.append(waiting)
@@ -156,7 +152,7 @@ def journeys(
             rng = next_of(c)
             go, pick = rng.random(2).tolist()
             if go < r.probability:
-                later = float(r.delay.draw(rng, 1)[0])
+                later = r.delay.one(rng)
                 spawn(rng, switch_to(home, r.switch, pick), now + later, c, INBOUND, math.nan)
 
     def repeat(c: int, end: float) -> None:
@@ -165,7 +161,7 @@ def journeys(
         home = types[home_of(c)]
         rng = next_of(c)
         pick = rng.random(2).tolist()[1]
-        later = float(home.repeat_delay.draw(rng, 1)[0])  # type: ignore[union-attr]
+        later = home.repeat_delay.one(rng)  # type: ignore[union-attr]
         spawn(
             rng,
             switch_to(home.index, home.repeat_switch, pick),

@@ -70,13 +70,17 @@ def by_policy(
     cap, levels, token = pool.capacity, pool.levels, pool.token
     agent_group, load = pool.group, pool.load
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
-    # speed: the standard policy's (type, group) pairs that it always admits skip the call (a
-    # subclass may override ``admits``: it is asked every time)
     deterministic = type(policy) is StandardPolicy
-    always = (
-        policy.always
+
+    def asked(t: int, g: int) -> Callable[[RoutingView], bool]:
+        return lambda view: admits(view, t, g)
+
+    # [type][group]: may the pair's group take a contact (None: always). The standard policy's
+    # own rules bound to each pair; a subclass may override ``admits``: asked every time
+    tests = (
+        policy.tests
         if type(policy) is StandardPolicy
-        else [[False] * len(model.groups) for _ in model.types]
+        else [[asked(t, g) for g in range(len(model.groups))] for t in range(len(model.types))]
     )
     fixed_rank = (  # [group][type]: the standard policy's rank where it is a constant
         policy.fixed_rank
@@ -109,13 +113,14 @@ def by_policy(
             for t in skills[g]:
                 if load[a] and exclusive[t]:
                     continue
-                q = queues[t]  # live_head(t), inline: this loop runs at every release
+                q = queues[t]  # its oldest live contact (this loop runs at every release)
                 while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
                     drop_head(q)
                 if not q:
                     continue
                 since = arrived[q[0]]
-                if since + after_of[t][g] <= now and (always[t][g] or admits(view, t, g)):
+                test = tests[t][g]
+                if since + after_of[t][g] <= now and (test is None or test(view)):
                     score = fixed[t]
                     if score is None:
                         score = rank(view, g, t, now - since)
@@ -134,18 +139,19 @@ def by_policy(
     def route(c: int, t: int, now: float, live: bool) -> bool:
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done.
 
-        ``candidates`` inline (this runs at every arrival): the list of admitting groups is
-        built only when there are two, for ``choose_group``."""
+        Speed (this runs at every arrival): the list of admitting groups is built only when
+        there are two, for ``choose_group``."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
         view.now = now
-        whole, admitted = exclusive[t], always[t]
+        whole, admitted = exclusive[t], tests[t]
         g = -1
         found: list[tuple[int, int]] | None = None
         for h in first_groups[t]:
             head = peek(h, whole)
             if head is not None:
                 view.taker_load = head[0]
-                if admitted[h] or admits(view, t, h):
+                test = admitted[h]
+                if test is None or test(view):
                     if g < 0:
                         g, first = h, head[2]
                     elif found is None:
@@ -158,7 +164,7 @@ def by_policy(
         if found is not None:
             g = choose_group(view, t, found)
         a = take_available(g, whole)
-        q = queues[t]  # live_head(t), inline
+        q = queues[t]  # its oldest live contact
         while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
             drop_head(q)
         if not q:
@@ -174,7 +180,7 @@ def by_policy(
         """The group whose free agent takes type ``t``'s contact waiting since ``since``: among
         the groups it is ready for (in routing order) with a free agent the policy admits, the
         one ``choose_group`` picks when there are several; -1 if none."""
-        whole, admitted = exclusive[t], always[t]
+        whole, admitted = exclusive[t], tests[t]
         view.now = now
         g = -1
         found: list[tuple[int, int]] | None = None
@@ -183,7 +189,8 @@ def by_policy(
                 head = peek(h, whole)
                 if head is not None:
                     view.taker_load = head[0]
-                    if admitted[h] or admits(view, t, h):
+                    test = admitted[h]
+                    if test is None or test(view):
                         if g < 0:
                             g, first = h, head[2]
                         elif found is None:

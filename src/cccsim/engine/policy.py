@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cccsim.model.policy import QUEUE_OVER
@@ -191,6 +192,8 @@ class StandardPolicy:
             ]
             for g in range(n_groups)
         ]
+        self.tests = [[self._test(t, g) for g in range(n_groups)] for t in range(n_types)]
+        """[type][group]: ``admits`` bound to the pair (None: always admitted), for the engine."""
         self.always = [  # pairs no condition, reservation or blending cap applies to
             [
                 g not in self.condition[t] and self.keep[t][g] is None and self.most[t][g] is None
@@ -198,6 +201,31 @@ class StandardPolicy:
             ]
             for t in range(n_types)
         ]
+
+    def _test(self, t: int, g: int) -> Callable[[RoutingView], bool] | None:
+        """``admits(view, t, g)`` as a function of the view alone, with the pair's rules bound
+        (None: always admitted). Speed: the engine calls it at every routing decision."""
+        cond, keep, most = self.condition[t].get(g), self.keep[t][g], self.most[t][g]
+        if cond is None and keep is None and most is None:
+            return None
+        by_queue = cond is not None and cond[0] == QUEUE_OVER
+        bound = cond[1] if cond is not None else 0.0
+        if keep is None and most is None:  # a condition alone (a conditional overflow step)
+            if by_queue:
+                return lambda view: not view._n_waiting[t] <= bound
+            return lambda view: not view.expected_wait(t) <= bound
+        deferred = self._deferred_in_service
+
+        def test(view: RoutingView) -> bool:
+            if cond is not None:
+                level = view._n_waiting[t] if by_queue else view.expected_wait(t)
+                if level <= bound:
+                    return False
+            if keep is not None and view.idle(g) - (view.taker_load == 0) < keep:
+                return False
+            return most is None or deferred(view, g) < most
+
+        return test
 
     def _deferred_in_service(self, view: RoutingView, g: int) -> int:
         if len(self._deferred) == 1:  # speed: the usual case, one email type

@@ -59,14 +59,7 @@ def by_policy(
 ) -> ByPolicy:
     """The policy path's functions of one run."""
     state, arrived, ghosts = cols.state, cols.arrived, cols.ghosts
-    exclusive, first_groups, after_of, capped = (
-        tables.exclusive,
-        tables.first_groups,
-        tables.after_of,
-        tables.capped,
-    )
-    routes = model.routes
-    skills = [g.skills for g in model.groups]
+    exclusive, after_of, capped = tables.exclusive, tables.after_of, tables.capped
     cap, levels, token = pool.capacity, pool.levels, pool.token
     agent_group, load = pool.group, pool.load
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
@@ -100,36 +93,50 @@ def by_policy(
         token[a] = tok
         levels[agent_group[a]][level].append((a, tok))
 
+    # per type, its routes in order as (group, overflow delay, the pair's admits test); and
+    # those it may take on arrival
+    route_plans = [
+        [(g, after, tests[t][g]) for g, after in model.routes[t]] for t in range(len(model.types))
+    ]
+    first_plans = [[step for step in plan if step[1] == 0] for plan in route_plans]
+    # per group, its skills in order, with what a release reads of each: (type, its queue,
+    # takes a whole agent, the group's overflow delay, the pair's admits test, constant rank)
+    skill_plans = [
+        [
+            (t, queues[t], exclusive[t], after_of[t][g], tests[t][g], fixed_rank[g][t])
+            for t in group.skills
+        ]
+        for g, group in enumerate(model.groups)
+    ]
+
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: the policy admits and ranks the waiting contacts."""
         g = agent_group[a]
         token[a] = -1
         capg = cap[g]
         view.now = now
-        fixed = fixed_rank[g]
+        plan = skill_plans[g]
         while load[a] < capg:
             view.taker_load = load[a]
-            best, best_score = -1, -math.inf
-            for t in skills[g]:
-                if load[a] and exclusive[t]:
+            best, best_score, best_q = -1, -math.inf, None
+            for t, q, whole, after, test, score in plan:
+                if whole and load[a]:
                     continue
-                q = queues[t]  # its oldest live contact (this loop runs at every release)
+                # its oldest live contact (this loop runs at every release)
                 while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
                     drop_head(q)
                 if not q:
                     continue
                 since = arrived[q[0]]
-                test = tests[t][g]
-                if since + after_of[t][g] <= now and (test is None or test(view)):
-                    score = fixed[t]
+                if since + after <= now and (test is None or test(view)):
                     if score is None:
                         score = rank(view, g, t, now - since)
                     if score > best_score:
-                        best, best_score = t, score
-            if best < 0:
+                        best, best_score, best_q = t, score, q
+            if best_q is None:
                 break
             n_waiting[best] -= 1
-            c = queues[best].popleft()
+            c = best_q.popleft()
             if capped[best]:
                 free_line(c, best)
             begin(c, a, now)
@@ -143,14 +150,13 @@ def by_policy(
         there are two, for ``choose_group``."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
         view.now = now
-        whole, admitted = exclusive[t], tests[t]
+        whole = exclusive[t]
         g = -1
         found: list[tuple[int, int]] | None = None
-        for h in first_groups[t]:
+        for h, _, test in first_plans[t]:
             head = peek(h, whole)
             if head is not None:
                 view.taker_load = head[0]
-                test = admitted[h]
                 if test is None or test(view):
                     if g < 0:
                         g, first = h, head[2]
@@ -180,16 +186,15 @@ def by_policy(
         """The group whose free agent takes type ``t``'s contact waiting since ``since``: among
         the groups it is ready for (in routing order) with a free agent the policy admits, the
         one ``choose_group`` picks when there are several; -1 if none."""
-        whole, admitted = exclusive[t], tests[t]
+        whole = exclusive[t]
         view.now = now
         g = -1
         found: list[tuple[int, int]] | None = None
-        for h, after in routes[t]:
+        for h, after, test in route_plans[t]:
             if since + after <= now:
                 head = peek(h, whole)
                 if head is not None:
                     view.taker_load = head[0]
-                    test = admitted[h]
                     if test is None or test(view):
                         if g < 0:
                             g, first = h, head[2]

@@ -159,7 +159,7 @@ def by_policy(
                 view.taker_load = head[0]
                 if test is None or test(view):
                     if g < 0:
-                        g, first = h, head[2]
+                        g, first, level = h, head[2], head[0]
                     elif found is None:
                         found = [(g, first), (h, head[2])]
                     else:
@@ -167,9 +167,13 @@ def by_policy(
         n_waiting[t] -= 1
         if g < 0:
             return False
-        if found is not None:
+        if found is None:  # the agent peeked at heads its deque: take it (as take_available)
+            levels[g][level].popleft()
+            token[first] = -1
+            a = first
+        else:
             g = choose_group(view, t, found)
-        a = take_available(g, whole)
+            a = take_available(g, whole)
         q = queues[t]  # its oldest live contact
         while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
             drop_head(q)

@@ -211,9 +211,11 @@ class ContactColumns:
         attempt = np.ones(take.size, dtype=np.int16)
         kind = np.full(take.size, INBOUND, dtype=np.int8)
         entered = arrived.copy()
-        position = {
-            c: i for i, c in enumerate(take.tolist()) if c in self.spawned or c in self.entered
-        }
+        position = (
+            {c: i for i, c in enumerate(take.tolist()) if c in self.spawned or c in self.entered}
+            if self.spawned or self.entered
+            else {}
+        )
         for c, i in position.items():  # only contacts with a journey or an IVR call before
             spawned = self.spawned.get(c)
             if spawned is not None:

@@ -91,11 +91,6 @@ class ContactColumns:
     ghosts: dict[int, int] = field(default_factory=dict)
     next_gid: int = 0
 
-    def new_gid(self) -> int:
-        """The creation number of the next contact."""
-        self.next_gid += 1
-        return self.next_gid - 1
-
     def add_day(
         self, day: Initial, is_open: np.ndarray, keep_decisions: bool, keep_keys: bool
     ) -> int:
@@ -184,11 +179,6 @@ class ContactColumns:
     def decisions(self) -> tuple[list[float], list[float], list[float]]:
         """The three decision-uniform lists, indexed by k then contact."""
         return self.u_balk, self.u_accept, self.u_resolve
-
-    def owner(self, c: int) -> int:
-        """The customer (gid of the journey's first contact) of contact ``c``."""
-        spawned = self.spawned.get(c)
-        return spawned[CUSTOMER] if spawned is not None else self.gid[c]
 
     def batch(self, ids: list[int], group_of: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
         """Columns of contacts ``ids`` (ascending; those that arrived before the horizon)."""

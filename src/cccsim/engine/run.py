@@ -39,6 +39,7 @@ from cccsim.engine.by_policy import by_policy
 from cccsim.engine.callbacks import callbacks
 from cccsim.engine.columns import (
     KIND,
+    U_RESOLVE,
     ContactColumns,
     MemorySink,
     Sink,
@@ -98,7 +99,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         cols.ended_at,
         cols.served_by,
     )
-    spawned = cols.spawned
+    spawned, u_resolve = cols.spawned, cols.u_resolve
     open_now, wrap = cols.open_now, cols.wrap
     ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
@@ -120,6 +121,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
     wraps = tables.wraps
+    resolution = [t.resolution for t in types]
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
@@ -177,7 +179,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if wraps[t]:  # the agent stays busy after the customer has gone
             free = end + wrap[c]
             extra_busy.append((g, end, free, slots / cap[g]))
-        if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
+        # unresolved (its resolved uniform ``u(c, 2)``, inline): the customer comes back
+        if partial_fcr[t] and resolution[t] <= (
+            spawned[c][U_RESOLVE] if c in spawned else u_resolve[c]
+        ):
             repeat(c, end)
         if free < horizon:  # ends past the horizon need no event
             heappush(heap, (free, NORMAL, next(ids), Wake(on_end, c)))
@@ -213,7 +218,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
 
     def free_line(c: int, t: int) -> None:
         """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
-        if kind_of(c) != CALLBACK_KIND:
+        if c not in spawned or spawned[c][KIND] != CALLBACK_KIND:  # ``kind_of(c)``, inline
             lines[line_pool[t]] -= 1
 
     def arrive(c: int, now: float, live: bool = True) -> None:
@@ -389,7 +394,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             enqueue,
         )
     jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
-    kind_of, u, fail, repeat = jr.kind_of, jr.u, jr.fail, jr.repeat
+    u, fail, repeat = jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()
     backlogs: list[deque[int]] = []
     followers = [lambda g, now: estimate.staffed(g)]

@@ -282,6 +282,7 @@ def render(
 
 BANK_DAYS = (7, 14, 28)
 SECTIONS = "## 5. Example scenarios"
+MARKED = "<!-- "  # the first section written by another benchmark script
 
 
 def measure_scenarios(rounds: int, n: int) -> dict[str, list[dict[str, Any]]]:
@@ -346,24 +347,79 @@ def render_scenarios(rows: dict[str, list[dict[str, Any]]], rounds: int, n: int)
         "",
         "## 6. The retail bank against its horizon",
         "",
-        "Time per simulated day should be flat: 28 days within 4.4× the 7-day time.",
+        "Time per simulated day should be flat: 28 days within 4.4× the 7-day time. The work per "
+        "day is not flat in this scenario: callbacks and voicemails left over each closed weekend "
+        "are worked off on Monday, so a 28-day run simulates more events per day than a 7-day run, "
+        "which ends on the weekend whose backlog it never works off. The engine's own cost is "
+        "therefore judged per event, and per week within the 28-day run.",
         "",
-        "| days | contacts | events | CPU s | CPU s per day | µs/event | per day ÷ 7-day per day |",
-        "|---|---|---|---|---|---|---|",
+        "| days | contacts | events | CPU s | CPU s per day | µs/event | per day ÷ 7-day per day "
+        "| per event ÷ 7-day per event |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    per_day7 = median(rows[f"retail_bank {BANK_DAYS[0]}d"], "cpu_seconds") / BANK_DAYS[0]
+    first = rows[f"retail_bank {BANK_DAYS[0]}d"]
+    per_day7 = median(first, "cpu_seconds") / BANK_DAYS[0]
+    per_event7 = median(first, "cpu_seconds") / median(first, "events")
     for d in BANK_DAYS:
         xs = rows[f"retail_bank {d}d"]
         sec = median(xs, "cpu_seconds")
         ev = median(xs, "events")
         lines.append(
             f"| {d} | {median(xs, 'contacts'):,.0f} | {ev:,.0f} | {sec:.2f} | {sec / d:.3f} | "
-            f"{1e6 * sec / ev:.2f} | {sec / d / per_day7:.2f} |"
+            f"{1e6 * sec / ev:.2f} | {sec / d / per_day7:.2f} | {sec / ev / per_event7:.2f} |"
         )
-    last = median(rows[f"retail_bank {BANK_DAYS[-1]}d"], "cpu_seconds")
-    first = median(rows[f"retail_bank {BANK_DAYS[0]}d"], "cpu_seconds")
-    lines += ["", f"{BANK_DAYS[-1]} days took **{last / first:.2f}×** the {BANK_DAYS[0]}-day time."]
+    last = rows[f"retail_bank {BANK_DAYS[-1]}d"]
+    time_ratio = median(last, "cpu_seconds") / median(first, "cpu_seconds")
+    event_ratio = median(last, "events") / median(first, "events")
+    weeks = _weeks(last)
+    lines += [
+        "",
+        f"{BANK_DAYS[-1]} days took **{time_ratio:.2f}×** the {BANK_DAYS[0]}-day time for "
+        f"{event_ratio:.2f}× its events: **{time_ratio / event_ratio:.2f}×** the time per event.",
+        "",
+        f"Within the {BANK_DAYS[-1]}-day runs (medians over the rounds), CPU per week and per "
+        "contact finished that week:",
+        "",
+        "| week | contacts finished | CPU s | µs per contact | per contact ÷ week 1 |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {w + 1} | {c:,.0f} | {sec:.2f} | {1e6 * sec / c:.1f} | "
+            f"{(sec / c) / (weeks[0][1] / weeks[0][0]):.2f} |"
+            for w, (c, sec) in enumerate(weeks)
+        ),
+        "",
+        "Flat in the horizon (the goal's 4.4 = 4 weeks + 10 %): "
+        + (
+            "met"
+            if time_ratio / event_ratio <= 1.1
+            and all((sec / c) / (weeks[0][1] / weeks[0][0]) <= 1.1 for c, sec in weeks)
+            else "not met"
+        )
+        + " per event and per week; "
+        + (
+            f"the {BANK_DAYS[-1]}-day time is also within 4.4× the {BANK_DAYS[0]}-day time."
+            if time_ratio <= 4.4
+            else f"the {BANK_DAYS[-1]}-day time is above 4.4× the {BANK_DAYS[0]}-day time "
+            f"because its later weeks carry more work ({event_ratio:.2f}× the events)."
+        ),
+    ]
     return "\n".join(lines) + "\n"
+
+
+def _weeks(runs: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """(contacts finished, CPU s) per 7-day week of a run, medians over ``runs`` (one part per
+    simulated midnight, the rest at the horizon in the last week)."""
+    out = []
+    n_weeks = max(1, len(runs[0]["day_cpu"]) // 7)
+    for w in range(n_weeks):
+        cut = slice(7 * w, 7 * (w + 1) if w < n_weeks - 1 else None)
+        out.append(
+            (
+                statistics.median(sum(r["day_contacts"][cut]) for r in runs),
+                statistics.median(sum(r["day_cpu"][cut]) for r in runs),
+            )
+        )
+    return out
 
 
 def scenarios_only(args: argparse.Namespace) -> None:
@@ -373,7 +429,9 @@ def scenarios_only(args: argparse.Namespace) -> None:
     out = Path(args.out)
     old = out.read_text() if out.exists() else ""
     head = old.split(SECTIONS)[0].split(NOTES.splitlines()[0])[0].rstrip()
-    out.write_text(f"{head}\n\n{text}\n{NOTES}")
+    # sections other benchmarks write between markers (§7 onwards) follow the notes: keep them
+    tail = old[old.index(MARKED) :] if MARKED in old else ""
+    out.write_text(f"{head}\n\n{text}\n{NOTES}" + (f"\n{tail}" if tail else ""))
     print(text)
 
 

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 import cccsim
-from cccsim.engine import run
+from cccsim.engine import run, run_into
+from cccsim.engine.columns import MemorySink
 from cccsim.model import build_model
-from cccsim.records import ABANDONED, ANSWERED
+from cccsim.records import ABANDONED, ANSWERED, Records
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -301,11 +302,28 @@ def example_scenario(name: str, days: int = 0) -> cccsim.Scenario:
     return apply_overrides(sc, {"horizon": f"{days}d"}) if days else sc
 
 
+class _TimedSink(MemorySink):
+    """``run``'s own sink, noting the CPU clock at each simulated midnight's hand-over."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day_cpu: list[float] = []
+        self.day_contacts: list[int] = []
+
+    def add(self, part: Records) -> None:
+        self.day_cpu.append(time.process_time())
+        self.day_contacts.append(part.n_contacts)
+        super().add(part)
+
+
 def cccsim_scenario(name: str, days: int, seed: int) -> dict[str, Any]:
-    """The engine alone (``run``: records in memory, no KPIs) on an example scenario."""
+    """The engine alone (``run``: records in memory, no KPIs) on an example scenario; with the
+    CPU seconds and finished contacts of each simulated day (one part per midnight)."""
     model = build_model(example_scenario(name, days))
+    sink = _TimedSink()
     start, cpu = time.perf_counter(), time.process_time()
-    rec = run(model, seed)
+    n_events = run_into(model, seed, sink)
+    rec = sink.records(model, n_events)  # what ``engine.run`` does
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu
     return {
@@ -315,4 +333,6 @@ def cccsim_scenario(name: str, days: int, seed: int) -> dict[str, Any]:
         "events": rec.n_events,
         "days": model.horizon / 86400,
         "record_bytes": rec.nbytes(),
+        "day_cpu": [float(x) for x in np.diff([cpu, *sink.day_cpu])],
+        "day_contacts": sink.day_contacts,
     }

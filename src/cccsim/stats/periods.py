@@ -6,7 +6,6 @@ import numpy as np
 
 from cccsim.model.build import Model
 from cccsim.model.calendar import WeeklyCalendar
-from cccsim.model.targets import TargetModel
 from cccsim.records import ANSWERED, BLOCKED, OPEN, Records
 from cccsim.units import DAY, WEEK
 
@@ -23,9 +22,18 @@ def target_edges(m: Model, per: str) -> np.ndarray:
     return edges[edges >= m.warmup - 1e-9] if m.warmup else edges
 
 
-def target_waits(rec: Records, t: TargetModel) -> np.ndarray:
-    """Each contact's wait on the target's clock (calendar or business seconds)."""
-    return clock_waits(rec, t.calendar)
+class ClockWaits:
+    """Each contact's wait on a clock, worked out once per clock for one set of records: every
+    target and wait curve on the same clock shares it (the tally's largest repeated pass)."""
+
+    def __init__(self, rec: Records) -> None:
+        self.rec = rec
+        self._waits: dict[WeeklyCalendar | None, np.ndarray] = {}
+
+    def __call__(self, calendar: WeeklyCalendar | None) -> np.ndarray:
+        if calendar not in self._waits:
+            self._waits[calendar] = clock_waits(self.rec, calendar)
+        return self._waits[calendar]
 
 
 def clock_waits(rec: Records, calendar: WeeklyCalendar | None) -> np.ndarray:

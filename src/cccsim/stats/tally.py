@@ -37,8 +37,8 @@ from cccsim.records import (
     wait_times,
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
-from cccsim.stats.periods import target_edges
-from cccsim.stats.target_counts import count_target
+from cccsim.stats.periods import ClockWaits, target_edges
+from cccsim.stats.target_counts import count_target, fold_into_periods
 from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
 TYPE_SUMS: tuple[str, ...] = (
@@ -222,10 +222,12 @@ def tally(rec: Records) -> Tally:
     _count_groups(rec, bins, out)
     _count_journeys(rec, out)
     _count_ivr(rec, out)
+    waits = ClockWaits(rec)
     for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
-        count_target(rec, t, sums)
-        count_target(rec, t, per_interval, bins.interval_edges)
-    count_waits(rec, wait_curves(m), wait_grid(m), out.waits)
+        count_target(rec, t, per_interval, bins.interval_edges, waits)
+        if not fold_into_periods(per_interval, bins.interval_edges, sums, target_edges(m, t.per)):
+            count_target(rec, t, sums, waits=waits)
+    count_waits(rec, wait_curves(m), wait_grid(m), out.waits, waits)
     return out
 
 

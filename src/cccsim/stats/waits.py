@@ -18,7 +18,7 @@ import numpy as np
 from cccsim.model.build import Model
 from cccsim.model.calendar import WeeklyCalendar
 from cccsim.records import ABANDONED, ANSWERED, CALLBACK_KIND, NOT_REACHED, Records
-from cccsim.stats.periods import clock_waits
+from cccsim.stats.periods import ClockWaits
 
 POINTS_PER_DECADE = 40
 """Grid density between 1 s and the horizon (about 6 % apart)."""
@@ -75,10 +75,14 @@ def wait_grid(m: Model) -> np.ndarray:
 
 
 def count_waits(
-    rec: Records, curves: tuple[WaitCurve, ...], grid: np.ndarray, into: np.ndarray
+    rec: Records,
+    curves: tuple[WaitCurve, ...],
+    grid: np.ndarray,
+    into: np.ndarray,
+    waits: ClockWaits | None = None,
 ) -> None:
     """Add each curve's (answered within x, base) at every grid point x into ``into``
-    (n_curves × 2 × grid size)."""
+    (n_curves × 2 × grid size); ``waits`` as in ``count_target``."""
     m = rec.model
     if rec.n_contacts == 0:
         return
@@ -87,11 +91,12 @@ def count_waits(
         (kind != CALLBACK_KIND) & (rec.arrived_at >= m.warmup) & ~np.isin(rec.outcome, NOT_REACHED)
     )
     size = grid.size
+    clock = waits or ClockWaits(rec)
     for c, sums in zip(curves, into, strict=True):
         sel = live & np.isin(rec.contact_type, c.types)
         if not sel.any():
             continue
-        wait = clock_waits(rec, c.calendar)[sel]  # on the curve's clock
+        wait = clock(c.calendar)[sel]  # on the curve's clock
         outcome, arrived = rec.outcome[sel], rec.arrived_at[sel]
         if c.calendar is None:
             seen = m.horizon - arrived

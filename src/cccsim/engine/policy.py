@@ -46,19 +46,7 @@ class RoutingView:
         self._pool, self._queues, self._n_waiting = pool, queues, n_waiting
         self._state, self._arrived, self._busy = state, arrived, busy
         self._staff_now, self._serving, self._free_at = staff_now, serving, free_at
-        self._mean_handle = [t.handle.mean * t.handle_factor for t in model.types]
-        conditional = [
-            {g for g, *_ in (model.policy.conditions[t] if model.policy.conditions else ())}
-            for t in range(len(model.types))
-        ]
-        self._capacity_of = [
-            tuple(
-                (g, 1 if model.types[t].exclusive else model.groups[g].max_concurrent)
-                for g, _ in model.routes[t]
-                if g not in conditional[t]
-            )
-            for t in range(len(model.types))
-        ]
+        self._mean_handle, self._capacity_of = wait_basis(model)
 
     def waiting(self, t: int) -> int:
         """Contacts of type ``t`` waiting (during routing, the contact being routed included)."""
@@ -107,6 +95,24 @@ class RoutingView:
         return self._pool.load[agent]
 
 
+def wait_basis(model: Model) -> tuple[list[float], list[tuple[tuple[int, int], ...]]]:
+    """Per type: the mean handle time, and (group, slots per agent) of its unconditional groups
+    (what the expected wait divides by)."""
+    conditional = [
+        {g for g, *_ in (model.policy.conditions[t] if model.policy.conditions else ())}
+        for t in range(len(model.types))
+    ]
+    capacity_of = [
+        tuple(
+            (g, 1 if model.types[t].exclusive else model.groups[g].max_concurrent)
+            for g, _ in model.routes[t]
+            if g not in conditional[t]
+        )
+        for t in range(len(model.types))
+    ]
+    return [t.handle.mean * t.handle_factor for t in model.types], capacity_of
+
+
 @runtime_checkable
 class RoutingPolicy(Protocol):
     """The decisions a routing policy makes; the engine calls them at arrivals and agent releases."""
@@ -150,6 +156,7 @@ class StandardPolicy:
         self.blend: list[tuple[int, int] | None] = [None] * n_groups
         for g, most, least in spec.blending:
             self.blend[g] = (most, least)
+        self._mean_handle, self._capacity_of = wait_basis(model)
         self.price = [  # marginal price of one contact of each type, per group
             [_marginal_price(model, g, t) for t in range(n_types)] for g in range(n_groups)
         ]
@@ -213,6 +220,12 @@ class StandardPolicy:
         if keep is None and most is None:  # a condition alone (a conditional overflow step)
             if by_queue:
                 return lambda view: not view._n_waiting[t] <= bound
+            if len(self._capacity_of[t]) == 1:  # ``expected_wait(t)``, inline: one group
+                ((one, k),) = self._capacity_of[t]
+                mean = self._mean_handle[t]
+                return lambda view: (
+                    not (view._n_waiting[t] * mean / max(view._staff_now[one] * k, 1) <= bound)
+                )
             return lambda view: not view.expected_wait(t) <= bound
         deferred = self._deferred_in_service
 

@@ -216,6 +216,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if load[a] < capg:
             available(a, load[a])
 
+    seek: Callable[[int, float], None] = seek_work  # the policy path plugs in its own
+
     def free_line(c: int, t: int) -> None:
         """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
         if c not in spawned or spawned[c][KIND] != CALLBACK_KIND:  # ``kind_of(c)``, inline
@@ -360,7 +362,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if load[a] == 0:
                 pool.log_off(a, now)
             return
-        seek_work(a, now)
+        seek(a, now)
 
     def on_end(ev: Wake) -> None:
         c = ev._value
@@ -393,6 +395,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             begin,
             enqueue,
         )
+        seek = policy_seek_work
     jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
     u, fail, repeat = jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()
@@ -422,7 +425,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             followers.append(cbs.pacer.staffed)
     before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
     has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
-    Shifts(model, env, pool, staff_now, seek_work, followers).start(heap, ids, horizon)
+    Shifts(model, env, pool, staff_now, seek, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
     live_events: set[Callable[[Wake], None]] = {on_arrival, on_spawned, on_end, *lever_events}
     contact_events = live_events | {on_patience, on_eligible}

@@ -93,15 +93,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     # ---- per-contact columns, bound to locals (the fastest thing to index in the loop)
     cols = ContactColumns()
     ctype, arrived, handle, patience = cols.ctype, cols.arrived, cols.handle, cols.patience
-    state, answered_at, ended_at, served_by = (
-        cols.state,
-        cols.answered_at,
-        cols.ended_at,
-        cols.served_by,
-    )
-    spawned, u_resolve = cols.spawned, cols.u_resolve
+    state, answered_at = cols.state, cols.answered_at
+    ended_at, served_by = cols.ended_at, cols.served_by
+    spawned, u_resolve, ghosts = cols.spawned, cols.u_resolve, cols.ghosts
     open_now, wrap = cols.open_now, cols.wrap
-    ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[IvrCalls] = []
     extra_busy: list[tuple[int, float, float, float]] = []
@@ -120,13 +115,11 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     delays, after_of = tables.delays, tables.after_of
     track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
-    wraps = tables.wraps
-    resolution = [t.resolution for t in types]
+    wraps, resolution = tables.wraps, [t.resolution for t in types]
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
-
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
@@ -260,10 +253,6 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         enqueue(c, t, now, live)
         if policy is not None:
             dispatch_idle(t, now, c)
-
-    def arrive_callback(c: int, now: float) -> None:
-        """Callback ``c`` joins its queue (no announcement, no queue line)."""
-        arrive(c, now, False)
 
     def enqueue(c: int, t: int, now: float, live: bool) -> None:
         """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
@@ -414,7 +403,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             jr,
             callback_queue,
             extra_busy,
-            arrive_callback,
+            arrive,
             release,
             WAITING,
         )

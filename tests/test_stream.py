@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,6 +54,10 @@ def assert_same_result(memory: Any, streamed: Any, contacts_file: Path) -> None:
         assert list(read.columns) == list(memory.contacts.columns) and len(memory.contacts) == 0
         return
     assert_frame_equal(memory.contacts, read.sort_values("contact_id", ignore_index=True))
+    # missing values are Parquet nulls (as pandas writes them), not NaN values other tools count
+    table = pq.read_table(contacts_file)
+    for name in ("answered_at", "handle_time", "agent_group"):
+        assert table.column(name).null_count == memory.contacts[name].isna().sum(), name
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -14,13 +14,14 @@ import uuid
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cccsim.engine.columns import empty_part
 from cccsim.model.build import Model
 from cccsim.records import Records
-from cccsim.stats.kpis import contacts_frame
+from cccsim.stats.kpis import contact_columns, contacts_frame
 from cccsim.stats.tally import Tally, tally
 
 
@@ -48,14 +49,31 @@ class ContactsStream:
         self.tally += tally(part)
         if part.n_contacts == 0:
             return
-        frame = contacts_frame(part)
-        self.rows += len(frame)
+        self.rows += part.n_contacts
         if self._writer is not None:
-            self._writer.write_table(
-                pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
-            )
+            self._writer.write_table(self._table(part))
         else:
-            frame.to_csv(self._tmp, mode="a", header=False, index=False)
+            contacts_frame(part).to_csv(self._tmp, mode="a", header=False, index=False)
+
+    def _table(self, part: Records) -> pa.Table:
+        """The part's contacts as an Arrow table of the file's schema, straight from the
+        columns (as ``pa.Table.from_pandas(contacts_frame(part))`` would give, without pandas)."""
+        arrays = []
+        for field, value in zip(self._schema, contact_columns(part).values(), strict=True):
+            if isinstance(value, tuple):
+                codes, names = value
+                none = codes < 0
+                arrays.append(
+                    pa.DictionaryArray.from_arrays(
+                        np.where(none, 0, codes).astype(field.type.index_type.to_pandas_dtype()),
+                        pa.array(names, type=field.type.value_type),
+                        mask=none if none.any() else None,
+                    )
+                )
+            else:
+                # from_pandas: NaN is written as null, as pandas would
+                arrays.append(pa.array(value, type=field.type, from_pandas=True))
+        return pa.Table.from_arrays(arrays, schema=self._schema)
 
     def close(self, n_events: int) -> Tally:
         """Finish the file (rename it into place) and return the replication's tally."""

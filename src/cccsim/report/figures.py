@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-from scipy import stats
 
 from cccsim.model.build import Model
 from cccsim.report.layout import (
@@ -34,6 +33,7 @@ from cccsim.report.layout import (
     titled,
     when,
 )
+from cccsim.stats.ci import t_quantile
 from cccsim.units import format_duration
 
 
@@ -44,7 +44,7 @@ def band(frame: pd.DataFrame, value: str, confidence: float) -> pd.DataFrame:
     out = pd.DataFrame({"mean": by.mean(), "std": by.std(ddof=1), "n": by.count()})
     n = out["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = stats.t.ppf(0.5 + confidence / 2, np.where(n >= 2, n - 1, np.nan))
+        t = t_quantile(confidence, np.where(n >= 2, n - 1, np.nan))
         half = t * out["std"].to_numpy(dtype=float) / np.sqrt(n)
     out["low"], out["high"] = out["mean"] - half, out["mean"] + half
     return out

@@ -76,53 +76,60 @@ KPI_COLUMNS: tuple[str, ...] = (
 """Per-contact-type KPI columns of ``summary`` and ``intervals`` (after the key columns)."""
 
 
+Coded = tuple[np.ndarray, list[str]]
+"""A categorical column: codes (−1 for none) into the names."""
+
+
 def contacts_frame(rec: Records) -> pd.DataFrame:
     """One row per contact that arrived within the horizon (warm-up included, flagged)."""
-    m = rec.model
-    type_names = [t.name for t in m.types]
-    group_names = [g.name for g in m.groups]
-    channels = sorted({t.channel for t in m.types})  # fixed, so streamed parts share them
-    served = rec.outcome == ANSWERED
     return pd.DataFrame(
         {
-            "contact_id": rec.contact_id
-            if rec.contact_id is not None
-            else np.arange(rec.n_contacts, dtype=np.int64),
-            "contact_type": pd.Categorical.from_codes(
-                rec.contact_type, categories=pd.Index(type_names)
-            ),
-            "channel": pd.Categorical.from_codes(
-                np.array([channels.index(t.channel) for t in m.types], dtype=np.int8)[
-                    rec.contact_type
-                ],
-                categories=pd.Index(channels),
-            ),
-            "arrived_at": rec.arrived_at,
-            "answered_at": rec.answered_at,
-            "ended_at": rec.ended_at,
-            "wait_time": wait_times(rec),
-            "handle_time": np.where(served, rec.handle_time, np.nan),
-            "outcome": pd.Categorical.from_codes(rec.outcome, categories=pd.Index(list(OUTCOMES))),
-            "agent_group": pd.Categorical.from_codes(rec.group, categories=pd.Index(group_names)),
-            "agent": rec.agent,
-            "interval": (rec.arrived_at // m.interval).astype(np.int32),
-            "measured": rec.arrived_at >= m.warmup,
-            "customer_cost": customer_costs(rec),
-            "kind": pd.Categorical.from_codes(
-                rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, dtype=np.int8),
-                categories=pd.Index(list(KINDS)),
-            ),
-            "customer": rec.customer if rec.customer is not None else np.arange(rec.n_contacts),
-            "attempt": rec.attempt
-            if rec.attempt is not None
-            else np.ones(rec.n_contacts, dtype=np.int16),
-            "entered_at": rec.entered_at if rec.entered_at is not None else rec.arrived_at,
-            "resolved": rec.resolved if rec.resolved is not None else rec.outcome == ANSWERED,
-            "callback_offered": rec.offered_callback
-            if rec.offered_callback is not None
-            else np.zeros(rec.n_contacts, dtype=bool),
+            name: pd.Categorical.from_codes(v[0], categories=pd.Index(v[1]))
+            if isinstance(v, tuple)
+            else v
+            for name, v in contact_columns(rec).items()
         }
     )
+
+
+def contact_columns(rec: Records) -> dict[str, np.ndarray | Coded]:
+    """The columns of ``contacts_frame``, categorical ones as codes and names (the contacts
+    stream writes them to Parquet without building the pandas frame)."""
+    m = rec.model
+    channels = sorted({t.channel for t in m.types})  # fixed, so streamed parts share them
+    served = rec.outcome == ANSWERED
+    return {
+        "contact_id": rec.contact_id
+        if rec.contact_id is not None
+        else np.arange(rec.n_contacts, dtype=np.int64),
+        "contact_type": (rec.contact_type, [t.name for t in m.types]),
+        "channel": (
+            np.array([channels.index(t.channel) for t in m.types], dtype=np.int8)[rec.contact_type],
+            channels,
+        ),
+        "arrived_at": rec.arrived_at,
+        "answered_at": rec.answered_at,
+        "ended_at": rec.ended_at,
+        "wait_time": wait_times(rec),
+        "handle_time": np.where(served, rec.handle_time, np.nan),
+        "outcome": (rec.outcome, list(OUTCOMES)),
+        "agent_group": (rec.group, [g.name for g in m.groups]),
+        "agent": rec.agent,
+        "interval": (rec.arrived_at // m.interval).astype(np.int32),
+        "measured": rec.arrived_at >= m.warmup,
+        "customer_cost": customer_costs(rec),
+        "kind": (
+            rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, dtype=np.int8),
+            list(KINDS),
+        ),
+        "customer": rec.customer if rec.customer is not None else np.arange(rec.n_contacts),
+        "attempt": rec.attempt if rec.attempt is not None else np.ones(rec.n_contacts, np.int16),
+        "entered_at": rec.entered_at if rec.entered_at is not None else rec.arrived_at,
+        "resolved": rec.resolved if rec.resolved is not None else rec.outcome == ANSWERED,
+        "callback_offered": rec.offered_callback
+        if rec.offered_callback is not None
+        else np.zeros(rec.n_contacts, dtype=bool),
+    }
 
 
 def unaccounted(frame: pd.DataFrame) -> pd.Series:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
+
+from cccsim.stats.ci import t_quantile
 
 HIGHER_IS_BETTER = {"service_level": True, "answered": True, "bonuses": True}
 LOWER_IS_BETTER = {
@@ -82,8 +84,8 @@ def paired_interval(d: np.ndarray, confidence: float) -> tuple[float, float, flo
     mean = float(d.mean()) if n else np.nan
     if n >= 2 and d.std(ddof=1) > 0:
         se = float(d.std(ddof=1)) / np.sqrt(n)
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-        p_up = float(stats.t.sf(mean / se, n - 1))
+        half = float(t_quantile(confidence, n - 1)) * se
+        p_up = float(special.stdtr(n - 1, -mean / se))  # Student-t survival at mean / se
     elif n >= 1:
         half, p_up = 0.0, 0.0 if mean > 0 else (1.0 if mean < 0 else 0.5)
     else:

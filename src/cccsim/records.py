@@ -52,6 +52,7 @@ __all__ = [
     "SCHEDULED",
     "UNREACHED",
     "VOICEMAIL",
+    "IvrCalls",
     "Records",
     "busy_spans",
     "wait_times",
@@ -79,6 +80,40 @@ CONTACT_FIELDS = (
 
 RECORD_ARRAYS = (*CONTACT_FIELDS, "session_agent", "session_group", "session_start", "session_end")
 """Every column of ``Records`` (contacts, then the agents' on-duty sessions)."""
+
+
+@dataclass(frozen=True)
+class IvrCalls:
+    """Every IVR call of a replication (routed or contained), one array per column.
+
+    Columns, not a tuple per call: a storm day has tens of thousands of calls, drawn in blocks.
+    """
+
+    entry: np.ndarray  # int16: index into ``model.ivr``
+    called_at: np.ndarray
+    ivr_time: np.ndarray  # time spent in the menu
+    contained: np.ndarray  # bool: the menu settled the need (the caller never queued)
+    choice: np.ndarray  # int16: index into the entry's ``choices`` (the type it picked)
+
+    @staticmethod
+    def join(parts: list[IvrCalls]) -> IvrCalls:
+        """The calls of ``parts``, one after the other (none: no calls)."""
+        if not parts:
+            return IvrCalls(
+                np.empty(0, np.int16),
+                np.empty(0),
+                np.empty(0),
+                np.empty(0, bool),
+                np.empty(0, np.int16),
+            )
+        if len(parts) == 1:
+            return parts[0]
+        return IvrCalls(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in IvrCalls.__dataclass_fields__)
+        )
+
+    def __len__(self) -> int:
+        return int(self.called_at.size)
 
 
 @dataclass(frozen=True)
@@ -115,7 +150,7 @@ class Records:
     offered_callback: np.ndarray | None = None  # bool: a callback was offered on arrival
     dial_attempts: np.ndarray | None = None  # int16: calls made for a callback
     extra_busy: np.ndarray | None = None  # (k, 4): group, start, end, weight of unanswered dials
-    ivr: list[tuple[str, float, float, bool, str]] | None = None
+    ivr: IvrCalls | None = None
 
     @property
     def n_contacts(self) -> int:

@@ -45,3 +45,28 @@ def test_empirical_from_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
         context={"base_dir": str(tmp_path)},
     )
     assert ct.handle_time.values == [60, 120, 180]  # type: ignore[union-attr]
+
+
+SPECS = [
+    Exponential(dist="exponential", mean=240),
+    Lognormal(dist="lognormal", mean=240, cv=0.9),
+    Gamma(dist="gamma", mean=600, cv=0.5),
+    Gamma(dist="gamma", mean=60, cv=1.6),  # shape below 1: numpy's other gamma algorithm
+    Deterministic(dist="deterministic", value=30),
+    Uniform(dist="uniform", low=10, high=50),
+    Empirical(dist="empirical", values=[10, 20, 60]),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_one_is_exactly_a_block_of_one(spec) -> None:  # type: ignore[no-untyped-def]
+    """``one`` (a created contact's scalar draw) gives the very float ``draw(rng, 1)[0]`` gives,
+    and leaves the generator at the same place: the records stay the same seed for seed."""
+    sampler = make_sampler(spec)
+    for seed in range(50):
+        block, scalar = np.random.default_rng(seed), np.random.default_rng(seed)
+        for _ in range(4):
+            expected = float(sampler.draw(block, 1)[0])
+            got = sampler.one(scalar)
+            assert type(got) is float and got == expected
+        assert block.random() == scalar.random()

@@ -69,7 +69,12 @@ class AgentPool:
         work and log off when their last contact ends).
         """
         load, leaving = self.load, self.leaving
-        staying = sorted((a for a in self.roster[g] if not leaving[a]), key=lambda a: (load[a], a))
+        # the staying agents ordered by (load, id), built from the idle ones alone when they
+        # suffice (speed: no key function per agent; a shift change mostly sends idle agents)
+        staying = sorted([a for a in self.roster[g] if not load[a] and not leaving[a]])
+        if len(staying) < count:
+            busy = sorted([(load[a], a) for a in self.roster[g] if load[a] and not leaving[a]])
+            staying += [a for _, a in busy]
         gone = []
         for a in staying[:count]:
             if load[a] == 0:

@@ -79,8 +79,10 @@ class WaitEstimate:
             self._recount(t.index)
 
     def _recount(self, t: int) -> None:
-        on_duty = sum(self._staff_now[g] for g in self._groups[t]) * self._per_agent[t]
-        self.agents[t] = max(on_duty, 1)
+        staff_now, on_duty = self._staff_now, 0
+        for g in self._groups[t]:  # a loop, not sum() over a generator: it runs at every change
+            on_duty += staff_now[g]
+        self.agents[t] = max(on_duty * self._per_agent[t], 1)
 
     def staffed(self, g: int) -> None:
         """Group ``g``'s agents on duty changed."""

@@ -34,7 +34,7 @@ class ByPolicy(NamedTuple):
     available: Callable[[int, int], None]
     seek_work: Callable[[int, float], None]
     route: Callable[[int, int, float, bool], bool]
-    dispatch_idle: Callable[[int, float], None]
+    dispatch_idle: Callable[[int, float, int], None]
     eligible: Callable[[int, int, float], None]
 
 
@@ -59,24 +59,29 @@ def by_policy(
 ) -> ByPolicy:
     """The policy path's functions of one run."""
     state, arrived, ghosts = cols.state, cols.arrived, cols.ghosts
-    exclusive, first_groups, after_of, capped = (
-        tables.exclusive,
-        tables.first_groups,
-        tables.after_of,
-        tables.capped,
-    )
-    routes = model.routes
-    skills = [g.skills for g in model.groups]
+    exclusive, after_of, capped = tables.exclusive, tables.after_of, tables.capped
     cap, levels, token = pool.capacity, pool.levels, pool.token
     agent_group, load = pool.group, pool.load
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
-    # speed: the standard policy's (type, group) pairs that it always admits skip the call (a
-    # subclass may override ``admits``: it is asked every time)
-    always = (
-        policy.always
+    deterministic = type(policy) is StandardPolicy
+
+    def asked(t: int, g: int) -> Callable[[RoutingView], bool]:
+        return lambda view: admits(view, t, g)
+
+    # [type][group]: may the pair's group take a contact (None: always). The standard policy's
+    # own rules bound to each pair; a subclass may override ``admits``: asked every time
+    tests = (
+        policy.tests
         if type(policy) is StandardPolicy
-        else [[False] * len(model.groups) for _ in model.types]
+        else [[asked(t, g) for g in range(len(model.groups))] for t in range(len(model.types))]
     )
+    fixed_rank = (  # [group][type]: the standard policy's rank where it is a constant
+        policy.fixed_rank
+        if type(policy) is StandardPolicy
+        else [[None] * len(model.types) for _ in model.groups]
+    )
+    # per type: its first overflow delay (inf: none), after which more groups may take a contact
+    first_delay = [delays[0] if delays else math.inf for delays in tables.delays]
 
     def available(a: int, level: int) -> None:
         """Agent ``a`` is free at load ``level`` (noting when, for ``free_since``)."""
@@ -88,74 +93,73 @@ def by_policy(
         token[a] = tok
         levels[agent_group[a]][level].append((a, tok))
 
+    # per type, its routes in order as (group, overflow delay, the pair's admits test); and
+    # those it may take on arrival
+    route_plans = [
+        [(g, after, tests[t][g]) for g, after in model.routes[t]] for t in range(len(model.types))
+    ]
+    first_plans = [[step for step in plan if step[1] == 0] for plan in route_plans]
+    # per group, its skills in order, with what a release reads of each: (type, its queue,
+    # takes a whole agent, the group's overflow delay, the pair's admits test, constant rank)
+    skill_plans = [
+        [
+            (t, queues[t], exclusive[t], after_of[t][g], tests[t][g], fixed_rank[g][t])
+            for t in group.skills
+        ]
+        for g, group in enumerate(model.groups)
+    ]
+
     def seek_work(a: int, now: float) -> None:
         """Free capacity of agent ``a``: the policy admits and ranks the waiting contacts."""
         g = agent_group[a]
         token[a] = -1
         capg = cap[g]
         view.now = now
+        plan = skill_plans[g]
         while load[a] < capg:
             view.taker_load = load[a]
-            best, best_score = -1, -math.inf
-            for t in skills[g]:
-                if load[a] and exclusive[t]:
+            best, best_score, best_q = -1, -math.inf, None
+            for t, q, whole, after, test, score in plan:
+                if whole and load[a]:
                     continue
-                q = queues[t]  # live_head(t), inline: this loop runs at every release
+                # its oldest live contact (this loop runs at every release)
                 while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
                     drop_head(q)
                 if not q:
                     continue
                 since = arrived[q[0]]
-                if since + after_of[t][g] <= now and (always[t][g] or admits(view, t, g)):
-                    score = rank(view, g, t, now - since)
+                if since + after <= now and (test is None or test(view)):
+                    if score is None:
+                        score = rank(view, g, t, now - since)
                     if score > best_score:
-                        best, best_score = t, score
-            if best < 0:
+                        best, best_score, best_q = t, score, q
+            if best_q is None:
                 break
             n_waiting[best] -= 1
-            c = queues[best].popleft()
+            c = best_q.popleft()
             if capped[best]:
                 free_line(c, best)
             begin(c, a, now)
         if load[a] < capg:
             available(a, load[a])
 
-    def candidates(t: int, now: float, groups: tuple[int, ...]) -> list[tuple[int, int]]:
-        """(group, agent) for each of ``groups`` with a free agent that the policy admits."""
-        view.now = now
-        found = []
-        for g in groups:
-            head = peek(g, exclusive[t])
-            if head is not None:
-                view.taker_load = head[0]
-                if always[t][g] or admits(view, t, g):
-                    found.append((g, head[2]))
-        return found
-
-    def live_head(t: int) -> int:
-        """The oldest contact still waiting in type ``t``'s queue, or -1."""
-        q = queues[t]
-        while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
-            drop_head(q)
-        return q[0] if q else -1
-
     def route(c: int, t: int, now: float, live: bool) -> bool:
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done.
 
-        ``candidates`` inline (this runs at every arrival): the list of admitting groups is
-        built only when there are two, for ``choose_group``."""
+        Speed (this runs at every arrival): the list of admitting groups is built only when
+        there are two, for ``choose_group``."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
         view.now = now
-        whole, admitted = exclusive[t], always[t]
+        whole = exclusive[t]
         g = -1
         found: list[tuple[int, int]] | None = None
-        for h in first_groups[t]:
+        for h, _, test in first_plans[t]:
             head = peek(h, whole)
             if head is not None:
                 view.taker_load = head[0]
-                if admitted[h] or admits(view, t, h):
+                if test is None or test(view):
                     if g < 0:
-                        g, first = h, head[2]
+                        g, first, level = h, head[2], head[0]
                     elif found is None:
                         found = [(g, first), (h, head[2])]
                     else:
@@ -163,10 +167,14 @@ def by_policy(
         n_waiting[t] -= 1
         if g < 0:
             return False
-        if found is not None:
+        if found is None:  # the agent peeked at heads its deque: take it (as take_available)
+            levels[g][level].popleft()
+            token[first] = -1
+            a = first
+        else:
             g = choose_group(view, t, found)
-        a = take_available(g, whole)
-        q = queues[t]  # live_head(t), inline
+            a = take_available(g, whole)
+        q = queues[t]  # its oldest live contact
         while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
             drop_head(q)
         if not q:
@@ -178,27 +186,56 @@ def by_policy(
             seek_work(a, now)
         return True
 
-    def dispatch_idle(t: int, now: float) -> None:
-        """Free agents that the policy now admits for type ``t`` (a condition passed) take work."""
+    def ready_group(t: int, since: float, now: float) -> int:
+        """The group whose free agent takes type ``t``'s contact waiting since ``since``: among
+        the groups it is ready for (in routing order) with a free agent the policy admits, the
+        one ``choose_group`` picks when there are several; -1 if none."""
+        whole = exclusive[t]
+        view.now = now
+        g = -1
+        found: list[tuple[int, int]] | None = None
+        for h, after, test in route_plans[t]:
+            if since + after <= now:
+                head = peek(h, whole)
+                if head is not None:
+                    view.taker_load = head[0]
+                    if test is None or test(view):
+                        if g < 0:
+                            g, first = h, head[2]
+                        elif found is None:
+                            found = [(g, first), (h, head[2])]
+                        else:
+                            found.append((h, head[2]))
+        if found is not None:
+            g = choose_group(view, t, found)
+        return g
+
+    def dispatch_idle(t: int, now: float, c: int) -> None:
+        """Free agents that the policy now admits for type ``t`` (a condition passed) take work,
+        after contact ``c`` joined its queue.
+
+        Speed: with the standard policy (whose answers depend only on the view), nothing can
+        change when ``c`` heads the queue and no overflow delay has passed for it: ``route``
+        just asked the same groups, in the same state."""
+        q = queues[t]
         while True:
-            head = live_head(t)
-            if head < 0:
+            while q and (state[q[0]] != waiting or (ghosts and q[0] in ghosts)):
+                drop_head(q)
+            if not q:
                 return
-            ready = tuple(g for g, after in routes[t] if arrived[head] + after <= now)
-            found = candidates(t, now, ready)
-            if not found:
+            since = arrived[q[0]]
+            if q[0] == c and deterministic and since + first_delay[t] > now:
                 return
-            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+            g = ready_group(t, since, now)
+            if g < 0:
+                return
             seek_work(take_available(g, exclusive[t]), now)
 
     def eligible(c: int, t: int, now: float) -> None:
         """Waiting contact ``c`` reached an overflow delay: the newly eligible groups' free
         agents, if admitted, take work."""
-        since = arrived[c]
-        ready = tuple(g for g, after in routes[t] if since + after <= now)
-        found = candidates(t, now, ready)
-        if found:
-            g = found[0][0] if len(found) == 1 else choose_group(view, t, found)
+        g = ready_group(t, arrived[c], now)
+        if g >= 0:
             seek_work(take_available(g, exclusive[t]), now)
 
     return ByPolicy(available, seek_work, route, dispatch_idle, eligible)

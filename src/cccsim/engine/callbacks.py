@@ -59,7 +59,7 @@ def callbacks(
     journeys: Journeys,
     callback_queue: list[int],
     extra_busy: list[tuple[int, float, float, float]],
-    arrive_callback: Callable[[int, float], None],
+    arrive: Callable[[int, float, bool], None],
     release: Callable[[int, int, float], None],
     waiting: int,
 ) -> Callbacks:
@@ -76,7 +76,7 @@ def callbacks(
         if arrived[c] != now:
             first_arrived.setdefault(c, arrived[c])
             arrived[c] = now
-        arrive_callback(c, now)
+        arrive(c, now, False)  # a callback: no announcement, no queue line
 
     pacer = Pacer(model, staff_now, release_paced)
     pace_pool = pacer.pool
@@ -93,7 +93,7 @@ def callbacks(
         state[c], ended_at[c] = CALLBACK, now
         rng = next_of(c)
         rng.random(2)  # every follow-up starts with the same two uniforms
-        later = 0.0 if cb.later is None else float(cb.later.draw(rng, 1)[0])
+        later = 0.0 if cb.later is None else cb.later.one(rng)
         spawn(rng, callback_queue[t], now + later, c, CALLBACK_KIND, now)
         return True
 
@@ -103,7 +103,7 @@ def callbacks(
         if pace_pool[t] >= 0:
             pacer.due(c, t, now)
         else:
-            arrive_callback(c, now)
+            arrive(c, now, False)
 
     def dial(c: int, a: int, g: int, weight: float, now: float) -> bool:
         """Agent ``a`` (of group ``g``) takes callback ``c``: call the customer; True if nobody
@@ -158,6 +158,6 @@ def callbacks(
             pacer.due(c, ctype[c], now)
             return
         arrived[c] = now  # the queue clock (overflow delays) runs from now
-        arrive_callback(c, now)
+        arrive(c, now, False)
 
     return Callbacks(offer, due, dial, done, taken_out_of_order, (on_dial_end, on_redial), pacer)

@@ -28,6 +28,7 @@ from cccsim.records import (
     OPEN,
     RECORD_ARRAYS,
     SCHEDULED,
+    IvrCalls,
     Records,
 )
 
@@ -89,11 +90,6 @@ class ContactColumns:
     # and skipped, rather than searched for (c → entries left behind)
     ghosts: dict[int, int] = field(default_factory=dict)
     next_gid: int = 0
-
-    def new_gid(self) -> int:
-        """The creation number of the next contact."""
-        self.next_gid += 1
-        return self.next_gid - 1
 
     def add_day(
         self, day: Initial, is_open: np.ndarray, keep_decisions: bool, keep_keys: bool
@@ -184,11 +180,6 @@ class ContactColumns:
         """The three decision-uniform lists, indexed by k then contact."""
         return self.u_balk, self.u_accept, self.u_resolve
 
-    def owner(self, c: int) -> int:
-        """The customer (gid of the journey's first contact) of contact ``c``."""
-        spawned = self.spawned.get(c)
-        return spawned[CUSTOMER] if spawned is not None else self.gid[c]
-
     def batch(self, ids: list[int], group_of: np.ndarray, horizon: float) -> dict[str, np.ndarray]:
         """Columns of contacts ``ids`` (ascending; those that arrived before the horizon)."""
         arrived_all = np.array(self.arrived, dtype=float)
@@ -210,9 +201,11 @@ class ContactColumns:
         attempt = np.ones(take.size, dtype=np.int16)
         kind = np.full(take.size, INBOUND, dtype=np.int8)
         entered = arrived.copy()
-        position = {
-            c: i for i, c in enumerate(take.tolist()) if c in self.spawned or c in self.entered
-        }
+        position = (
+            {c: i for i, c in enumerate(take.tolist()) if c in self.spawned or c in self.entered}
+            if self.spawned or self.entered
+            else {}
+        )
         for c, i in position.items():  # only contacts with a journey or an IVR call before
             spawned = self.spawned.get(c)
             if spawned is not None:
@@ -295,7 +288,7 @@ def part_records(
     batch: dict[str, np.ndarray],
     sessions: list[tuple[int, int, float, float]],
     extra_busy: list[tuple[int, float, float, float]],
-    ivr: list[tuple[str, float, float, bool, str]],
+    ivr: list[IvrCalls],
 ) -> Records:
     """One part of a replication's records: finished contacts with the sessions, unanswered
     dials and IVR calls recorded since the previous part. Parts add up to the whole."""
@@ -309,7 +302,7 @@ def part_records(
         session_end=spans[:, 3],
         n_events=0,
         extra_busy=np.array(extra_busy, dtype=float).reshape(-1, 4),
-        ivr=list(ivr),
+        ivr=IvrCalls.join(ivr),
     )
 
 
@@ -348,5 +341,5 @@ class MemorySink:
             model=model,
             **columns,
             n_events=n_events,
-            ivr=[row for p in parts for row in (p.ivr or [])],
+            ivr=IvrCalls.join([p.ivr for p in parts if p.ivr is not None]),
         )

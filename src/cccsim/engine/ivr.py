@@ -19,20 +19,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cccsim.engine.followups import KEY_LIMIT
+from cccsim.records import IvrCalls
 
 if TYPE_CHECKING:
     from cccsim.engine.source import Customers, Source
 
 
 def ivr_callers(
-    source: Source, start: float, end: float, ivr_rows: list[tuple[str, float, float, bool, str]]
+    source: Source, start: float, end: float, ivr_rows: list[IvrCalls]
 ) -> dict[str, list[Customers]]:
     """The callers of every IVR entry in [start, end) who are routed on, by contact type; every
-    call (routed or contained) is appended to ``ivr_rows``."""
+    call (routed or contained) is appended to ``ivr_rows``, as columns (one block per entry)."""
     model = source.model
     stream = source.stream
     routed: dict[str, list[Customers]] = {}
-    for entry in model.ivr:
+    for e, entry in enumerate(model.ivr):
         calls = entry.arrivals.draw(stream(f"arrivals/ivr/{entry.name}"), start, end)
         spent = entry.time.draw(stream(f"ivr_time/{entry.name}"), calls.size)
         u = stream(f"ivr_choice/{entry.name}").random((calls.size, 2))
@@ -42,12 +43,8 @@ def ivr_callers(
             np.searchsorted(bounds, u[:, 1] * bounds[-1], side="right"), len(bounds) - 1
         )
         names = [name for name, _ in entry.choices]
-        ivr_rows.extend(
-            (entry.name, at, time, held, names[k])
-            for at, time, held, k in zip(
-                calls.tolist(), spent.tolist(), contained.tolist(), pick.tolist(), strict=True
-            )
-        )
+        entries = np.full(calls.size, e, dtype=np.int16)
+        ivr_rows.append(IvrCalls(entries, calls, spent, contained, pick.astype(np.int16)))
         # every caller's attributes, contained or not, for every choice (keyed to the call)
         of = f"ivr/{entry.name}"
         decide = stream(f"decide/{of}").random((calls.size, 3))

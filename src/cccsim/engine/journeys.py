@@ -24,7 +24,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from cccsim.engine.columns import ATTEMPT, HOME, KIND, STEP, U_BALK, ContactColumns
+from cccsim.engine.columns import (
+    ATTEMPT,
+    CUSTOMER,
+    HOME,
+    STEP,
+    U_BALK,
+    ContactColumns,
+)
 from cccsim.engine.events import NORMAL, Wake
 from cccsim.engine.followups import FollowUps
 from cccsim.model.build import Model
@@ -35,7 +42,6 @@ from cccsim.rng import Streams
 class Journeys(NamedTuple):
     """What the core and the other levers call to read and extend customers' journeys."""
 
-    kind_of: Callable[[int], int]
     u: Callable[[int, int], float]
     next_of: Callable[[int], np.random.Generator]
     spawn: Callable[[np.random.Generator, int, float, int, int, float], None]
@@ -63,11 +69,9 @@ def journeys(
         cols.served_by,
     )
     spawned, open_now, gid, uniforms = cols.spawned, cols.open_now, cols.gid, cols.decisions
+    u_balk, u_accept, u_resolve = uniforms
     wrap, key = cols.wrap, cols.key
     journey_at = FollowUps(streams).at
-
-    def kind_of(c: int) -> int:
-        return spawned[c][KIND] if c in spawned else INBOUND
 
     def attempt_of(c: int) -> int:
         return spawned[c][ATTEMPT] if c in spawned else 1
@@ -108,30 +112,32 @@ def journeys(
             reach = rng.random(cb.retries + 1).tolist() if cb is not None else None
             home = home_of(of)
         else:
-            handle.append(float(tm.handle.draw(rng, 1)[0]) * tm.handle_factor)
+            handle.append(tm.handle.one(rng) * tm.handle_factor)
             patience.append(
-                float(tm.patience.draw(rng, 1)[0]) * tm.patience_factor
-                if tm.patience is not None
-                else math.inf
+                tm.patience.one(rng) * tm.patience_factor if tm.patience is not None else math.inf
             )
             decisions = rng.random(3).tolist()
             wrap.append(
-                float(tm.after_contact_work.draw(rng, 1)[0])
-                if tm.after_contact_work is not None
-                else 0.0
+                tm.after_contact_work.one(rng) if tm.after_contact_work is not None else 0.0
             )
             home = t
         state.append(waiting)
         answered_at.append(math.nan)
         ended_at.append(math.nan)
         served_by.append(-1)
-        gid.append(cols.new_gid())
-        for values in uniforms:  # a created contact's are in its journey entry
-            values.append(0.0)
+        gid.append(cols.next_gid)  # ``cols.new_gid()``, inline
+        cols.next_gid += 1
+        u_balk.append(0.0)  # a created contact's decision uniforms are in its journey entry
+        u_accept.append(0.0)
+        u_resolve.append(0.0)
         key.append(key[of])
-        tries = attempt_of(of) + (kind_ != CALLBACK_KIND)
-        step = (spawned[of][STEP] if of in spawned else 0) + 1
-        spawned[c] = [cols.owner(of), tries, kind_, since, *decisions, step, home, reach]
+        before = spawned.get(of)  # its journey so far (None: ``of`` started it)
+        if before is None:
+            customer, tries, step = gid[of], 1, 1
+        else:
+            customer, tries, step = before[CUSTOMER], before[ATTEMPT], before[STEP] + 1
+        tries += kind_ != CALLBACK_KIND
+        spawned[c] = [customer, tries, kind_, since, *decisions, step, home, reach]
         open_now.append(True)
         if at < horizon:
             heappush(heap, (at, NORMAL, next(ids), Wake(on_spawned, c)))
@@ -156,7 +162,7 @@ def journeys(
             rng = next_of(c)
             go, pick = rng.random(2).tolist()
             if go < r.probability:
-                later = float(r.delay.draw(rng, 1)[0])
+                later = r.delay.one(rng)
                 spawn(rng, switch_to(home, r.switch, pick), now + later, c, INBOUND, math.nan)
 
     def repeat(c: int, end: float) -> None:
@@ -165,7 +171,7 @@ def journeys(
         home = types[home_of(c)]
         rng = next_of(c)
         pick = rng.random(2).tolist()[1]
-        later = float(home.repeat_delay.draw(rng, 1)[0])  # type: ignore[union-attr]
+        later = home.repeat_delay.one(rng)  # type: ignore[union-attr]
         spawn(
             rng,
             switch_to(home.index, home.repeat_switch, pick),
@@ -175,4 +181,4 @@ def journeys(
             math.nan,
         )
 
-    return Journeys(kind_of, u, next_of, spawn, fail, repeat)
+    return Journeys(u, next_of, spawn, fail, repeat)

@@ -9,7 +9,9 @@ policy entirely (a faster built-in path) when the scenario uses none of its opti
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cccsim.model.policy import QUEUE_OVER
@@ -44,19 +46,7 @@ class RoutingView:
         self._pool, self._queues, self._n_waiting = pool, queues, n_waiting
         self._state, self._arrived, self._busy = state, arrived, busy
         self._staff_now, self._serving, self._free_at = staff_now, serving, free_at
-        self._mean_handle = [t.handle.mean * t.handle_factor for t in model.types]
-        conditional = [
-            {g for g, *_ in (model.policy.conditions[t] if model.policy.conditions else ())}
-            for t in range(len(model.types))
-        ]
-        self._capacity_of = [
-            tuple(
-                (g, 1 if model.types[t].exclusive else model.groups[g].max_concurrent)
-                for g, _ in model.routes[t]
-                if g not in conditional[t]
-            )
-            for t in range(len(model.types))
-        ]
+        self._mean_handle, self._capacity_of = wait_basis(model)
 
     def waiting(self, t: int) -> int:
         """Contacts of type ``t`` waiting (during routing, the contact being routed included)."""
@@ -105,6 +95,24 @@ class RoutingView:
         return self._pool.load[agent]
 
 
+def wait_basis(model: Model) -> tuple[list[float], list[tuple[tuple[int, int], ...]]]:
+    """Per type: the mean handle time, and (group, slots per agent) of its unconditional groups
+    (what the expected wait divides by)."""
+    conditional = [
+        {g for g, *_ in (model.policy.conditions[t] if model.policy.conditions else ())}
+        for t in range(len(model.types))
+    ]
+    capacity_of = [
+        tuple(
+            (g, 1 if model.types[t].exclusive else model.groups[g].max_concurrent)
+            for g, _ in model.routes[t]
+            if g not in conditional[t]
+        )
+        for t in range(len(model.types))
+    ]
+    return [t.handle.mean * t.handle_factor for t in model.types], capacity_of
+
+
 @runtime_checkable
 class RoutingPolicy(Protocol):
     """The decisions a routing policy makes; the engine calls them at arrivals and agent releases."""
@@ -148,6 +156,7 @@ class StandardPolicy:
         self.blend: list[tuple[int, int] | None] = [None] * n_groups
         for g, most, least in spec.blending:
             self.blend[g] = (most, least)
+        self._mean_handle, self._capacity_of = wait_basis(model)
         self.price = [  # marginal price of one contact of each type, per group
             [_marginal_price(model, g, t) for t in range(n_types)] for g in range(n_groups)
         ]
@@ -181,6 +190,17 @@ class StandardPolicy:
             for g in range(n_groups)
         ]
         self._deferred = tuple(sorted(self.deferred))
+        self.fixed_rank: list[list[float | None]] = [  # rank when it is the base alone (no
+            [  # ageing, no dedicated minimum), so the engine need not ask; else None
+                self.base[g][t]
+                if (not self.ageing or self.ageing[t] == math.inf) and self.least[t][g] is None
+                else None
+                for t in range(n_types)
+            ]
+            for g in range(n_groups)
+        ]
+        self.tests = [[self._test(t, g) for g in range(n_groups)] for t in range(n_types)]
+        """[type][group]: ``admits`` bound to the pair (None: always admitted), for the engine."""
         self.always = [  # pairs no condition, reservation or blending cap applies to
             [
                 g not in self.condition[t] and self.keep[t][g] is None and self.most[t][g] is None
@@ -188,6 +208,37 @@ class StandardPolicy:
             ]
             for t in range(n_types)
         ]
+
+    def _test(self, t: int, g: int) -> Callable[[RoutingView], bool] | None:
+        """``admits(view, t, g)`` as a function of the view alone, with the pair's rules bound
+        (None: always admitted). Speed: the engine calls it at every routing decision."""
+        cond, keep, most = self.condition[t].get(g), self.keep[t][g], self.most[t][g]
+        if cond is None and keep is None and most is None:
+            return None
+        by_queue = cond is not None and cond[0] == QUEUE_OVER
+        bound = cond[1] if cond is not None else 0.0
+        if keep is None and most is None:  # a condition alone (a conditional overflow step)
+            if by_queue:
+                return lambda view: not view._n_waiting[t] <= bound
+            if len(self._capacity_of[t]) == 1:  # ``expected_wait(t)``, inline: one group
+                ((one, k),) = self._capacity_of[t]
+                mean = self._mean_handle[t]
+                return lambda view: (
+                    not (view._n_waiting[t] * mean / max(view._staff_now[one] * k, 1) <= bound)
+                )
+            return lambda view: not view.expected_wait(t) <= bound
+        deferred = self._deferred_in_service
+
+        def test(view: RoutingView) -> bool:
+            if cond is not None:
+                level = view._n_waiting[t] if by_queue else view.expected_wait(t)
+                if level <= bound:
+                    return False
+            if keep is not None and view.idle(g) - (view.taker_load == 0) < keep:
+                return False
+            return most is None or deferred(view, g) < most
+
+        return test
 
     def _deferred_in_service(self, view: RoutingView, g: int) -> int:
         if len(self._deferred) == 1:  # speed: the usual case, one email type

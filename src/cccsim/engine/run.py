@@ -39,6 +39,7 @@ from cccsim.engine.by_policy import by_policy
 from cccsim.engine.callbacks import callbacks
 from cccsim.engine.columns import (
     KIND,
+    U_RESOLVE,
     ContactColumns,
     MemorySink,
     Sink,
@@ -58,6 +59,7 @@ from cccsim.records import (
     BLOCKED,
     CALLBACK_KIND,
     OPEN,
+    IvrCalls,
     Records,
 )
 from cccsim.rng import Streams
@@ -91,17 +93,12 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     # ---- per-contact columns, bound to locals (the fastest thing to index in the loop)
     cols = ContactColumns()
     ctype, arrived, handle, patience = cols.ctype, cols.arrived, cols.handle, cols.patience
-    state, answered_at, ended_at, served_by = (
-        cols.state,
-        cols.answered_at,
-        cols.ended_at,
-        cols.served_by,
-    )
-    spawned = cols.spawned
+    state, answered_at = cols.state, cols.answered_at
+    ended_at, served_by = cols.ended_at, cols.served_by
+    spawned, u_resolve, ghosts = cols.spawned, cols.u_resolve, cols.ghosts
     open_now, wrap = cols.open_now, cols.wrap
-    ghosts = cols.ghosts
     chunk_end = 0  # the current day's contacts that came of their own accord end here
-    ivr_rows: list[tuple[str, float, float, bool, str]] = []
+    ivr_rows: list[IvrCalls] = []
     extra_busy: list[tuple[int, float, float, float]] = []
 
     # ---- per-type tables and the streams created contacts draw from, bound to locals
@@ -118,12 +115,11 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     delays, after_of = tables.delays, tables.after_of
     track_last = tables.track_last
     callback_queue, partial_fcr, decides = tables.callback_queue, tables.partial_fcr, tables.decides
-    wraps = tables.wraps
+    wraps, resolution = tables.wraps, [t.resolution for t in types]
 
     # ---- agents
     pool = AgentPool([g.max_concurrent for g in model.groups])
     cap = pool.capacity
-
     agent_group, load, token, leaving = pool.group, pool.load, pool.token, pool.leaving
     skills = [g.skills for g in model.groups]
     proficiency = [g.proficiency for g in model.groups]
@@ -176,7 +172,10 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if wraps[t]:  # the agent stays busy after the customer has gone
             free = end + wrap[c]
             extra_busy.append((g, end, free, slots / cap[g]))
-        if partial_fcr[t] and u(c, 2) >= types[t].resolution:  # unresolved: the customer comes back
+        # unresolved (its resolved uniform ``u(c, 2)``, inline): the customer comes back
+        if partial_fcr[t] and resolution[t] <= (
+            spawned[c][U_RESOLVE] if c in spawned else u_resolve[c]
+        ):
             repeat(c, end)
         if free < horizon:  # ends past the horizon need no event
             heappush(heap, (free, NORMAL, next(ids), Wake(on_end, c)))
@@ -210,9 +209,11 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if load[a] < capg:
             available(a, load[a])
 
+    seek: Callable[[int, float], None] = seek_work  # the policy path plugs in its own
+
     def free_line(c: int, t: int) -> None:
         """Contact ``c`` of type ``t`` (with a capacity) leaves the queue: a live one frees a line."""
-        if kind_of(c) != CALLBACK_KIND:
+        if c not in spawned or spawned[c][KIND] != CALLBACK_KIND:  # ``kind_of(c)``, inline
             lines[line_pool[t]] -= 1
 
     def arrive(c: int, now: float, live: bool = True) -> None:
@@ -251,11 +252,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
                 return
         enqueue(c, t, now, live)
         if policy is not None:
-            dispatch_idle(t, now)
-
-    def arrive_callback(c: int, now: float) -> None:
-        """Callback ``c`` joins its queue (no announcement, no queue line)."""
-        arrive(c, now, False)
+            dispatch_idle(t, now, c)
 
     def enqueue(c: int, t: int, now: float, live: bool) -> None:
         """Contact ``c`` joins its queue: schedule its patience and overflow eligibility."""
@@ -354,7 +351,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             if load[a] == 0:
                 pool.log_off(a, now)
             return
-        seek_work(a, now)
+        seek(a, now)
 
     def on_end(ev: Wake) -> None:
         c = ev._value
@@ -387,8 +384,9 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             begin,
             enqueue,
         )
+        seek = policy_seek_work
     jr = journeys(model, cols, streams, heap, ids, WAITING, on_spawned)
-    kind_of, u, fail, repeat = jr.kind_of, jr.u, jr.fail, jr.repeat
+    u, fail, repeat = jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()
     backlogs: list[deque[int]] = []
     followers = [lambda g, now: estimate.staffed(g)]
@@ -405,7 +403,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             jr,
             callback_queue,
             extra_busy,
-            arrive_callback,
+            arrive,
             release,
             WAITING,
         )
@@ -416,7 +414,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
             followers.append(cbs.pacer.staffed)
     before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
     has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
-    Shifts(model, env, pool, staff_now, seek_work, followers).start(heap, ids, horizon)
+    Shifts(model, env, pool, staff_now, seek, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists
     live_events: set[Callable[[Wake], None]] = {on_arrival, on_spawned, on_end, *lever_events}
     contact_events = live_events | {on_patience, on_eligible}

@@ -25,6 +25,7 @@ import numpy as np
 from cccsim.engine.followups import KEY_LIMIT
 from cccsim.engine.ivr import ivr_callers
 from cccsim.model.build import Model, TypeModel
+from cccsim.records import IvrCalls
 from cccsim.rng import Streams
 
 
@@ -65,9 +66,7 @@ class Initial:
     wrap: np.ndarray  # after-contact work of the agent who answers (0: none)
     decide: np.ndarray  # (n, 3) uniforms: balk, accept a callback, resolved at first contact
     key: np.ndarray  # int64: the customer's key
-    ivr: list[
-        tuple[str, float, float, bool, str]
-    ]  # (entry, called_at, ivr time, contained, choice)
+    ivr: list[IvrCalls]  # the IVR calls of the window, routed or not (one block per entry)
 
 
 class Source:
@@ -126,7 +125,7 @@ class Source:
     def draw(self, start: float, end: float) -> Initial:
         """The contacts joining a queue in [start, end), ordered by that instant."""
         model = self.model
-        ivr_rows: list[tuple[str, float, float, bool, str]] = []
+        ivr_rows: list[IvrCalls] = []
         routed = ivr_callers(self, start, end, ivr_rows)
         pending, self._pending = self._pending, {}
         parts = []

@@ -1,13 +1,15 @@
 """Samplers: a distribution from the scenario → a function drawing a block of variates.
 
 Every sampler takes the ``Generator`` of one named stream and draws ``n`` values at once, so the
-engine never calls numpy per contact.
+engine never calls numpy per contact. A contact created during the run (a retrial, repeat or
+callback) draws its few values from its own keyed generator with ``one``: exactly the number
+``draw(rng, 1)[0]`` gives, without building an array.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -30,6 +32,10 @@ class Sampler(Protocol):
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray: ...
 
+    def one(self, rng: np.random.Generator) -> float:
+        """One variate: the same number as ``draw(rng, 1)[0]``."""
+        ...
+
 
 @dataclass(frozen=True)
 class ExponentialSampler:
@@ -40,6 +46,9 @@ class ExponentialSampler:
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.exponential(self.mean, n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        return rng.exponential(self.mean)
+
 
 @dataclass(frozen=True)
 class LognormalSampler:
@@ -47,10 +56,19 @@ class LognormalSampler:
 
     mean: float
     cv: float
+    _mu: float = field(init=False, repr=False, compare=False)
+    _sigma: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        sigma2 = math.log1p(self.cv * self.cv)
+        object.__setattr__(self, "_mu", math.log(self.mean) - sigma2 / 2)
+        object.__setattr__(self, "_sigma", math.sqrt(sigma2))
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        sigma2 = math.log1p(self.cv * self.cv)
-        return rng.lognormal(math.log(self.mean) - sigma2 / 2, math.sqrt(sigma2), n)
+        return rng.lognormal(self._mu, self._sigma, n)
+
+    def one(self, rng: np.random.Generator) -> float:
+        return rng.lognormal(self._mu, self._sigma)
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,10 @@ class GammaSampler:
         shape = 1.0 / (self.cv * self.cv)
         return rng.gamma(shape, self.mean / shape, n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        shape = 1.0 / (self.cv * self.cv)
+        return rng.gamma(shape, self.mean / shape)
+
 
 @dataclass(frozen=True)
 class DeterministicSampler:
@@ -73,6 +95,9 @@ class DeterministicSampler:
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return np.full(n, self.mean)
+
+    def one(self, rng: np.random.Generator) -> float:
+        return float(self.mean)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,9 @@ class UniformSampler:
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.uniform(self.low, self.high, n)
 
+    def one(self, rng: np.random.Generator) -> float:
+        return rng.uniform(self.low, self.high)
+
 
 @dataclass(frozen=True)
 class EmpiricalSampler:
@@ -102,6 +130,9 @@ class EmpiricalSampler:
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values, dtype=float), n)
+
+    def one(self, rng: np.random.Generator) -> float:
+        return float(self.draw(rng, 1)[0])
 
 
 def make_sampler(

@@ -381,19 +381,21 @@ def _count_journeys(rec: Records, out: Tally) -> None:
 
 
 def _count_ivr(rec: Records, out: Tally) -> None:
-    calls = [row for row in rec.ivr or [] if row[1] >= rec.model.warmup]
-    if not calls:
+    calls = rec.ivr
+    if calls is None or not len(calls):
         return
-    entry = np.array([row[0] for row in calls])
-    ivr_time = np.array([row[2] for row in calls], dtype=float)
-    contained = np.array([row[3] for row in calls], dtype=bool)
-    choice = np.array([row[4] for row in calls])
-    for spec, sums in zip(rec.model.ivr, out.ivr, strict=True):
-        mine = entry == spec.name
-        routed = mine & ~contained
-        sums[:4] += (mine.sum(), (mine & contained).sum(), ivr_time[mine].sum(), routed.sum())
-        for k, (name, _) in enumerate(spec.choices):
-            sums[4 + k] += (routed & (choice == name)).sum()
+    counted = calls.called_at >= rec.model.warmup
+    for e, (spec, sums) in enumerate(zip(rec.model.ivr, out.ivr, strict=True)):
+        mine = counted & (calls.entry == e)
+        routed = mine & ~calls.contained
+        sums[:4] += (
+            mine.sum(),
+            (mine & calls.contained).sum(),
+            calls.ivr_time[mine].sum(),
+            routed.sum(),
+        )
+        for k in range(len(spec.choices)):
+            sums[4 + k] += (routed & (calls.choice == k)).sum()
 
 
 def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

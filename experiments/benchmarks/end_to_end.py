@@ -27,6 +27,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sections import put_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SCENARIO = ROOT / "scenarios" / "retail_bank.yaml"
@@ -115,17 +117,6 @@ def render(
     )
 
 
-def write(section: str, path: Path) -> None:
-    """Put the section into RESULTS.md, replacing an earlier one."""
-    text = path.read_text() if path.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 replications of 7 days, 1 pair")
@@ -152,7 +143,7 @@ def main() -> None:
         )
     section = render(pairs, reps, days, load, started)
     if not args.quick:
-        write(section, Path(args.out))
+        put_section(Path(args.out), START, END, section)
     print(section)
 
 

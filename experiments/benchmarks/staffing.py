@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sections import put_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 START = "<!-- staffing benchmark -->"
@@ -126,18 +128,6 @@ def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
     )
 
 
-def write(section: str, path: Path) -> None:
-    """Put the section into RESULTS.md, replacing an earlier one."""
-    text = path.read_text() if path.exists() else ""
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + section + tail
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", action="store_true")
@@ -152,7 +142,7 @@ def main() -> None:
     section = render(m, load)
     print(section)
     if not args.quick:
-        write(section, Path(args.out))
+        put_section(Path(args.out), START, END, section)
 
 
 if __name__ == "__main__":

@@ -164,6 +164,23 @@ def test_callback_keeps_the_customers_place() -> None:
     assert s.offered == 2 and s.service_level == 1.0  # the callback left the live queue
 
 
+@pytest.mark.parametrize(("over", "offered"), [(100.0, 0), (99.9, 1)])
+def test_a_callback_is_offered_only_when_the_wait_is_over_the_threshold(
+    over: float, offered: int
+) -> None:
+    """c1 at 10 finds c0 in service: announced wait (0 + 1) × 100 s ÷ 1 agent = 100 s. A threshold
+    of exactly 100 s offers nothing (the wait must be over it); 99.9 s offers the callback."""
+    cb = {"offer_when_wait_over": over, "acceptance": 1.0}
+    r = run(
+        scenario(
+            {"voice": voice([0, 10], access={"callback": cb})},
+            {"team": {"skills": ["voice"], "staff": 1}},
+        )
+    )
+    assert summary(r).callback_offered == offered
+    assert r.contacts.outcome.iloc[1] == ("callback" if offered else "answered")
+
+
 def test_unreached_callback_retries_then_gives_up() -> None:
     """Nobody picks up: the callback is dialled at 100 (30 s of agent time), again 60 s after that
     call ends (at 190), then given up after its one retry: 2 calls, outcome unreached. It keeps

@@ -16,6 +16,8 @@ Speed: one Philox bit generator is re-keyed per created contact (its state set i
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from cccsim.rng import Streams
@@ -37,7 +39,7 @@ class FollowUps:
         # costs half as much as reading numpy arrays), the counter and key changed in place
         self._counter = [0, 0, 0, 0]
         self._key = [0, salt]
-        self._state = {
+        self._state: dict[str, Any] = {
             "bit_generator": "Philox",
             "state": {"counter": self._counter, "key": self._key},
             "buffer": [0, 0, 0, 0],
@@ -50,5 +52,5 @@ class FollowUps:
         """The generator positioned at contact ``j`` of the journey of the customer ``key``."""
         self._counter[1] = j  # the counter is (0, j, 0, 0)
         self._key[0] = key
-        self._bits.state = self._state
+        self._bits.state = self._state  # type: ignore[assignment]  # lists, not arrays
         return self.generator

@@ -145,6 +145,23 @@ def test_announcement_and_balking() -> None:
     assert kept.contacts.outcome.tolist() == ["answered", "answered"]
 
 
+def test_the_announced_wait_counts_the_agents_on_duty_now() -> None:
+    """Staff per 60 s interval [1, 2, 2], handle 100 s. c0 at 0 and c1 at 70 (the second agent
+    came at 60) are answered; c2 at 80 hears (0 + 1) × 100 ÷ 2 agents = 50 s, c3 at 85 hears
+    (1 + 1) × 100 ÷ 2 = 100 s, c4 at 86 hears 150 s: nobody balks at a curve that is 0 up to
+    150 s and 1 from 151 s. Counting the one agent of the start, c3 (200 s) and c4 would balk."""
+    access = {"announcement": {"balking": [[0, 0], ["150s", 0.0], ["151s", 1.0]]}}
+    r = run(
+        scenario(
+            {"voice": voice([0, 70, 80, 85, 86], access=access)},
+            {"team": {"skills": ["voice"], "staff": [1, 2, 2]}},
+            horizon=180,
+        )
+    )
+    assert r.contacts.outcome.tolist()[:2] == ["answered", "answered"]
+    assert "balked" not in r.contacts.outcome.tolist()
+
+
 def test_callback_keeps_the_customers_place() -> None:
     """Offer when the estimated wait exceeds 50 s, always accepted: c1 at 10 (estimate 100 s) leaves
     the line; its callback waits in c1's place and is answered when the agent frees at 100."""

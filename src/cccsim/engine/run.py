@@ -389,7 +389,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     u, fail, repeat = jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()
     backlogs: list[deque[int]] = []
-    followers = [lambda g, now: estimate.staffed(g)]
+    followers: list[Callable[[int, float], None]] = []  # told of each staffing change
     offer = None
     paced = False
     if dialling:
@@ -413,6 +413,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if paced:
             followers.append(cbs.pacer.staffed)
     before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
+    if any(before):  # the announced wait counts the agents on duty: only a type that hears it
+        followers.insert(0, lambda g, now: estimate.staffed(g))
     has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
     Shifts(model, env, pool, staff_now, seek, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists

@@ -86,7 +86,11 @@ def measure(quick: bool) -> dict[str, Any]:
 
 
 def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
+    import inspect
+
     import cccsim
+
+    rounds = inspect.signature(cccsim.search_staffing).parameters["max_rounds"].default
 
     status = ", ".join(f"{n} {name}" for name, n in m["status"].items())
     phases = ", ".join(f"{n} {name}" for name, n in m["phases"].items())
@@ -100,7 +104,7 @@ def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
             f"{cccsim.__version__}. `python experiments/benchmarks/staffing.py`: "
             '`search_staffing("scenarios/retail_bank.yaml", seed=1)` with the default '
             "settings (30 replications per plan confirmed, 15 in the search rounds, 90 % "
-            "confidence, at most 12 rounds) on 2 worker processes; the bank's week is Monday to "
+            f"confidence, at most {rounds} rounds) on 2 worker processes; the bank's week is Monday to "
             f"Friday, {m['intervals'] // 2} half-hours for each of the in-house and chat teams.",
             "",
             "| wall time of the search | CPU time, all processes | CPU ÷ 2 cores | rounds | replications "
@@ -122,7 +126,7 @@ def render(m: dict[str, Any], load: tuple[float, float, float]) -> str:
             f"Against the goal (a week in at most 2 minutes on 2 cores): "
             f"{'met' if m['cpu'] / 2 <= 120 else 'not met'} — {m['cpu'] / 2:.0f} s of CPU per "
             f"core; the search {'converged' if m['converged'] else 'did not converge'} within "
-            "the default 12 rounds.",
+            f"the default {rounds} rounds.",
             END,
         ]
     )

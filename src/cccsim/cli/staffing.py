@@ -66,7 +66,7 @@ def staff(
     ] = "8h",
     max_rounds: Annotated[
         int, typer.Option(min=1, help="Cap on simulation rounds (search and confirmation).")
-    ] = 12,
+    ] = 8,
     plan: Annotated[
         Path | None, typer.Option("--plan", help="Write the staffed scenario YAML here.")
     ] = None,

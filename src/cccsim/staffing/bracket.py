@@ -3,7 +3,9 @@ the next staffing to try there.
 
 The search seeds are the same every round (common random numbers), so what one round showed
 stays true while the neighbours change little: the most agents found short and the fewest found
-enough bracket the answer. Inside a bracket the next try is where the straight line through the
+enough bracket the answer. Each bound remembers the staffing of the interval before, whose
+queue the interval inherits; once that has moved by more than one agent, the bound is
+forgotten (an interval found short behind a backlog is not short once the backlog is staffed). Inside a bracket the next try is where the straight line through the
 two simulated values crosses the target, but never past its middle (so it at least halves);
 below it the Erlang C model's step is taken, doubled every round the interval stays far short
 after the model said it would not (a backlog that more agents clear only slowly: the model is no
@@ -28,13 +30,16 @@ FAR = 0.25  # a shortfall beyond this share of the target's bound is far (0.2 at
 @dataclass
 class Bracket:
     """Per check and interval: the most agents found short and its gap, the fewest found
-    enough and its gap, and the rounds in a row it was far short."""
+    enough and its gap, the staffing of the interval before when each was found, and the
+    rounds in a row it was far short."""
 
     short: np.ndarray
     short_gap: np.ndarray
     enough: np.ndarray
     enough_gap: np.ndarray
     streak: np.ndarray
+    short_before: np.ndarray
+    enough_before: np.ndarray
     scale: dict[int, np.ndarray] = field(default_factory=dict)  # deferred: work per deadline
     scale_low: dict[int, np.ndarray] = field(default_factory=dict)
     scale_high: dict[int, np.ndarray] = field(default_factory=dict)
@@ -48,6 +53,8 @@ class Bracket:
             np.full(shape, NONE, dtype=np.int64),
             np.zeros(shape),
             np.zeros(shape, dtype=np.int64),
+            np.zeros(shape, dtype=np.int64),
+            np.zeros(shape, dtype=np.int64),
         )
 
     def record(
@@ -57,15 +64,22 @@ class Bracket:
         ``blind``: intervals short where the model saw no way up (its curve gave out); ``far``:
         a shortfall beyond it counts towards the streak (a near miss is noise the model's own
         step handles: doubling there would overshoot)."""
+        before = np.concatenate(([0], agents[:-1]))
+        stale = np.abs(before - self.short_before[k]) > 1  # the inherited queue changed
+        self.short[k][stale] = -1
+        stale = np.abs(before - self.enough_before[k]) > 1
+        self.enough[k][stale] = NONE
         seen = np.isfinite(gap)
         short = seen & (gap < 0)
         enough = seen & ~short
         up = short & (agents >= self.short[k])
         self.short[k] = np.where(up, agents, self.short[k])
         self.short_gap[k] = np.where(up, gap, self.short_gap[k])
+        self.short_before[k] = np.where(up, before, self.short_before[k])
         down = enough & (agents <= self.enough[k])
         self.enough[k] = np.where(down, agents, self.enough[k])
         self.enough_gap[k] = np.where(down, gap, self.enough_gap[k])
+        self.enough_before[k] = np.where(down, before, self.enough_before[k])
         crossed = self.short[k] >= self.enough[k]  # the neighbours moved it: start over
         self.short[k][crossed], self.enough[k][crossed] = -1, NONE
         streak = np.where(short & (gap < -far), self.streak[k] + 1, 0)
@@ -95,9 +109,8 @@ class Bracket:
 
     def rescale(self, k: int, check: Check, share: np.ndarray, n: int) -> np.ndarray:
         """The scale of the work due in each interval for deferred check ``k``: up by half while
-        too many contacts due there missed their deadline, down by a fifth while they were in
-        time, then the geometric middle of the largest scale found short and the smallest found
-        enough."""
+        too many contacts due there missed their deadline, halved while they were in time, then
+        the geometric middle of the largest scale found short and the smallest found enough."""
         scale = self.scale.setdefault(k, np.ones(n))
         low = self.scale_low.setdefault(k, np.zeros(n))
         high = self.scale_high.setdefault(k, np.full(n, np.inf))
@@ -112,6 +125,6 @@ class Bracket:
         scale[:] = np.where(
             both,
             np.sqrt(np.maximum(low, 1e-9) * high),
-            np.where(short, scale * 1.5, np.where(enough, scale * 0.8, scale)),
+            np.where(short, scale * 1.5, np.where(enough, scale * 0.5, scale)),
         )
         return scale

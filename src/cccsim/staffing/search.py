@@ -77,7 +77,7 @@ def search_staffing(
     replications: int = 30,
     seed: int = 0,
     confidence: float = 0.9,
-    max_rounds: int = 12,
+    max_rounds: int = 8,
     shifts: bool = False,
     shift_length: float = 8 * 3600,
     backend: str = "auto",

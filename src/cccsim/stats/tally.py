@@ -37,7 +37,8 @@ from cccsim.records import (
     wait_times,
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
-from cccsim.stats.periods import ClockWaits, target_edges
+from cccsim.stats.periods import target_edges
+from cccsim.stats.selection import Selections
 from cccsim.stats.target_counts import count_target, fold_into_periods
 from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
@@ -222,12 +223,12 @@ def tally(rec: Records) -> Tally:
     _count_groups(rec, bins, out)
     _count_journeys(rec, out)
     _count_ivr(rec, out)
-    waits = ClockWaits(rec)
+    shared = Selections(rec)
     for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
-        count_target(rec, t, per_interval, bins.interval_edges, waits)
+        count_target(rec, t, per_interval, bins.interval_edges, shared)
         if not fold_into_periods(per_interval, bins.interval_edges, sums, target_edges(m, t.per)):
-            count_target(rec, t, sums, waits=waits)
-    count_waits(rec, wait_curves(m), wait_grid(m), out.waits, waits)
+            count_target(rec, t, sums, shared=shared)
+    count_waits(rec, wait_curves(m), wait_grid(m), out.waits, shared)
     return out
 
 

@@ -219,9 +219,9 @@ def tally(rec: Records) -> Tally:
     out = Tally.empty(m)
     bins = out.bins
     out.n_contacts, out.n_events = rec.n_contacts, rec.n_events
-    _count_contacts(rec, bins, out)
+    customer = _count_contacts(rec, bins, out)
     _count_groups(rec, bins, out)
-    _count_journeys(rec, out)
+    _count_journeys(rec, out, customer)
     _count_ivr(rec, out)
     shared = Selections(rec)
     for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
@@ -237,11 +237,12 @@ def as_tally(source: Records | Tally) -> Tally:
     return source if isinstance(source, Tally) else tally(source)
 
 
-def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
+def _count_contacts(rec: Records, bins: Bins, out: Tally) -> np.ndarray:
+    """Add the sums per contact type × bin; return each contact's customer cost."""
     m = rec.model
     n_types = len(m.types)
     if rec.n_contacts == 0:
-        return
+        return np.zeros(0)
     wait = wait_times(rec)
     outcome, ctype = rec.outcome, rec.contact_type.astype(np.int64)
     kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
@@ -256,8 +257,9 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     promise = np.array([t.callback.promise if t.callback else np.inf for t in m.types])[ctype]
     entered = rec.entered_at if rec.entered_at is not None else rec.arrived_at
     delay = rec.answered_at - entered
-    customer = customer_costs(rec)
-    _, waiting_minutes, _ = contact_minutes(rec)
+    minutes = contact_minutes(rec, wait)
+    customer = customer_costs(rec, minutes)
+    waiting_minutes = minutes[1]
     resolved = rec.resolved if rec.resolved is not None else answered
     offered_cb = rec.offered_callback if rec.offered_callback is not None else np.zeros_like(live)
     done = callback & answered
@@ -285,7 +287,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "cb_done": done,
         "cb_delay": np.where(done, delay, 0.0),
         "cb_kept": done & (delay <= promise),
-        "telephony_cost": telephony_costs(rec),
+        "telephony_cost": telephony_costs(rec, minutes),
         "customer_cost": customer,
         "resolved": resolved,
         "wait_minutes_reached": np.where(reached, waiting_minutes, 0.0),
@@ -302,6 +304,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     for t in range(n_types):
         mine = ctype == t
         add_integral(out.queue_area[t], bins.edges, start[mine], start[mine] + wait[mine], None)
+    return customer
 
 
 def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
@@ -332,8 +335,9 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
             )[0]
 
 
-def _count_journeys(rec: Records, out: Tally) -> None:
-    """Journey sums; each part holds whole journeys, so a customer is never split."""
+def _count_journeys(rec: Records, out: Tally, customer: np.ndarray) -> None:
+    """Journey sums (``customer``: each contact's cost to its customer); each part holds whole
+    journeys, so a customer is never split."""
     m = rec.model
     if rec.customer is None or rec.n_contacts == 0:
         return
@@ -356,7 +360,7 @@ def _count_journeys(rec: Records, out: Tally) -> None:
     wait_first = rec.answered_at[first] - rec.arrived_at[first]
     entered = rec.entered_at[first]
     resolved = np.isfinite(resolved_end)
-    cost = np.add.reduceat(customer_costs(rec)[order], starts)
+    cost = np.add.reduceat(customer[order], starts)
     columns = {
         "customers": np.ones(first.size),
         "attempts": np.add.reduceat(inbound_contact.astype(float), starts),

@@ -19,6 +19,15 @@ from cccsim.records import ABANDONED, ANSWERED, CALLBACK_KIND, NOT_REACHED, Reco
 from cccsim.stats.periods import ClockWaits
 
 
+def one_of(values: np.ndarray, codes: tuple[int, ...] | list[int]) -> np.ndarray:
+    """``np.isin(values, codes)`` for a few small codes (outcomes, contact types): a comparison
+    per code is many times faster than ``isin`` on a day's contacts."""
+    out = np.zeros(values.shape, bool)
+    for code in codes:
+        out |= values == code
+    return out
+
+
 @dataclass
 class Selected:
     """The measured customer contacts of some types (arrived after the warm-up, not callbacks),
@@ -40,7 +49,7 @@ class Selected:
     @cached_property
     def blocked(self) -> np.ndarray:
         """Never in the live queue (blocked, closed, turned into a callback, voicemail or form)."""
-        return np.isin(self.outcome, NOT_REACHED)
+        return one_of(self.outcome, NOT_REACHED)
 
     @cached_property
     def answered(self) -> np.ndarray:
@@ -115,7 +124,7 @@ class Selections:
         key = (tuple(types), calendar)
         if key not in self._of:
             rec = self.rec
-            sel = np.isin(rec.contact_type, list(types)) & self.measured
+            sel = one_of(rec.contact_type, types) & self.measured
             self._of[key] = Selected(
                 rec=rec,
                 calendar=calendar,

@@ -38,7 +38,7 @@ from cccsim.records import (
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
 from cccsim.stats.periods import target_edges
-from cccsim.stats.selection import Selections
+from cccsim.stats.selection import Selections, one_of
 from cccsim.stats.target_counts import count_target, fold_into_periods
 from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
@@ -225,7 +225,11 @@ def tally(rec: Records) -> Tally:
     _count_ivr(rec, out)
     shared = Selections(rec)
     for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
-        count_target(rec, t, per_interval, bins.interval_edges, shared)
+        if t.kpi == "occupancy" and t.group_index is not None and bins.split < 0:
+            # the bins are the intervals: the group's busy and staffed time, as just counted
+            per_interval += (out.busy[t.group_index], out.staffed[t.group_index])
+        else:
+            count_target(rec, t, per_interval, bins.interval_edges, shared)
         if not fold_into_periods(per_interval, bins.interval_edges, sums, target_edges(m, t.per)):
             count_target(rec, t, sums, shared=shared)
     count_waits(rec, wait_curves(m), wait_grid(m), out.waits, shared)
@@ -249,7 +253,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> np.ndarray:
     callback = kind == CALLBACK_KIND
     live = ~callback
     answered = outcome == ANSWERED
-    reached = ~np.isin(outcome, NOT_REACHED)
+    reached = ~one_of(outcome, NOT_REACHED)
     threshold = np.array([t.threshold for t in m.types])[ctype]
     # the service level counts contacts whose threshold fell within the horizon: whether one
     # arriving later is answered in time is not known yet (it is reported as not due)
@@ -271,7 +275,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> np.ndarray:
         "open": live & (outcome == OPEN),
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
-        "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "callbacks": live & one_of(outcome, (CALLBACK, VOICEMAIL)),
         "voicemails": live & (outcome == VOICEMAIL),
         "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,

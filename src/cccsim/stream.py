@@ -49,7 +49,7 @@ class ContactsStream:
 
     def add(self, part: Records) -> None:
         """Tally one part and append its contacts to the file."""
-        self.tally += tally(part)
+        tally(part, into=self.tally)
         if part.n_contacts == 0:
             return
         self.rows += part.n_contacts

@@ -213,25 +213,33 @@ def first_types(m: Model) -> list[str]:
     return list(dict.fromkeys(t.parent for t in m.types))
 
 
-def tally(rec: Records) -> Tally:
-    """The sums of ``rec`` (whole records or one part of them)."""
+def tally(rec: Records, into: Tally | None = None) -> Tally:
+    """The sums of ``rec`` (whole records or one part of them), added into ``into`` if given
+    (a running tally of earlier parts: the same numbers as ``into += tally(rec)``, without a
+    tally of the part's size to allocate and add)."""
     m = rec.model
-    out = Tally.empty(m)
+    out = Tally.empty(m) if into is None else into
     bins = out.bins
-    out.n_contacts, out.n_events = rec.n_contacts, rec.n_events
+    out.n_contacts += rec.n_contacts
+    out.n_events += rec.n_events
     customer = _count_contacts(rec, bins, out)
-    _count_groups(rec, bins, out)
+    spans = _count_groups(rec, bins, out)
     _count_journeys(rec, out, customer)
     _count_ivr(rec, out)
     shared = Selections(rec)
-    for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
+    for t, sums, intervals in zip(m.targets, out.targets, out.target_intervals, strict=True):
+        # counted per interval on their own (folded into periods below), then added
+        per_interval = np.zeros_like(intervals)
         if t.kpi == "occupancy" and t.group_index is not None and bins.split < 0:
             # the bins are the intervals: the group's busy and staffed time, as just counted
-            per_interval += (out.busy[t.group_index], out.staffed[t.group_index])
+            per_interval += spans[t.group_index]
         else:
             count_target(rec, t, per_interval, bins.interval_edges, shared)
+        intervals += per_interval
         if not fold_into_periods(per_interval, bins.interval_edges, sums, target_edges(m, t.per)):
-            count_target(rec, t, sums, shared=shared)
+            part = np.zeros_like(sums)
+            count_target(rec, t, part, shared=shared)
+            sums += part
     count_waits(rec, wait_curves(m), wait_grid(m), out.waits, shared)
     return out
 
@@ -311,8 +319,10 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> np.ndarray:
     return customer
 
 
-def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
+def _count_groups(rec: Records, bins: Bins, out: Tally) -> list[np.ndarray]:
+    """Add the groups' sums; return each group's (busy, staffed) time per bin in ``rec``."""
     m = rec.model
+    spans = []
     window = np.array([m.warmup, m.horizon])
     answered = rec.outcome == ANSWERED
     answered_in_window = answered & (rec.arrived_at >= m.warmup)
@@ -321,11 +331,13 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
     n_types = len(m.types)
     for g in m.groups:
         s = rec.session_group == g.index
-        add_integral(
-            out.staffed[g.index], bins.edges, rec.session_start[s], rec.session_end[s], None
-        )
+        level = np.zeros((2, bins.size))  # busy, staffed
         start, stop, w = busy_spans(rec, g.index)
-        add_integral(out.busy[g.index], bins.edges, start, stop, w)
+        add_integral(level[0], bins.edges, start, stop, w)
+        add_integral(level[1], bins.edges, rec.session_start[s], rec.session_end[s], None)
+        out.busy[g.index] += level[0]
+        out.staffed[g.index] += level[1]
+        spans.append(level)
         mine = answered_in_window & (rec.group == g.index)
         out.group_answered[g.index] += np.bincount(rec.contact_type[mine], minlength=n_types)
         out.group_handled_minutes[g.index] += np.bincount(
@@ -337,6 +349,7 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
             out.group_busy[g.index, t] += integrate_spans(
                 rec.answered_at[b], end[b], window, weight[b]
             )[0]
+    return spans
 
 
 def _count_journeys(rec: Records, out: Tally, customer: np.ndarray) -> None:

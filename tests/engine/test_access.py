@@ -145,6 +145,23 @@ def test_announcement_and_balking() -> None:
     assert kept.contacts.outcome.tolist() == ["answered", "answered"]
 
 
+def test_the_announced_wait_counts_the_agents_on_duty_now() -> None:
+    """Staff per 60 s interval [1, 2, 2], handle 100 s. c0 at 0 and c1 at 70 (the second agent
+    came at 60) are answered; c2 at 80 hears (0 + 1) × 100 ÷ 2 agents = 50 s, c3 at 85 hears
+    (1 + 1) × 100 ÷ 2 = 100 s, c4 at 86 hears 150 s: nobody balks at a curve that is 0 up to
+    150 s and 1 from 151 s. Counting the one agent of the start, c3 (200 s) and c4 would balk."""
+    access = {"announcement": {"balking": [[0, 0], ["150s", 0.0], ["151s", 1.0]]}}
+    r = run(
+        scenario(
+            {"voice": voice([0, 70, 80, 85, 86], access=access)},
+            {"team": {"skills": ["voice"], "staff": [1, 2, 2]}},
+            horizon=180,
+        )
+    )
+    assert r.contacts.outcome.tolist()[:2] == ["answered", "answered"]
+    assert "balked" not in r.contacts.outcome.tolist()
+
+
 def test_callback_keeps_the_customers_place() -> None:
     """Offer when the estimated wait exceeds 50 s, always accepted: c1 at 10 (estimate 100 s) leaves
     the line; its callback waits in c1's place and is answered when the agent frees at 100."""
@@ -162,6 +179,23 @@ def test_callback_keeps_the_customers_place() -> None:
     s = summary(r)
     assert (s.callback_offered, s.callbacks, s.time_to_callback) == (1, 1, 90)
     assert s.offered == 2 and s.service_level == 1.0  # the callback left the live queue
+
+
+@pytest.mark.parametrize(("over", "offered"), [(100.0, 0), (99.9, 1)])
+def test_a_callback_is_offered_only_when_the_wait_is_over_the_threshold(
+    over: float, offered: int
+) -> None:
+    """c1 at 10 finds c0 in service: announced wait (0 + 1) × 100 s ÷ 1 agent = 100 s. A threshold
+    of exactly 100 s offers nothing (the wait must be over it); 99.9 s offers the callback."""
+    cb = {"offer_when_wait_over": over, "acceptance": 1.0}
+    r = run(
+        scenario(
+            {"voice": voice([0, 10], access={"callback": cb})},
+            {"team": {"skills": ["voice"], "staff": 1}},
+        )
+    )
+    assert summary(r).callback_offered == offered
+    assert r.contacts.outcome.iloc[1] == ("callback" if offered else "answered")
 
 
 def test_unreached_callback_retries_then_gives_up() -> None:

@@ -28,7 +28,8 @@ class AgentPool:
         self.on_since: list[float] = []
         self.roster: list[dict[int, None]] = [{} for _ in capacities]  # on duty, ordered
         self.off_duty: list[list[int]] = [[] for _ in capacities]
-        self.sessions: list[tuple[int, int, float, float]] = []
+        # (agent, group, from, to) rows, flat: one list of numbers converts to an array fast
+        self.sessions: list[float] = []
         self.next_token = 0
 
     def log_on(self, g: int, now: float) -> int:
@@ -56,7 +57,7 @@ class AgentPool:
             self.n_leaving[g] -= 1
         del self.roster[g][a]
         self.off_duty[g].append(a)
-        self.sessions.append((a, g, self.on_since[a], now))
+        self.sessions.extend((a, g, self.on_since[a], now))
 
     def n_staying(self, g: int) -> int:
         """Agents of ``g`` on duty and not leaving (a count kept up to date: no scan)."""
@@ -100,7 +101,7 @@ class AgentPool:
         """Record the sessions still open at the horizon."""
         for g, roster in enumerate(self.roster):
             for a in roster:
-                self.sessions.append((a, g, self.on_since[a], horizon))
+                self.sessions.extend((a, g, self.on_since[a], horizon))
 
 
 Takers = tuple[

@@ -59,14 +59,14 @@ class WaitEstimate:
 
     def __init__(self, model: Model, staff_now: list[int], cap: list[int]) -> None:
         types = model.types
-        self._last = [t.announce == "last_wait" for t in types]
+        self.announces_last = [t.announce == "last_wait" for t in types]
         self._groups = [tuple(g for g, _ in model.routes[t.index]) for t in types]
         # chats count every slot of the groups' agents; whole-agent types count agents
         self._per_agent = [
             1 if t.exclusive else max((cap[g] for g in self._groups[t.index]), default=1)
             for t in types
         ]
-        self._mean = [t.handle.mean * t.handle_factor for t in types]
+        self.mean = [t.handle.mean * t.handle_factor for t in types]
         self._staff_now = staff_now
         self.by_group = [
             tuple(t.index for t in types if g.index in self._groups[t.index]) for g in model.groups
@@ -91,9 +91,9 @@ class WaitEstimate:
 
     def wait(self, t: int, waiting: int) -> float:
         """The wait announced to a contact of type ``t`` finding ``waiting`` contacts ahead."""
-        if self._last[t]:
+        if self.announces_last[t]:
             return self.last_wait[t]
-        return (waiting + 1) * self._mean[t] / self.agents[t]
+        return (waiting + 1) * self.mean[t] / self.agents[t]
 
 
 def before_queue(
@@ -110,18 +110,27 @@ def before_queue(
     The function returns True if the contact left instead of queueing: it took a callback
     (``offer``, from ``engine/callbacks.py``) or balked at the announced wait. With ``every``,
     every type gets one (a test's check that a type without these levers hears nothing)."""
-    announced = estimate.wait
-
-    def hear(c: int, t: int, now: float) -> bool:
-        wait = announced(t, n_waiting[t])
-        if offer is not None and offer(c, t, wait, now):
-            return True
-        balk = balking[t]
-        if balk is not None and u(c, 0) < balk(wait):
-            fail(c, BALKED, now)
-            return True
-        return False
-
     balking = [Balking(t.balking) if t.balking else None for t in model.types]
+    agents, last_wait = estimate.agents, estimate.last_wait
+
+    def hearing(t: int) -> BeforeQueue:
+        """What a contact of type ``t`` hears. Speed: the type's announced wait (``estimate.wait``)
+        and the callback offer's threshold are bound here, so a contact that is told a short
+        wait makes no call to ``offer``."""
+        last, mean, balk = estimate.announces_last[t], estimate.mean[t], balking[t]
+        cb = model.types[t].callback
+        offer_over = cb.offer_over if offer is not None and cb is not None else None
+
+        def hear(c: int, t: int, now: float) -> bool:
+            wait = last_wait[t] if last else (n_waiting[t] + 1) * mean / agents[t]
+            if offer_over is not None and wait > offer_over and offer(c, t, wait, now):  # type: ignore[misc]
+                return True
+            if balk is not None and u(c, 0) < balk(wait):
+                fail(c, BALKED, now)
+                return True
+            return False
+
+        return hear
+
     used = [every or t.announce is not None or t.callback is not None for t in model.types]
-    return [hear if use else None for use in used]
+    return [hearing(t) if use else None for t, use in enumerate(used)]

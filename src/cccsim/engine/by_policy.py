@@ -80,6 +80,21 @@ def by_policy(
         if type(policy) is StandardPolicy
         else [[None] * len(model.types) for _ in model.groups]
     )
+    # [group][type]: the standard policy's rank bound to the pair (None: a constant, or asked)
+    ranks = (
+        policy.ranks
+        if type(policy) is StandardPolicy
+        else [[None] * len(model.types) for _ in model.groups]
+    )
+    # [type][group]: may the pair's test be asked before the agent is looked for (it does not
+    # read ``taker_load``)? Only the standard policy's tests are known not to
+    early = [
+        [
+            type(policy) is StandardPolicy and tests[t][g] is not None and not policy.by_load[t][g]
+            for g in range(len(model.groups))
+        ]
+        for t in range(len(model.types))
+    ]
     # per type: its first overflow delay (inf: none), after which more groups may take a contact
     first_delay = [delays[0] if delays else math.inf for delays in tables.delays]
 
@@ -98,12 +113,25 @@ def by_policy(
     route_plans = [
         [(g, after, tests[t][g]) for g, after in model.routes[t]] for t in range(len(model.types))
     ]
-    first_plans = [[step for step in plan if step[1] == 0] for plan in route_plans]
+    # those it may take on arrival, as (group, the pair's test, asked before the agent)
+    first_plans = [
+        [(g, test, early[t][g]) for g, after, test in plan if after == 0]
+        for t, plan in enumerate(route_plans)
+    ]
     # per group, its skills in order, with what a release reads of each: (type, its queue,
-    # takes a whole agent, the group's overflow delay, the pair's admits test, constant rank)
+    # takes a whole agent, the group's overflow delay, the pair's admits test, constant rank,
+    # bound rank)
     skill_plans = [
         [
-            (t, queues[t], exclusive[t], after_of[t][g], tests[t][g], fixed_rank[g][t])
+            (
+                t,
+                queues[t],
+                exclusive[t],
+                after_of[t][g],
+                tests[t][g],
+                fixed_rank[g][t],
+                ranks[g][t],
+            )
             for t in group.skills
         ]
         for g, group in enumerate(model.groups)
@@ -119,7 +147,7 @@ def by_policy(
         while load[a] < capg:
             view.taker_load = load[a]
             best, best_score, best_q = -1, -math.inf, None
-            for t, q, whole, after, test, score in plan:
+            for t, q, whole, after, test, score, ranked in plan:
                 if whole and load[a]:
                     continue
                 # its oldest live contact (this loop runs at every release)
@@ -130,7 +158,11 @@ def by_policy(
                 since = arrived[q[0]]
                 if since + after <= now and (test is None or test(view)):
                     if score is None:
-                        score = rank(view, g, t, now - since)
+                        score = (
+                            rank(view, g, t, now - since)
+                            if ranked is None
+                            else ranked(view, now - since)
+                        )
                     if score > best_score:
                         best, best_score, best_q = t, score, q
             if best_q is None:
@@ -147,17 +179,20 @@ def by_policy(
         """Serve arriving contact ``c`` if the policy lets a free agent take it; True if done.
 
         Speed (this runs at every arrival): the list of admitting groups is built only when
-        there are two, for ``choose_group``."""
+        there are two, for ``choose_group``; a test that does not read the taker's load (a
+        condition) is asked first, so a closed group's agents are not looked for."""
         n_waiting[t] += 1  # the contact being routed counts in queue conditions
         view.now = now
         whole = exclusive[t]
         g = -1
         found: list[tuple[int, int]] | None = None
-        for h, _, test in first_plans[t]:
+        for h, test, first_test in first_plans[t]:
+            if first_test and not test(view):  # type: ignore[misc]
+                continue
             head = peek(h, whole)
             if head is not None:
                 view.taker_load = head[0]
-                if test is None or test(view):
+                if first_test or test is None or test(view):
                     if g < 0:
                         g, first, level = h, head[2], head[0]
                     elif found is None:

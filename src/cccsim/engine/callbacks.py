@@ -58,7 +58,7 @@ def callbacks(
     staff_now: list[int],
     journeys: Journeys,
     callback_queue: list[int],
-    extra_busy: list[tuple[int, float, float, float]],
+    extra_busy: list[float],
     arrive: Callable[[int, float, bool], None],
     release: Callable[[int, int, float], None],
     waiting: int,
@@ -114,7 +114,7 @@ def callbacks(
             return False
         state[c] = SCHEDULED
         end = now + cb.attempt_time
-        extra_busy.append((g, now, end, weight))
+        extra_busy.extend((g, now, end, weight))  # flat: four numbers a row
         if end < horizon:
             heappush(heap, (end, NORMAL, next(ids), Wake(on_dial_end, c)))
         return True

@@ -11,10 +11,12 @@ replication, whatever else happened in them (common random numbers keyed to the 
 to the order of events).
 
 Speed: one Philox bit generator is re-keyed per created contact (its state set in place, about
-9 µs), instead of building a generator (about 34 µs).
+1.3 µs), instead of building a generator (about 34 µs).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -33,17 +35,22 @@ class FollowUps:
         salt = int(streams.stream("journeys").integers(0, 2**63 - 1))
         self._bits = np.random.Philox(key=0)
         self.generator = np.random.Generator(self._bits)
-        self._state = self._bits.state
-        self._counter = self._state["state"]["counter"]
-        self._key = self._state["state"]["key"]
-        self._key[1] = salt
+        # Speed: the state is set from plain lists (the setter reads them entry by entry, which
+        # costs half as much as reading numpy arrays), the counter and key changed in place
+        self._counter = [0, 0, 0, 0]
+        self._key = [0, salt]
+        self._state: dict[str, Any] = {
+            "bit_generator": "Philox",
+            "state": {"counter": self._counter, "key": self._key},
+            "buffer": [0, 0, 0, 0],
+            "buffer_pos": 4,  # nothing buffered from a previous position
+            "has_uint32": 0,
+            "uinteger": 0,
+        }
 
     def at(self, key: int, j: int) -> np.random.Generator:
         """The generator positioned at contact ``j`` of the journey of the customer ``key``."""
-        self._counter[:] = 0
-        self._counter[1] = j
+        self._counter[1] = j  # the counter is (0, j, 0, 0)
         self._key[0] = key
-        self._state["buffer_pos"] = 4  # nothing buffered from a previous position
-        self._state["has_uint32"] = 0
-        self._bits.state = self._state
+        self._bits.state = self._state  # type: ignore[assignment]  # lists, not arrays
         return self.generator

@@ -201,6 +201,14 @@ class StandardPolicy:
         ]
         self.tests = [[self._test(t, g) for g in range(n_groups)] for t in range(n_types)]
         """[type][group]: ``admits`` bound to the pair (None: always admitted), for the engine."""
+        self.by_load = [
+            [self.keep[t][g] is not None for g in range(n_groups)] for t in range(n_types)
+        ]
+        """[type][group]: does the pair's test read ``view.taker_load`` (a reservation)? If not,
+        the engine may ask it before looking for the agent that would take the contact."""
+        self.ranks = [[self._rank(g, t) for t in range(n_types)] for g in range(n_groups)]
+        """[group][type]: ``rank(view, g, t, waited)`` bound to the pair, as a function of the
+        view and the wait (None where ``fixed_rank`` holds the constant), for the engine."""
         self.always = [  # pairs no condition, reservation or blending cap applies to
             [
                 g not in self.condition[t] and self.keep[t][g] is None and self.most[t][g] is None
@@ -228,6 +236,17 @@ class StandardPolicy:
                 )
             return lambda view: not view.expected_wait(t) <= bound
         deferred = self._deferred_in_service
+        if cond is None and len(self._deferred) == 1:  # speed: the usual reservation/blending
+            (d,) = self._deferred  # case, ``idle`` and ``_deferred_in_service`` inline
+
+            def test_inline(view: RoutingView) -> bool:
+                if keep is not None and (
+                    len(view._pool.roster[g]) - view._busy[g] - (view.taker_load == 0) < keep
+                ):
+                    return False
+                return most is None or view._serving[g][d] < most
+
+            return test_inline
 
         def test(view: RoutingView) -> bool:
             if cond is not None:
@@ -239,6 +258,27 @@ class StandardPolicy:
             return most is None or deferred(view, g) < most
 
         return test
+
+    def _rank(self, g: int, t: int) -> Callable[[RoutingView, float], float] | None:
+        """``rank(view, g, t, waited)`` with the pair's numbers bound (None: a constant, in
+        ``fixed_rank``). Speed: the engine calls it at every release where type ``t`` waits."""
+        if self.fixed_rank[g][t] is not None:
+            return None
+        base, least = self.base[g][t], self.least[t][g]
+        age = self.ageing[t] if self.ageing else None
+        if least is None or len(self._deferred) != 1:
+            return lambda view, waited: self.rank(view, g, t, waited)
+        (d,) = self._deferred
+
+        def rank(view: RoutingView, waited: float) -> float:
+            score = base  # the same operations in the same order as ``rank``
+            if age is not None:
+                score += waited / age
+            if view._serving[g][d] < least:
+                score += 1e12
+            return score
+
+        return rank
 
     def _deferred_in_service(self, view: RoutingView, g: int) -> int:
         if len(self._deferred) == 1:  # speed: the usual case, one email type

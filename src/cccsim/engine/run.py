@@ -99,7 +99,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     open_now, wrap = cols.open_now, cols.wrap
     chunk_end = 0  # the current day's contacts that came of their own accord end here
     ivr_rows: list[IvrCalls] = []
-    extra_busy: list[tuple[int, float, float, float]] = []
+    extra_busy: list[float] = []  # (group, from, to, share of the agent) rows, flat: no tuple each
 
     # ---- per-type tables and the streams created contacts draw from, bound to locals
     types = model.types
@@ -171,7 +171,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         free = end
         if wraps[t]:  # the agent stays busy after the customer has gone
             free = end + wrap[c]
-            extra_busy.append((g, end, free, slots / cap[g]))
+            extra_busy.extend((g, end, free, slots / cap[g]))
         # unresolved (its resolved uniform ``u(c, 2)``, inline): the customer comes back
         if partial_fcr[t] and resolution[t] <= (
             spawned[c][U_RESOLVE] if c in spawned else u_resolve[c]
@@ -389,7 +389,7 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
     u, fail, repeat = jr.u, jr.fail, jr.repeat
     lever_events: tuple[Callable[[Wake], None], ...] = ()
     backlogs: list[deque[int]] = []
-    followers = [lambda g, now: estimate.staffed(g)]
+    followers: list[Callable[[int, float], None]] = []  # told of each staffing change
     offer = None
     paced = False
     if dialling:
@@ -413,6 +413,8 @@ def run_into(model: Model, seed: int | np.random.SeedSequence, sink: Sink) -> in
         if paced:
             followers.append(cbs.pacer.staffed)
     before = before_queue(model, estimate, n_waiting, offer, u, fail, EVERY_LEVER)
+    if any(before):  # the announced wait counts the agents on duty: only a type that hears it
+        followers.insert(0, lambda g, now: estimate.staffed(g))
     has_hours, mark_open, open_at, closed = hours(model, cols, jr, callback_queue, EVERY_LEVER)
     Shifts(model, env, pool, staff_now, seek, followers).start(heap, ids, horizon)
     # ---- a day at a time: draw the day's contacts; move finished contacts out of the lists

@@ -18,6 +18,7 @@ import cccsim
 from cccsim.engine import run_into
 from cccsim.model import build_model
 from cccsim.records import Records
+from cccsim.stats.tally import Tally, tally
 from cccsim.stream import ContactsStream
 from tests.conftest import SCENARIOS
 from tests.engine.test_invariants import scenarios
@@ -185,3 +186,41 @@ def test_write_result_keeps_a_contacts_file_streamed_elsewhere(
     saved = read_result(tmp_path / "out").contacts
     assert len(saved) == result.provenance["n_contacts"] > 0
     assert saved.contact_id.is_unique and file.exists()
+
+
+@pytest.mark.parametrize("warmup", ["0s", "100min"])  # 100 min cuts a 30-minute interval
+def test_parts_tallied_into_the_running_tally_give_the_same_numbers(warmup: str) -> None:
+    """The stream adds each day as ``tally(part, into=running)``: bit for bit what adding each
+    part's own tally gives, for every sum (targets of every kind, with and without a warm-up
+    that splits an interval)."""
+    root = Path(__file__).resolve().parents[1]
+    model = build_model(
+        cccsim.load_scenario(
+            root / "scenarios" / "retail_bank.yaml",
+            overrides={"horizon": "3d", "warmup": warmup},
+        )
+    )
+    parts: list[Records] = []
+
+    class Keep:
+        def add(self, part: Records) -> None:
+            parts.append(part)
+
+    run_into(model, 5, Keep())
+    assert len(parts) == 3
+    added, into = Tally.empty(model), Tally.empty(model)
+    for part in parts:
+        added += tally(part)
+        tally(part, into=into)
+    assert into.n_contacts == added.n_contacts == sum(p.n_contacts for p in parts) > 0
+    assert into.n_events == added.n_events
+    pairs = [(added.types[k], into.types[k]) for k in added.types]
+    for name in ("queue_area", "busy", "staffed", "group_answered", "group_handled_minutes"):
+        pairs.append((getattr(added, name), getattr(into, name)))
+    pairs += [(added.group_busy, into.group_busy), (added.journeys, into.journeys)]
+    for name in ("ivr", "targets", "target_intervals"):
+        pairs += zip(getattr(added, name), getattr(into, name), strict=True)
+    pairs.append((added.waits, into.waits))
+    for a, b in pairs:
+        np.testing.assert_array_equal(a, b)
+    assert any(t.kpi == "occupancy" for t in model.targets) and added.targets[0][1].sum() > 0

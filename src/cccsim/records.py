@@ -7,6 +7,7 @@ The engine appends to Python lists and hands these numpy columns over a day at a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -158,7 +159,12 @@ class Records:
         return int(self.arrived_at.size)
 
     def busy_weight(self) -> np.ndarray:
-        """Share of its agent each contact occupies: 1 for voice/email, 1/max_concurrent for chat."""
+        """Share of its agent each contact occupies: 1 for voice/email, 1/max_concurrent for chat
+        (worked out once per records; read-only)."""
+        return self._busy_weight
+
+    @cached_property
+    def _busy_weight(self) -> np.ndarray:
         exclusive = np.array([t.exclusive for t in self.model.types], dtype=bool)
         caps = np.array([g.max_concurrent for g in self.model.groups] or [1], dtype=float)
         served = self.group >= 0
@@ -166,6 +172,7 @@ class Records:
         conc = served & ~exclusive[self.contact_type]
         weight[served] = 1.0
         weight[conc] = 1.0 / caps[self.group[conc]]
+        weight.flags.writeable = False
         return weight
 
     def nbytes(self) -> int:

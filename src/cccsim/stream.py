@@ -40,13 +40,16 @@ class ContactsStream:
         ).schema
         self._writer: pq.ParquetWriter | None = None
         if not self.csv:
-            self._writer = pq.ParquetWriter(self._tmp, self._schema)
+            # dictionary pages only for the categorical columns: times and ids are nearly all
+            # distinct, so Arrow's trial dictionary for them was wasted work (and bytes)
+            categorical = [f.name for f in self._schema if pa.types.is_dictionary(f.type)]
+            self._writer = pq.ParquetWriter(self._tmp, self._schema, use_dictionary=categorical)
         else:
             self._tmp.write_text(",".join(self._schema.names) + "\n", encoding="utf-8")
 
     def add(self, part: Records) -> None:
         """Tally one part and append its contacts to the file."""
-        self.tally += tally(part)
+        tally(part, into=self.tally)
         if part.n_contacts == 0:
             return
         self.rows += part.n_contacts

@@ -19,11 +19,15 @@ from cccsim.levels import integrate_spans
 from cccsim.model.build import GroupModel, Model
 from cccsim.records import ANSWERED, BLOCKED, CALLBACK_KIND, Records, wait_times
 
+Minutes = tuple[np.ndarray, np.ndarray, np.ndarray]
 
-def contact_minutes(rec: Records) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+
+def contact_minutes(rec: Records, waits: np.ndarray | None = None) -> Minutes:
     """(IVR, waiting, talking) minutes of each contact; talking only for answered contacts, IVR
-    only for contacts that came through an IVR (callbacks are outbound: no IVR, no queue)."""
-    wait = np.where(rec.outcome == BLOCKED, 0.0, wait_times(rec)) / 60.0
+    only for contacts that came through an IVR (callbacks are outbound: no IVR, no queue).
+    ``waits``: ``wait_times(rec)``, when the caller has it."""
+    waits = wait_times(rec) if waits is None else waits
+    wait = np.where(rec.outcome == BLOCKED, 0.0, waits) / 60.0
     talk = np.where(rec.outcome == ANSWERED, rec.handle_time, 0.0) / 60.0
     ivr = np.zeros(rec.n_contacts)
     if rec.entered_at is not None and rec.kind is not None:
@@ -33,9 +37,10 @@ def contact_minutes(rec: Records) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ivr, wait, talk
 
 
-def customer_costs(rec: Records) -> np.ndarray:
-    """What each contact cost its customer (tariff × the minutes the customer pays for)."""
-    ivr, wait, talk = contact_minutes(rec)
+def customer_costs(rec: Records, minutes: Minutes | None = None) -> np.ndarray:
+    """What each contact cost its customer (tariff × the minutes the customer pays for);
+    ``minutes``: ``contact_minutes(rec)``, when the caller has them."""
+    ivr, wait, talk = minutes or contact_minutes(rec)
     types = rec.model.types
     rate = np.array([t.customer_per_minute for t in types])[rec.contact_type]
     pays_ivr = np.array([t.customer_pays_ivr for t in types])[rec.contact_type]
@@ -50,9 +55,9 @@ def customer_costs(rec: Records) -> np.ndarray:
     return np.where(rec.kind == CALLBACK_KIND, 0.0, paid) if rec.kind is not None else paid
 
 
-def telephony_costs(rec: Records) -> np.ndarray:
+def telephony_costs(rec: Records, minutes: Minutes | None = None) -> np.ndarray:
     """What each contact cost the client in telephony (IVR, queue and talk minutes)."""
-    ivr, wait, talk = contact_minutes(rec)
+    ivr, wait, talk = minutes or contact_minutes(rec)
     rate = np.array([t.telephony_per_minute for t in rec.model.types])[rec.contact_type]
     return rate * (ivr + wait + talk)
 

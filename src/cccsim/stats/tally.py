@@ -37,7 +37,8 @@ from cccsim.records import (
     wait_times,
 )
 from cccsim.stats.costs import contact_minutes, customer_costs, telephony_costs
-from cccsim.stats.periods import ClockWaits, target_edges
+from cccsim.stats.periods import target_edges
+from cccsim.stats.selection import Selections, one_of
 from cccsim.stats.target_counts import count_target, fold_into_periods
 from cccsim.stats.waits import count_waits, wait_curves, wait_grid
 
@@ -212,22 +213,34 @@ def first_types(m: Model) -> list[str]:
     return list(dict.fromkeys(t.parent for t in m.types))
 
 
-def tally(rec: Records) -> Tally:
-    """The sums of ``rec`` (whole records or one part of them)."""
+def tally(rec: Records, into: Tally | None = None) -> Tally:
+    """The sums of ``rec`` (whole records or one part of them), added into ``into`` if given
+    (a running tally of earlier parts: the same numbers as ``into += tally(rec)``, without a
+    tally of the part's size to allocate and add)."""
     m = rec.model
-    out = Tally.empty(m)
+    out = Tally.empty(m) if into is None else into
     bins = out.bins
-    out.n_contacts, out.n_events = rec.n_contacts, rec.n_events
-    _count_contacts(rec, bins, out)
-    _count_groups(rec, bins, out)
-    _count_journeys(rec, out)
+    out.n_contacts += rec.n_contacts
+    out.n_events += rec.n_events
+    customer = _count_contacts(rec, bins, out)
+    spans = _count_groups(rec, bins, out)
+    _count_journeys(rec, out, customer)
     _count_ivr(rec, out)
-    waits = ClockWaits(rec)
-    for t, sums, per_interval in zip(m.targets, out.targets, out.target_intervals, strict=True):
-        count_target(rec, t, per_interval, bins.interval_edges, waits)
+    shared = Selections(rec)
+    for t, sums, intervals in zip(m.targets, out.targets, out.target_intervals, strict=True):
+        # counted per interval on their own (folded into periods below), then added
+        per_interval = np.zeros_like(intervals)
+        if t.kpi == "occupancy" and t.group_index is not None and bins.split < 0:
+            # the bins are the intervals: the group's busy and staffed time, as just counted
+            per_interval += spans[t.group_index]
+        else:
+            count_target(rec, t, per_interval, bins.interval_edges, shared)
+        intervals += per_interval
         if not fold_into_periods(per_interval, bins.interval_edges, sums, target_edges(m, t.per)):
-            count_target(rec, t, sums, waits=waits)
-    count_waits(rec, wait_curves(m), wait_grid(m), out.waits, waits)
+            part = np.zeros_like(sums)
+            count_target(rec, t, part, shared=shared)
+            sums += part
+    count_waits(rec, wait_curves(m), wait_grid(m), out.waits, shared)
     return out
 
 
@@ -236,18 +249,19 @@ def as_tally(source: Records | Tally) -> Tally:
     return source if isinstance(source, Tally) else tally(source)
 
 
-def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
+def _count_contacts(rec: Records, bins: Bins, out: Tally) -> np.ndarray:
+    """Add the sums per contact type × bin; return each contact's customer cost."""
     m = rec.model
     n_types = len(m.types)
     if rec.n_contacts == 0:
-        return
+        return np.zeros(0)
     wait = wait_times(rec)
     outcome, ctype = rec.outcome, rec.contact_type.astype(np.int64)
     kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
     callback = kind == CALLBACK_KIND
     live = ~callback
     answered = outcome == ANSWERED
-    reached = ~np.isin(outcome, NOT_REACHED)
+    reached = ~one_of(outcome, NOT_REACHED)
     threshold = np.array([t.threshold for t in m.types])[ctype]
     # the service level counts contacts whose threshold fell within the horizon: whether one
     # arriving later is answered in time is not known yet (it is reported as not due)
@@ -255,8 +269,9 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     promise = np.array([t.callback.promise if t.callback else np.inf for t in m.types])[ctype]
     entered = rec.entered_at if rec.entered_at is not None else rec.arrived_at
     delay = rec.answered_at - entered
-    customer = customer_costs(rec)
-    _, waiting_minutes, _ = contact_minutes(rec)
+    minutes = contact_minutes(rec, wait)
+    customer = customer_costs(rec, minutes)
+    waiting_minutes = minutes[1]
     resolved = rec.resolved if rec.resolved is not None else answered
     offered_cb = rec.offered_callback if rec.offered_callback is not None else np.zeros_like(live)
     done = callback & answered
@@ -268,7 +283,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "open": live & (outcome == OPEN),
         "closed": live & (outcome == CLOSED),
         "balked": live & (outcome == BALKED),
-        "callbacks": live & np.isin(outcome, (CALLBACK, VOICEMAIL)),
+        "callbacks": live & one_of(outcome, (CALLBACK, VOICEMAIL)),
         "voicemails": live & (outcome == VOICEMAIL),
         "offline_forms": live & (outcome == OFFLINE_FORM),
         "reached": live & reached,
@@ -284,7 +299,7 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
         "cb_done": done,
         "cb_delay": np.where(done, delay, 0.0),
         "cb_kept": done & (delay <= promise),
-        "telephony_cost": telephony_costs(rec),
+        "telephony_cost": telephony_costs(rec, minutes),
         "customer_cost": customer,
         "resolved": resolved,
         "wait_minutes_reached": np.where(reached, waiting_minutes, 0.0),
@@ -301,10 +316,13 @@ def _count_contacts(rec: Records, bins: Bins, out: Tally) -> None:
     for t in range(n_types):
         mine = ctype == t
         add_integral(out.queue_area[t], bins.edges, start[mine], start[mine] + wait[mine], None)
+    return customer
 
 
-def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
+def _count_groups(rec: Records, bins: Bins, out: Tally) -> list[np.ndarray]:
+    """Add the groups' sums; return each group's (busy, staffed) time per bin in ``rec``."""
     m = rec.model
+    spans = []
     window = np.array([m.warmup, m.horizon])
     answered = rec.outcome == ANSWERED
     answered_in_window = answered & (rec.arrived_at >= m.warmup)
@@ -313,11 +331,13 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
     n_types = len(m.types)
     for g in m.groups:
         s = rec.session_group == g.index
-        add_integral(
-            out.staffed[g.index], bins.edges, rec.session_start[s], rec.session_end[s], None
-        )
+        level = np.zeros((2, bins.size))  # busy, staffed
         start, stop, w = busy_spans(rec, g.index)
-        add_integral(out.busy[g.index], bins.edges, start, stop, w)
+        add_integral(level[0], bins.edges, start, stop, w)
+        add_integral(level[1], bins.edges, rec.session_start[s], rec.session_end[s], None)
+        out.busy[g.index] += level[0]
+        out.staffed[g.index] += level[1]
+        spans.append(level)
         mine = answered_in_window & (rec.group == g.index)
         out.group_answered[g.index] += np.bincount(rec.contact_type[mine], minlength=n_types)
         out.group_handled_minutes[g.index] += np.bincount(
@@ -329,10 +349,12 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> None:
             out.group_busy[g.index, t] += integrate_spans(
                 rec.answered_at[b], end[b], window, weight[b]
             )[0]
+    return spans
 
 
-def _count_journeys(rec: Records, out: Tally) -> None:
-    """Journey sums; each part holds whole journeys, so a customer is never split."""
+def _count_journeys(rec: Records, out: Tally, customer: np.ndarray) -> None:
+    """Journey sums (``customer``: each contact's cost to its customer); each part holds whole
+    journeys, so a customer is never split."""
     m = rec.model
     if rec.customer is None or rec.n_contacts == 0:
         return
@@ -355,7 +377,7 @@ def _count_journeys(rec: Records, out: Tally) -> None:
     wait_first = rec.answered_at[first] - rec.arrived_at[first]
     entered = rec.entered_at[first]
     resolved = np.isfinite(resolved_end)
-    cost = np.add.reduceat(customer_costs(rec)[order], starts)
+    cost = np.add.reduceat(customer[order], starts)
     columns = {
         "customers": np.ones(first.size),
         "attempts": np.add.reduceat(inbound_contact.astype(float), starts),

@@ -12,17 +12,16 @@ import numpy as np
 from cccsim.levels import add_integral
 from cccsim.model.targets import TargetModel
 from cccsim.records import (
-    ABANDONED,
     ANSWERED,
     BALKED,
     BLOCKED,
     CALLBACK_KIND,
     CLOSED,
-    NOT_REACHED,
     Records,
     busy_spans,
 )
-from cccsim.stats.periods import ClockWaits, target_edges
+from cccsim.stats.periods import target_edges
+from cccsim.stats.selection import Selections
 
 
 def target_sums(rec: Records, t: TargetModel, edges: np.ndarray | None = None) -> np.ndarray:
@@ -42,10 +41,10 @@ def count_target(
     t: TargetModel,
     sums: np.ndarray,
     edges: np.ndarray | None = None,
-    waits: ClockWaits | None = None,
+    shared: Selections | None = None,
 ) -> None:
-    """Add target ``t``'s numerators and denominators over ``rec`` into ``sums`` (``waits``:
-    the records' waits per clock, when the caller shares them between targets)."""
+    """Add target ``t``'s numerators and denominators over ``rec`` into ``sums`` (``shared``:
+    the records' selections, when the caller shares them between targets and curves)."""
     m = rec.model
     edges = target_edges(m, t.per) if edges is None else edges
     if t.kpi == "occupancy":
@@ -71,17 +70,10 @@ def count_target(
         )
         _add_by_period(sums, edges, accepted, kept, np.ones(accepted.size))
         return
-    kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
-    sel = np.isin(rec.contact_type, types) & (rec.arrived_at >= m.warmup) & (kind != CALLBACK_KIND)
-    wait = (waits or ClockWaits(rec))(t.calendar)[sel]
-    outcome, handle, arrived = rec.outcome[sel], rec.handle_time[sel], rec.arrived_at[sel]
-    blocked = np.isin(outcome, NOT_REACHED)  # never in the live queue
-    answered = outcome == ANSWERED
-    short = (
-        (outcome == ABANDONED) & (wait < t.short_abandon)
-        if t.short_abandon
-        else np.zeros_like(blocked)
-    )
+    c = (shared or Selections(rec))(t.measured_types, t.calendar)
+    wait, outcome, arrived = c.wait, c.outcome, c.arrived
+    blocked, answered = c.blocked, c.answered  # blocked: never in the live queue
+    short = c.abandoned & (wait < t.short_abandon) if t.short_abandon else np.zeros_like(blocked)
     reached = ~blocked & ~short
     threshold = t.threshold or 0.0
     # a threshold measure counts contacts whose threshold fell within the horizon (on the
@@ -89,23 +81,25 @@ def count_target(
     if t.calendar is None:
         due = arrived + threshold <= m.horizon
     else:
-        b = t.calendar.open_seconds_until
-        due = b(arrived) + threshold <= b(np.array(m.horizon))
+        due = c.clock_arrived + threshold <= c.clock_horizon
     num, den = {
         "service_level": lambda: (
             answered & (wait <= threshold) & due,
             (answered if t.over == "answered" else reached) & due,
         ),
-        "abandon_rate": lambda: ((outcome == ABANDONED) & ~short, reached),
+        "abandon_rate": lambda: (c.abandoned & ~short, reached),
         "wait_over": lambda: (~blocked & (wait > threshold) & due, ~blocked & due),
         "closed_rate": lambda: (outcome == CLOSED, np.ones_like(blocked)),
         "balk_rate": lambda: (outcome == BALKED, ~blocked),
         "block_rate": lambda: (outcome == BLOCKED, np.ones_like(blocked)),
         "p_wait": lambda: (~blocked & (wait > 0), ~blocked),
         "asa": lambda: (np.where(answered, wait, 0.0), answered),
-        "aht": lambda: (np.where(answered, handle, 0.0), answered),
+        "aht": lambda: (np.where(answered, c.handle, 0.0), answered),
     }[t.kpi]()
-    _add_by_period(sums, edges, arrived, num, den)
+    period, keep = c.periods(edges)
+    n = edges.size - 1
+    sums[0] += np.bincount(period, weights=num[keep].astype(float), minlength=n)
+    sums[1] += np.bincount(period, weights=den[keep].astype(float), minlength=n)
 
 
 def fold_into_periods(

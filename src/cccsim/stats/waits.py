@@ -17,8 +17,8 @@ import numpy as np
 
 from cccsim.model.build import Model
 from cccsim.model.calendar import WeeklyCalendar
-from cccsim.records import ABANDONED, ANSWERED, CALLBACK_KIND, NOT_REACHED, Records
-from cccsim.stats.periods import ClockWaits
+from cccsim.records import ABANDONED, ANSWERED, Records
+from cccsim.stats.selection import Selections
 
 POINTS_PER_DECADE = 40
 """Grid density between 1 s and the horizon (about 6 % apart)."""
@@ -79,36 +79,23 @@ def count_waits(
     curves: tuple[WaitCurve, ...],
     grid: np.ndarray,
     into: np.ndarray,
-    waits: ClockWaits | None = None,
+    shared: Selections | None = None,
 ) -> None:
     """Add each curve's (answered within x, base) at every grid point x into ``into``
-    (n_curves × 2 × grid size); ``waits`` as in ``count_target``."""
-    m = rec.model
+    (n_curves × 2 × grid size); ``shared`` as in ``count_target``."""
     if rec.n_contacts == 0:
         return
-    kind = rec.kind if rec.kind is not None else np.zeros(rec.n_contacts, np.int8)
-    live = (
-        (kind != CALLBACK_KIND) & (rec.arrived_at >= m.warmup) & ~np.isin(rec.outcome, NOT_REACHED)
-    )
     size = grid.size
-    clock = waits or ClockWaits(rec)
+    shared = shared or Selections(rec)
     for c, sums in zip(curves, into, strict=True):
-        sel = live & np.isin(rec.contact_type, c.types)
-        if not sel.any():
+        # the contacts of the curve's types that reached the live queue, on its clock
+        wait, outcome, due_until, from_ = shared(c.types, c.calendar).grid_points(grid)
+        if not wait.size:
             continue
-        wait = clock(c.calendar)[sel]  # on the curve's clock
-        outcome, arrived = rec.outcome[sel], rec.arrived_at[sel]
-        if c.calendar is None:
-            seen = m.horizon - arrived
-        else:
-            b = c.calendar.open_seconds_until
-            seen = b(np.array(m.horizon)) - b(arrived)
         answered = outcome == ANSWERED
         short = (outcome == ABANDONED) & (wait < c.short_abandon)
         counted = answered if c.over == "answered" else ~short
         # a contact counts at x while x ≤ seen (due at x); answered ones from x ≥ their wait
-        due_until = np.searchsorted(grid, seen, side="right")
-        from_ = np.searchsorted(grid, wait, side="left")
         hit = counted & answered & (from_ < due_until)
         step = np.bincount(from_[hit], minlength=size + 1) - np.bincount(
             due_until[hit], minlength=size + 1

@@ -102,17 +102,7 @@ def progress_bar(
     ]
     if eta:
         columns.append(EtaColumn())
-    # a transient bar shows nothing where the console is not a terminal (a pipe, a log): no
-    # refresh thread there, and a slower one on a terminal (the columns show whole seconds).
-    # At rich's 10 refreshes a second the thread's renders and GIL hand-overs cost a run's
-    # simulation several per cent of its CPU time.
-    with Progress(
-        *columns,
-        console=console,
-        transient=True,
-        auto_refresh=console.is_terminal,
-        refresh_per_second=2,
-    ) as bar:
+    with Progress(*columns, console=console, transient=True) as bar:
         estimate = Eta()
         task = bar.add_task(description, total=None, eta=estimate if eta else None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,3 +64,27 @@ def test_next_opening_skips_closed_days() -> None:
     assert voice.next_opening(21 * 3600) == 2 * DAY + 8 * 3600
     assert voice.open_at(9 * 3600) and not voice.open_at(DAY + 9 * 3600)
     assert voice.next_opening(3 * DAY + 10 * 3600) == 3 * DAY + 10 * 3600
+
+
+@settings(max_examples=200, deadline=None)
+@given(spans, st.integers(0, 6), st.lists(st.floats(0, 3 * WEEK), min_size=1, max_size=8))
+def test_open_seconds_until_counts_the_open_seconds(
+    week: list[tuple[int, float, float]], first: int, instants: list[float]
+) -> None:
+    """B(t) against a count of the open seconds before t, span by span of every week (spans of
+    overlapping hours merged first, as the calendar does); B(t) − B(s) of two instants in the
+    same open span is their distance."""
+    cal = WeeklyCalendar(tuple(week), first)
+    s, e = cal._week_spans()
+    got = cal.open_seconds_until(np.array(instants))
+    for t, b in zip(instants, got, strict=True):
+        want = sum(
+            max(0.0, min(t, w * WEEK + hi) - (w * WEEK + lo))
+            for w in range(4)
+            for lo, hi in zip(s.tolist(), e.tolist(), strict=True)
+        )
+        assert b == pytest.approx(want, rel=1e-12, abs=1e-6)
+    assert cal.open_seconds_until(np.array(WEEK)) == pytest.approx(float((e - s).sum()))
+    for lo, hi in zip(s.tolist(), e.tolist(), strict=True):
+        inside = np.array([lo + 0.25 * (hi - lo), lo + 0.75 * (hi - lo)]) + WEEK
+        assert np.diff(cal.open_seconds_until(inside))[0] == pytest.approx(0.5 * (hi - lo))

@@ -51,9 +51,23 @@ class WeeklyCalendar:
         """B(t): open seconds in [0, t) for every instant in ``t``."""
         t = np.asarray(t, dtype=float)
         s, e = self._spans
+        before, total = self._open_before
         weeks, within = np.divmod(t, WEEK)
-        partial = np.clip(within[..., None] - s, 0.0, e - s).sum(axis=-1)
-        return weeks * float((e - s).sum()) + partial
+        if s.size == 0:
+            return weeks * 0.0
+        # the span each instant falls in or follows: the open seconds of the spans before it,
+        # plus the part of its own span up to the instant (a bisection, not a pass per span)
+        k = np.searchsorted(s, within, side="right") - 1
+        at = np.maximum(k, 0)
+        partial = np.where(k >= 0, before[at] + np.minimum(within - s[at], e[at] - s[at]), 0.0)
+        return weeks * total + partial
+
+    @cached_property
+    def _open_before(self) -> tuple[np.ndarray, float]:
+        """Open seconds of the week before each span starts, and the week's total."""
+        s, e = self._spans
+        cumulative = np.cumsum(e - s)
+        return np.concatenate(([0.0], cumulative[:-1])), float(cumulative[-1]) if s.size else 0.0
 
     def is_open(self, t: np.ndarray) -> np.ndarray:
         """Whether each instant lies in an open span."""

@@ -18,7 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
-from cccsim.levels import add_integral, integrate_spans
+from cccsim.levels import add_integral
 from cccsim.model.build import Model
 from cccsim.records import (
     ABANDONED,
@@ -323,7 +323,6 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> list[np.ndarray]:
     """Add the groups' sums; return each group's (busy, staffed) time per bin in ``rec``."""
     m = rec.model
     spans = []
-    window = np.array([m.warmup, m.horizon])
     answered = rec.outcome == ANSWERED
     answered_in_window = answered & (rec.arrived_at >= m.warmup)
     weight = rec.busy_weight()
@@ -343,12 +342,18 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> list[np.ndarray]:
         out.group_handled_minutes[g.index] += np.bincount(
             rec.contact_type[mine], weights=rec.handle_time[mine] / 60.0, minlength=n_types
         )
+        # busy time within the measured window per contact type (as ``integrate_spans`` over
+        # [warm-up, horizon) type by type would add it, in one pass)
         served = answered & (rec.group == g.index)
-        for t in np.unique(rec.contact_type[served]).tolist():
-            b = served & (rec.contact_type == t)
-            out.group_busy[g.index, t] += integrate_spans(
-                rec.answered_at[b], end[b], window, weight[b]
-            )[0]
+        start, stop = rec.answered_at[served], end[served]
+        known = np.isfinite(start) & np.isfinite(stop)
+        start, stop = np.maximum(start, m.warmup), np.minimum(stop, m.horizon)
+        inside = known & (stop > start)
+        out.group_busy[g.index] += np.bincount(
+            rec.contact_type[served][inside],
+            weights=weight[served][inside] * (stop - start)[inside],
+            minlength=n_types,
+        )
     return spans
 
 

@@ -3,9 +3,10 @@
 Busy agents, agents on duty and contacts waiting are all sums of spans [start, end) with a weight.
 Each span adds its overlap with every interval it touches: its own length when it lies inside one
 interval; otherwise the pieces in its first and last intervals plus the whole width of those in
-between (counted as a running sum of spans open across each edge). Every term is a short local
-difference, so the result stays accurate over a year of seconds (an earlier closed form,
-Σ w·(x − s)⁺ − Σ w·(x − e)⁺, lost digits to cancellation as x grew). O(spans · log intervals).
+between (counted as a running sum of spans open across each edge). Every term is a short
+local difference, so the result stays accurate over a year of seconds (an earlier closed form,
+Σ w·(x − s)⁺ − Σ w·(x − e)⁺, lost digits to cancellation as x grew). O(spans · log intervals)
+with no sort (the sort of every start, end and edge it replaced was a quarter of the stream's tally).
 """
 
 from __future__ import annotations

@@ -5,11 +5,13 @@ The search seeds are the same every round (common random numbers), so what one r
 stays true while the neighbours change little: the most agents found short and the fewest found
 enough bracket the answer. Each bound remembers the staffing of the interval before, whose
 queue the interval inherits; once that has moved by more than one agent, the bound is
-forgotten (an interval found short behind a backlog is not short once the backlog is staffed). Inside a bracket the next try is where the straight line through the
-two simulated values crosses the target, but never past its middle (so it at least halves);
-below it the Erlang C model's step is taken, doubled every round the interval stays far short
-after the model said it would not (a backlog that more agents clear only slowly: the model is no
-guide there; a near miss is noise the model's step handles). Deferred work is searched by scaling the work due in each interval.
+forgotten (an interval found short behind a backlog is not short once the backlog is staffed).
+Inside a bracket the next try is where the straight line through the two simulated values
+crosses the target, but never past its middle (so it at least halves); below it the Erlang C
+model's step is taken, doubled every round the interval stays far short after the model said
+it would not (a backlog that more agents clear only slowly: the model is no guide there; a near
+miss is noise the model's step handles). Deferred work is searched by scaling the work due in
+each interval.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from cccsim.records import (
     busy_spans,
 )
 from cccsim.stats.periods import target_edges
-from cccsim.stats.selection import Selections
+from cccsim.stats.selection import Selections, one_of
 
 
 def target_sums(rec: Records, t: TargetModel, edges: np.ndarray | None = None) -> np.ndarray:
@@ -61,7 +61,7 @@ def count_target(
         if tm.callback is None or rec.kind is None or rec.entered_at is None:
             return
         queues = types + [m.types[i].callback_type for i in types if m.types[i].callback_type >= 0]
-        mine = (rec.kind == CALLBACK_KIND) & np.isin(rec.contact_type, queues)
+        mine = (rec.kind == CALLBACK_KIND) & one_of(rec.contact_type, queues)
         if tm.segment and tm.callback_type >= 0:  # a shared callback queue: the segment's customers
             mine &= journey_types(rec) == tm.index
         accepted = rec.entered_at[mine]

@@ -235,3 +235,21 @@ def test_the_staffing_search_prices_shifts_less_their_unpaid_breaks() -> None:
     from cccsim.scenario.schema import Shift
 
     assert paid_hours(sc, Shift.model_validate(shift)) == pytest.approx(8.0)
+
+
+def test_a_staffed_hour_bill_is_split_by_busy_time_inside_the_window() -> None:
+    """One agent (€36/staffed hour) answers both types; warm-up 600 s, horizon 3600 s. Sales
+    calls at 0 and 3300 and service at 1000, each 900 s long: inside [600, 3600) sales keeps
+    agents busy 300 + 300 s (the first call's warm-up part and the last call's part past the
+    horizon left out), service 900 s. The bill over the 50 measured minutes, €30, is split
+    600 : 900 — €12 and €18 (€17.14 and €12.86 if the warm-up were counted)."""
+    data = scenario(
+        {"sales": voice([0, 3300], handle=900), "service": voice([1000], handle=900)},
+        {"team": {"skills": ["sales", "service"], "staff": 1, "cost": {"per_staffed_hour": 36}}},
+        horizon=3600,
+        warmup=600,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.groups.set_index("agent_group").operating_cost["team"] == pytest.approx(30.0)
+    by_type = rep.summary.set_index("contact_type").operating_cost
+    assert by_type["sales"] == pytest.approx(12.0) and by_type["service"] == pytest.approx(18.0)

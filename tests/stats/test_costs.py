@@ -253,3 +253,26 @@ def test_a_staffed_hour_bill_is_split_by_busy_time_inside_the_window() -> None:
     assert rep.groups.set_index("agent_group").operating_cost["team"] == pytest.approx(30.0)
     by_type = rep.summary.set_index("contact_type").operating_cost
     assert by_type["sales"] == pytest.approx(12.0) and by_type["service"] == pytest.approx(18.0)
+
+
+def test_a_staffed_hour_bill_is_split_by_each_chat_s_share_of_its_agent() -> None:
+    """One agent (€36/staffed hour, up to 2 chats at once) serves both types in one hour: a
+    600 s call at 0, and two 600 s chats at 1000 and 1010 sharing the agent. Each chat takes half
+    the agent, so each type keeps it busy 600 s and the €36 bill is split €18 : €18 (€12 : €24
+    if every chat counted as a whole agent)."""
+    data = scenario(
+        {"voice": voice([0], handle=600), "chat": voice([1000, 1010], handle=600, channel="chat")},
+        {
+            "team": {
+                "skills": ["voice", "chat"],
+                "staff": 1,
+                "max_concurrent": 2,
+                "cost": {"per_staffed_hour": 36},
+            }
+        },
+        horizon=3600,
+    )
+    rep = cccsim.run_replication(cccsim.load_scenario(data))
+    assert rep.contacts.answered_at.tolist() == [0, 1000, 1010]
+    by_type = rep.summary.set_index("contact_type").operating_cost
+    assert by_type["voice"] == pytest.approx(18.0) and by_type["chat"] == pytest.approx(18.0)

@@ -28,7 +28,7 @@ def integrate_spans(
     n = max(edges.size - 1, 0)
     if start.size == 0 or n == 0:
         return np.zeros(n)
-    # spans with a NaN or infinite end are ignored; the rest are clipped to the edges
+    # spans with a NaN or infinite start or end are ignored; the rest are clipped to the edges
     keep = np.isfinite(start) & np.isfinite(end)
     start = np.maximum(start, edges[0])
     end = np.minimum(end, edges[-1])

@@ -6,7 +6,7 @@ interval; otherwise the pieces in its first and last intervals plus the whole wi
 between (counted as a running sum of spans open across each edge). Every term is a short
 local difference, so the result stays accurate over a year of seconds (an earlier closed form,
 Σ w·(x − s)⁺ − Σ w·(x − e)⁺, lost digits to cancellation as x grew). O(spans · log intervals)
-with no sort (the sort of every start, end and edge it replaced was a quarter of the stream's tally).
+and no sort (a sort of every start, end and edge was a quarter of the contacts stream's tally).
 """
 
 from __future__ import annotations

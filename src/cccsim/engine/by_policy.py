@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import simpy
 
@@ -63,37 +63,31 @@ def by_policy(
     cap, levels, token = pool.capacity, pool.levels, pool.token
     agent_group, load = pool.group, pool.load
     admits, rank, choose_group = policy.admits, policy.rank, policy.choose_group
-    deterministic = type(policy) is StandardPolicy
+    # the standard policy's rules are bound to each pair (and known not to change between
+    # calls); a subclass may override ``admits`` and ``rank``: asked every time
+    standard = type(policy) is StandardPolicy
+    bound = cast(StandardPolicy, policy)  # read only where ``standard``
+    n_groups, n_types = len(model.groups), len(model.types)
+    unbound: list[list[Any]] = [[None] * n_types for _ in range(n_groups)]
 
     def asked(t: int, g: int) -> Callable[[RoutingView], bool]:
         return lambda view: admits(view, t, g)
 
-    # [type][group]: may the pair's group take a contact (None: always). The standard policy's
-    # own rules bound to each pair; a subclass may override ``admits``: asked every time
+    # [type][group]: may the pair's group take a contact (None: always)
     tests = (
-        policy.tests
-        if type(policy) is StandardPolicy
-        else [[asked(t, g) for g in range(len(model.groups))] for t in range(len(model.types))]
+        bound.tests
+        if standard
+        else [[asked(t, g) for g in range(n_groups)] for t in range(n_types)]
     )
-    fixed_rank = (  # [group][type]: the standard policy's rank where it is a constant
-        policy.fixed_rank
-        if type(policy) is StandardPolicy
-        else [[None] * len(model.types) for _ in model.groups]
-    )
+    # [group][type]: the standard policy's rank where it is a constant
+    fixed_rank = bound.fixed_rank if standard else unbound
     # [group][type]: the standard policy's rank bound to the pair (None: a constant, or asked)
-    ranks = (
-        policy.ranks
-        if type(policy) is StandardPolicy
-        else [[None] * len(model.types) for _ in model.groups]
-    )
+    ranks = bound.ranks if standard else unbound
     # [type][group]: may the pair's test be asked before the agent is looked for (it does not
     # read ``taker_load``)? Only the standard policy's tests are known not to
     early = [
-        [
-            type(policy) is StandardPolicy and tests[t][g] is not None and not policy.by_load[t][g]
-            for g in range(len(model.groups))
-        ]
-        for t in range(len(model.types))
+        [standard and tests[t][g] is not None and not bound.by_load[t][g] for g in range(n_groups)]
+        for t in range(n_types)
     ]
     # per type: its first overflow delay (inf: none), after which more groups may take a contact
     first_delay = [delays[0] if delays else math.inf for delays in tables.delays]
@@ -259,7 +253,7 @@ def by_policy(
             if not q:
                 return
             since = arrived[q[0]]
-            if q[0] == c and deterministic and since + first_delay[t] > now:
+            if q[0] == c and standard and since + first_delay[t] > now:
                 return
             g = ready_group(t, since, now)
             if g < 0:

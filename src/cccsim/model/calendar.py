@@ -51,10 +51,10 @@ class WeeklyCalendar:
         """B(t): open seconds in [0, t) for every instant in ``t``."""
         t = np.asarray(t, dtype=float)
         s, e = self._spans
-        before, total = self._open_before
         weeks, within = np.divmod(t, WEEK)
         if s.size == 0:
             return weeks * 0.0
+        before, total = self._open_before
         # the span each instant falls in or follows: the open seconds of the spans before it,
         # plus the part of its own span up to the instant (a bisection, not a pass per span)
         k = np.searchsorted(s, within, side="right") - 1
@@ -64,10 +64,11 @@ class WeeklyCalendar:
 
     @cached_property
     def _open_before(self) -> tuple[np.ndarray, float]:
-        """Open seconds of the week before each span starts, and the week's total."""
+        """Open seconds of the week before each span starts, and the week's total (a calendar
+        with at least one open span)."""
         s, e = self._spans
         cumulative = np.cumsum(e - s)
-        return np.concatenate(([0.0], cumulative[:-1])), float(cumulative[-1]) if s.size else 0.0
+        return np.concatenate(([0.0], cumulative[:-1])), float(cumulative[-1])
 
     def is_open(self, t: np.ndarray) -> np.ndarray:
         """Whether each instant lies in an open span."""

@@ -342,17 +342,12 @@ def _count_groups(rec: Records, bins: Bins, out: Tally) -> list[np.ndarray]:
         out.group_handled_minutes[g.index] += np.bincount(
             rec.contact_type[mine], weights=rec.handle_time[mine] / 60.0, minlength=n_types
         )
-        # busy time within the measured window per contact type (as ``integrate_spans`` over
-        # [warm-up, horizon) type by type would add it, in one pass)
+        # busy time per contact type within [warm-up, horizon) (``end`` is capped at the
+        # horizon; fmax: an unknown end adds nothing)
         served = answered & (rec.group == g.index)
-        start, stop = rec.answered_at[served], end[served]
-        known = np.isfinite(start) & np.isfinite(stop)
-        start, stop = np.maximum(start, m.warmup), np.minimum(stop, m.horizon)
-        inside = known & (stop > start)
+        busy = np.fmax(end[served] - np.maximum(rec.answered_at[served], m.warmup), 0.0)
         out.group_busy[g.index] += np.bincount(
-            rec.contact_type[served][inside],
-            weights=weight[served][inside] * (stop - start)[inside],
-            minlength=n_types,
+            rec.contact_type[served], weights=weight[served] * busy, minlength=n_types
         )
     return spans
 
